@@ -1,0 +1,235 @@
+package dev.mcpstate.lb;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Immutable, validated settings of the round-robin load balancer: where it listens, the backends it
+ * rotates over, and the idle timeout of both proxy legs.
+ *
+ * <p>Build with {@link #builder()} or parse command-line arguments with {@link #parse(String...)}.
+ * Every setter validates its argument at once and names the option and the value in the
+ * {@link IllegalArgumentException} it throws.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public final class LoadBalancerOptions {
+
+    /** Default listen address: loopback only, so the demo is not exposed by accident. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
+    /** Default listen port. */
+    public static final int DEFAULT_PORT = 3000;
+
+    /**
+     * Default idle timeout of both the client-to-proxy and the proxy-to-backend connections: one hour, so
+     * quiet but long-lived SSE streams (the MCP GET listening stream) are not cut.
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+
+    /** Command-line help, one line per option. */
+    public static final String USAGE = """
+            Usage: java -jar mcp-state-lb.jar --backend URL [--backend URL ...] [options]
+
+            Round-robin reverse proxy for MCP Streamable HTTP: every request (POST, GET, DELETE, SSE
+            streams included) goes to the next backend in turn, with no session stickiness.
+
+            Options:
+              --backend URL                 backend base URL, http or https, e.g. http://127.0.0.1:3001;
+                                            repeat once per backend (at least one required)
+              --host HOST                   address to listen on (default %s)
+              --port PORT                   port to listen on, 0 = any free port (default %d)
+              --idle-timeout-seconds SECS   idle timeout of client and backend connections in seconds,
+                                            0 = never time out (default %d)
+              --help, -h                    print this help and exit
+            """.formatted(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_IDLE_TIMEOUT.toSeconds());
+
+    private final String host;
+    private final int port;
+    private final List<URI> backends;
+    private final Duration idleTimeout;
+
+    private LoadBalancerOptions(Builder builder) {
+        this.host = builder.host;
+        this.port = builder.port;
+        this.backends = List.copyOf(builder.backends);
+        this.idleTimeout = builder.idleTimeout;
+    }
+
+    /** Returns a builder holding the defaults and no backends. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Parses command-line arguments (see {@link #USAGE}). {@code --help} is not an option here: callers
+     * check {@link #isHelpRequested(String...)} first.
+     *
+     * @param args the arguments, not null
+     * @return the validated options
+     * @throws IllegalArgumentException naming the offending option when an option is unknown, lacks its
+     *                                  value, has an invalid value, or when no {@code --backend} is given
+     */
+    public static LoadBalancerOptions parse(String... args) {
+        Builder builder = builder();
+        for (int i = 0; i < args.length; i += 2) {
+            String option = knownOption(args[i]);
+            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            String value = args[i + 1];
+            switch (option) {
+                case "--backend" -> builder.addBackend(value);
+                case "--host" -> builder.host(value);
+                case "--port" -> builder.port(parseInt(option, value));
+                case "--idle-timeout-seconds" -> builder.idleTimeout(Duration.ofSeconds(parseInt(option, value)));
+                default -> throw new AssertionError(option); // knownOption rejects the rest
+            }
+        }
+        return builder.build();
+    }
+
+    /** Returns whether {@code args} contain {@code --help} or {@code -h}. */
+    public static boolean isHelpRequested(String... args) {
+        return List.of(args).contains("--help") || List.of(args).contains("-h");
+    }
+
+    private static String knownOption(String option) {
+        if (!List.of("--backend", "--host", "--port", "--idle-timeout-seconds").contains(option)) {
+            throw new IllegalArgumentException("unknown option '" + option + "' (see --help)");
+        }
+        return option;
+    }
+
+    private static int parseInt(String option, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    /** Returns the address to listen on, a host name or IP literal; never null or blank. */
+    public String host() {
+        return host;
+    }
+
+    /** Returns the port to listen on, 0..65535; 0 means any free port. */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Returns the backend base URLs in rotation order: absolute http(s) URIs with a host, without query,
+     * fragment or trailing slash. Never empty; unmodifiable.
+     */
+    public List<URI> backends() {
+        return backends;
+    }
+
+    /** Returns the idle timeout of both proxy legs; {@link Duration#ZERO} means never time out. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "LoadBalancerOptions{host=" + host + ", port=" + port + ", backends=" + backends
+                + ", idleTimeout=" + idleTimeout + '}';
+    }
+
+    /** Mutable builder of {@link LoadBalancerOptions}; not thread-safe. */
+    public static final class Builder {
+
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private final List<URI> backends = new ArrayList<>();
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the listen address.
+         *
+         * @throws IllegalArgumentException when {@code host} is null or blank
+         */
+        public Builder host(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("--host must not be blank, got '" + host + "'");
+            }
+            this.host = host;
+            return this;
+        }
+
+        /**
+         * Sets the listen port; 0 means any free port.
+         *
+         * @throws IllegalArgumentException when {@code port} is outside 0..65535
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("--port must be in 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Appends a backend to the rotation. A trailing slash is dropped; a path is kept as a prefix of
+         * every forwarded request path.
+         *
+         * @param url an absolute http or https URL with a host, without query or fragment
+         * @throws IllegalArgumentException when {@code url} is null, malformed, not http(s), has no host,
+         *                                  or has a query or fragment
+         */
+        public Builder addBackend(String url) {
+            String problem = "--backend must be an http(s) URL like http://127.0.0.1:3001, got '" + url + "'";
+            URI uri;
+            try {
+                uri = new URI(Objects.requireNonNull(url, problem));
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(problem + ": " + e.getReason());
+            }
+            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            if (!http || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            backends.add(URI.create(url.replaceAll("/+$", "")));
+            return this;
+        }
+
+        /**
+         * Sets the idle timeout of the client-to-proxy and proxy-to-backend connections.
+         *
+         * @param idleTimeout at least one millisecond, or {@link Duration#ZERO} for never
+         * @throws IllegalArgumentException when {@code idleTimeout} is null, negative or between zero and
+         *                                  one millisecond
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            if (idleTimeout == null || idleTimeout.isNegative()
+                    || (!idleTimeout.isZero() && idleTimeout.toMillis() == 0)) {
+                throw new IllegalArgumentException(
+                        "--idle-timeout-seconds must be 0 (never) or positive, got " + idleTimeout);
+            }
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /**
+         * Returns the options.
+         *
+         * @throws IllegalArgumentException when no backend was added
+         */
+        public LoadBalancerOptions build() {
+            if (backends.isEmpty()) {
+                throw new IllegalArgumentException("at least one --backend URL is required (see --help)");
+            }
+            return new LoadBalancerOptions(this);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.mcpstate.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+class LoadBalancerOptionsTest {
+
+    @Test
+    void parsesEveryOption() {
+        LoadBalancerOptions options = LoadBalancerOptions.parse("--port", "3000", "--host", "0.0.0.0",
+                "--backend", "http://127.0.0.1:3001", "--backend", "https://node-2:3002/",
+                "--idle-timeout-seconds", "0");
+
+        assertThat(options.port()).isEqualTo(3000);
+        assertThat(options.host()).isEqualTo("0.0.0.0");
+        assertThat(options.backends())
+                .containsExactly(URI.create("http://127.0.0.1:3001"), URI.create("https://node-2:3002"));
+        assertThat(options.idleTimeout()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void defaultsToLoopbackPort3000AndOneHourIdleTimeout() {
+        LoadBalancerOptions options = LoadBalancerOptions.parse("--backend", "http://127.0.0.1:3001");
+
+        assertThat(options.host()).isEqualTo(LoadBalancerOptions.DEFAULT_HOST).isEqualTo("127.0.0.1");
+        assertThat(options.port()).isEqualTo(LoadBalancerOptions.DEFAULT_PORT).isEqualTo(3000);
+        assertThat(options.idleTimeout()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void rejectsMissingBackend() {
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerOptions.parse("--port", "3000"))
+                .withMessage("at least one --backend URL is required (see --help)");
+    }
+
+    @Test
+    void rejectsUnknownOption() {
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerOptions.parse("--prot", "3000"))
+                .withMessage("unknown option '--prot' (see --help)");
+    }
+
+    @Test
+    void rejectsOptionWithoutValue() {
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerOptions.parse("--backend"))
+                .withMessage("--backend needs a value");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> LoadBalancerOptions.parse("--port", "--backend", "http://a:1"))
+                .withMessage("--port needs a value");
+    }
+
+    @Test
+    void rejectsPortThatIsNotANumberOrOutOfRange() {
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerOptions.parse("--port", "http"))
+                .withMessage("--port must be a whole number, got 'http'");
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerOptions.parse("--port", "70000"))
+                .withMessage("--port must be in 0..65535, got 70000");
+    }
+
+    @Test
+    void rejectsBackendThatIsNotAnHttpUrl() {
+        for (String url : new String[] {"127.0.0.1:3001", "ftp://host:21", "http://", "http://a:1/?q=1", "http://a b"}) {
+            assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerOptions.parse("--backend", url))
+                    .withMessageStartingWith("--backend must be an http(s) URL like http://127.0.0.1:3001, got '"
+                            + url + "'");
+        }
+    }
+
+    @Test
+    void rejectsNegativeIdleTimeout() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> LoadBalancerOptions.parse("--idle-timeout-seconds", "-1"))
+                .withMessageStartingWith("--idle-timeout-seconds must be 0 (never) or positive");
+    }
+
+    @Test
+    void rejectsBlankHost() {
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerOptions.builder().host(" "))
+                .withMessage("--host must not be blank, got ' '");
+    }
+
+    @Test
+    void recognisesHelpAnywhere() {
+        assertThat(LoadBalancerOptions.isHelpRequested("--port", "1", "--help")).isTrue();
+        assertThat(LoadBalancerOptions.isHelpRequested("-h")).isTrue();
+        assertThat(LoadBalancerOptions.isHelpRequested("--port", "1")).isFalse();
+    }
+
+    @Test
+    void usageListsEveryOption() {
+        assertThat(LoadBalancerOptions.USAGE)
+                .contains("--backend URL", "--host HOST", "--port PORT", "--idle-timeout-seconds SECS", "--help");
+    }
+}
