@@ -1,0 +1,244 @@
+package dev.mcpstate.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The {@link EventStore} contract, run against every backend by subclassing. */
+public abstract class EventStoreContract extends StoreContractSupport {
+
+    private final String sid = newSessionId();
+
+    private List<StoredEvent> appendAll(String streamId, int count) {
+        return IntStream.range(0, count)
+                .mapToObj(i -> events.append(sid, streamId, Direction.SERVER_TO_CLIENT, message(streamId, i)))
+                .toList();
+    }
+
+    private static String message(String streamId, int i) {
+        return "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"s\":\"" + streamId
+                + "\",\"i\":" + i + "}}";
+    }
+
+    private List<StoredEvent> readAll(String streamId) {
+        return events.readAfter(sid, streamId, EventId.START, 10_000);
+    }
+
+    @Test
+    void appendReturnsTheStoredEventWithItsIdAndTime() {
+        StoredEvent event = events.append(sid, "r1", Direction.CLIENT_TO_SERVER, "{\"id\":1}");
+
+        assertThat(event.sessionId()).isEqualTo(sid);
+        assertThat(event.id().streamId()).isEqualTo("r1");
+        assertThat(event.id().isStart()).isFalse();
+        assertThat(event.direction()).isEqualTo(Direction.CLIENT_TO_SERVER);
+        assertThat(event.message()).isEqualTo("{\"id\":1}");
+        assertThat(event.createdAt()).isEqualTo(T0);
+        assertThat(readAll("r1")).containsExactly(event);
+    }
+
+    @Test
+    void readAfterStartReturnsTheWholeStreamOldestFirst() {
+        List<StoredEvent> appended = appendAll("r1", 5);
+
+        assertThat(readAll("r1")).containsExactlyElementsOf(appended);
+    }
+
+    @Test
+    void readAfterReturnsOnlyLaterEventsUpToTheLimit() {
+        List<StoredEvent> appended = appendAll("r1", 6);
+
+        assertThat(events.readAfter(sid, "r1", appended.get(1).id().entryId(), 3))
+                .containsExactlyElementsOf(appended.subList(2, 5));
+        assertThat(events.readAfter(sid, "r1", appended.get(5).id().entryId(), 3)).isEmpty();
+    }
+
+    @Test
+    void readAfterNeverReturnsEventsOfAnotherStream() {
+        List<StoredEvent> first = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            first.add(events.append(sid, "r1", Direction.SERVER_TO_CLIENT, message("r1", i)));
+            events.append(sid, "r2", Direction.SERVER_TO_CLIENT, message("r2", i));
+            events.append(newSessionId(), "r1", Direction.SERVER_TO_CLIENT, message("other", i));
+        }
+
+        assertThat(readAll("r1")).containsExactlyElementsOf(first);
+        assertThat(events.readAfter(sid, "r1", first.get(0).id().entryId(), 10))
+                .containsExactlyElementsOf(first.subList(1, 4));
+        assertThat(readAll("never")).isEmpty();
+    }
+
+    @Test
+    void entryIdsAreUniqueAcrossTheStreamsOfASessionAndIncrease() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(events.append(sid, "s" + (i % 3), Direction.SERVER_TO_CLIENT, message("s", i)).id().entryId());
+        }
+
+        assertThat(new HashSet<>(ids)).hasSize(ids.size());
+        assertThat(ids.stream().map(StoreContractSupport::counter).toList()).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void lastEntryIdIsStartForAnEmptyStreamAndTheNewestIdOtherwise() {
+        assertThat(events.lastEntryId(sid, "r1")).isEqualTo(EventId.START);
+
+        List<StoredEvent> appended = appendAll("r1", 3);
+        events.append(sid, "r2", Direction.SERVER_TO_CLIENT, "{}");
+
+        assertThat(events.lastEntryId(sid, "r1")).isEqualTo(appended.get(2).id().entryId());
+    }
+
+    @Test
+    void isKnownPositionAcceptsStartAndIssuedIdsOnly() {
+        StoredEvent a1 = events.append(sid, "a", Direction.SERVER_TO_CLIENT, "{}");
+        StoredEvent b1 = events.append(sid, "b", Direction.SERVER_TO_CLIENT, "{}");
+        StoredEvent a2 = events.append(sid, "a", Direction.SERVER_TO_CLIENT, "{}");
+        StoredEvent b2 = events.append(sid, "b", Direction.SERVER_TO_CLIENT, "{}");
+
+        assertThat(events.isKnownPosition(sid, "a", EventId.START)).isTrue();
+        assertThat(events.isKnownPosition(sid, "never", EventId.START)).isTrue();
+        assertThat(events.isKnownPosition(sid, "a", a1.id().entryId())).isTrue();
+        assertThat(events.isKnownPosition(sid, "a", a2.id().entryId())).isTrue();
+        assertThat(events.isKnownPosition(sid, "b", b2.id().entryId())).isTrue();
+        assertThat(events.isKnownPosition(sid, "a", b1.id().entryId())).as("other stream's id").isFalse();
+        assertThat(events.isKnownPosition(sid, "b", a2.id().entryId())).as("other stream's id").isFalse();
+        assertThat(events.isKnownPosition(sid, "a", Long.toString(counter(b2.id().entryId()) + 1000)))
+                .as("future id").isFalse();
+        assertThat(events.isKnownPosition(sid, "a", "99999999999999999999")).as("huge id").isFalse();
+        assertThat(events.isKnownPosition(newSessionId(), "a", a1.id().entryId())).as("other session").isFalse();
+    }
+
+    @Test
+    void openStreamRecordsTheStreamAndReopeningLeavesItUnchanged() {
+        events.openStream(sid, "r1", StreamKind.RESPONSE, "node-a");
+        clock.advance(Duration.ofSeconds(5));
+        events.openStream(sid, "r1", StreamKind.LISTENING, "node-b");
+
+        assertThat(events.stream(sid, "r1"))
+                .contains(new StreamInfo(sid, "r1", StreamKind.RESPONSE, false, "node-a", T0));
+    }
+
+    @Test
+    void closeStreamMarksItEndedAndIgnoresUnknownStreams() {
+        events.openStream(sid, "listen", StreamKind.LISTENING, "node|with|bars");
+
+        events.closeStream(sid, "listen");
+        events.closeStream(sid, "listen");
+        events.closeStream(sid, "unknown");
+
+        assertThat(events.stream(sid, "listen"))
+                .contains(new StreamInfo(sid, "listen", StreamKind.LISTENING, true, "node|with|bars", T0));
+        assertThat(events.stream(sid, "unknown")).isEmpty();
+    }
+
+    @Test
+    void appendingToAStreamThatWasNeverOpenedDoesNotOpenIt() {
+        events.append(sid, "r1", Direction.SERVER_TO_CLIENT, "{}");
+
+        assertThat(events.stream(sid, "r1")).isEmpty();
+        events.openStream(sid, "r1", StreamKind.RESPONSE, "node-a");
+        assertThat(events.stream(sid, "r1")).isPresent();
+        assertThat(readAll("r1")).hasSize(1);
+    }
+
+    @Test
+    void deleteSessionRemovesEveryStreamAndEventOfThatSessionOnly() {
+        String other = newSessionId();
+        for (String s : List.of(sid, other)) {
+            events.openStream(s, "r1", StreamKind.RESPONSE, "node-a");
+            events.openStream(s, "listen", StreamKind.LISTENING, "node-a");
+            events.append(s, "r1", Direction.SERVER_TO_CLIENT, "{}");
+            events.append(s, "listen", Direction.SERVER_TO_CLIENT, "{}");
+        }
+
+        events.deleteSession(sid);
+
+        for (String streamId : List.of("r1", "listen")) {
+            assertThat(events.stream(sid, streamId)).isEmpty();
+            assertThat(readAll(streamId)).isEmpty();
+            assertThat(events.lastEntryId(sid, streamId)).isEqualTo(EventId.START);
+            assertThat(events.stream(other, streamId)).isPresent();
+            assertThat(events.readAfter(other, streamId, EventId.START, 10)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aStreamKeepsOnlyItsNewestMaxEventsPerStreamEvents() {
+        use(5);
+        List<StoredEvent> appended = appendAll("r1", 12);
+        List<StoredEvent> other = appendAll("r2", 3);
+
+        assertThat(readAll("r1")).containsExactlyElementsOf(appended.subList(7, 12));
+        assertThat(readAll("r2")).containsExactlyElementsOf(other);
+        assertThat(events.lastEntryId(sid, "r1")).isEqualTo(appended.get(11).id().entryId());
+        assertThat(events.isKnownPosition(sid, "r1", appended.get(0).id().entryId())).as("trimmed").isTrue();
+        assertThat(events.readAfter(sid, "r1", appended.get(0).id().entryId(), 10))
+                .containsExactlyElementsOf(appended.subList(7, 12));
+    }
+
+    @Test
+    void trimRemovesEventsOlderThanTheCutoff() {
+        sessions.save(session(sid));
+        List<StoredEvent> old = appendAll("r1", 3);
+        clock.advance(Duration.ofHours(2));
+        List<StoredEvent> recent = appendAll("r1", 2);
+        List<StoredEvent> otherStream = appendAll("r2", 1);
+
+        long removed = events.trim(T0.plus(Duration.ofHours(1)));
+
+        assertThat(removed).isIn(3L, -1L);
+        assertThat(readAll("r1")).containsExactlyElementsOf(recent);
+        assertThat(readAll("r2")).containsExactlyElementsOf(otherStream);
+        assertThat(events.isKnownPosition(sid, "r1", old.get(1).id().entryId())).as("trimmed").isTrue();
+    }
+
+    @Test
+    void positionsStayKnownAfterTrimEmptiedTheStream() {
+        sessions.save(session(sid));
+        List<StoredEvent> old = appendAll("r1", 3);
+        clock.advance(Duration.ofHours(2));
+
+        events.trim(clock.instant());
+
+        assertThat(readAll("r1")).isEmpty();
+        assertThat(events.lastEntryId(sid, "r1")).isEqualTo(EventId.START);
+        assertThat(events.isKnownPosition(sid, "r1", old.get(2).id().entryId())).isTrue();
+        assertThat(events.isKnownPosition(sid, "r1", Long.toString(counter(old.get(2).id().entryId()) + 1)))
+                .isFalse();
+        StoredEvent next = events.append(sid, "r1", Direction.SERVER_TO_CLIENT, "{}");
+        assertThat(counter(next.id().entryId())).isGreaterThan(counter(old.get(2).id().entryId()));
+    }
+
+    @Test
+    void concurrentAppendsToOneStreamGetUniqueGapFreeIds() throws Exception {
+        int threads = 8;
+        int perThread = 50;
+        List<Callable<Void>> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String writer = "w" + t;
+            writers.add(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    events.append(sid, "r1", Direction.SERVER_TO_CLIENT, message(writer, i));
+                }
+                return null;
+            });
+        }
+
+        runConcurrently(writers);
+
+        List<StoredEvent> read = readAll("r1");
+        List<Long> counters = read.stream().map(e -> counter(e.id().entryId())).toList();
+        assertThat(read).hasSize(threads * perThread);
+        assertThat(read.stream().map(StoredEvent::message).distinct()).hasSize(threads * perThread);
+        assertThat(counters).isSorted().doesNotHaveDuplicates();
+        assertThat(counters.get(counters.size() - 1) - counters.get(0)).isEqualTo(threads * perThread - 1);
+    }
+}
