@@ -1,0 +1,129 @@
+package dev.mcpstate.examples.server;
+
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
+import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The demo tools of the example server: {@code echo} (a plain JSON-RPC round trip), {@code slow_count} (an SSE
+ * response stream with progress and logging notifications, to demonstrate resumption) and {@code whoami}. Stateless and thread-safe.
+ */
+public final class DemoTools {
+
+    /** Largest {@code count} that {@code slow_count} accepts. */
+    public static final int MAX_COUNT = 1_000_000;
+    /** Largest {@code interval_ms} that {@code slow_count} accepts: 1 minute. */
+    public static final int MAX_INTERVAL_MS = 60_000;
+
+    private DemoTools() {
+    }
+
+    /**
+     * @param jsonMapper the SDK JSON mapper, for the input schemas; not null
+     * @param nodeId     the serving node's id, reported by {@code whoami}; not null
+     * @return {@code echo}, {@code slow_count} and {@code whoami}
+     */
+    public static List<SyncToolSpecification> all(McpJsonMapper jsonMapper, String nodeId) {
+        return List.of(echo(jsonMapper), slowCount(jsonMapper), whoami(jsonMapper, nodeId));
+    }
+
+    /**
+     * {@code whoami()}: returns {@code session=<exchange.sessionId()> node=<nodeId>}, showing which node served the
+     * call and that the session id is the same on every node and after restarts.
+     */
+    public static SyncToolSpecification whoami(McpJsonMapper jsonMapper, String nodeId) {
+        McpSchema.Tool tool = McpSchema.Tool.builder()
+                .name("whoami")
+                .description("Returns the MCP session id as the server sees it and the id of the node serving "
+                        + "the call.")
+                .inputSchema(jsonMapper, "{\"type\":\"object\",\"properties\":{}}")
+                .build();
+        return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) ->
+                CallToolResult.builder().addTextContent("session=" + exchange.sessionId() + " node=" + nodeId)
+                        .isError(false).build()).build();
+    }
+
+    /** {@code echo(text)}: returns {@code text} as text content. */
+    public static SyncToolSpecification echo(McpJsonMapper jsonMapper) {
+        McpSchema.Tool tool = McpSchema.Tool.builder()
+                .name("echo")
+                .description("Returns the given text unchanged.")
+                .inputSchema(jsonMapper, """
+                        {"type":"object","properties":{"text":{"type":"string","description":"Text to return"}},
+                         "required":["text"]}""")
+                .build();
+        return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
+            Object text = request.arguments() == null ? null : request.arguments().get("text");
+            if (!(text instanceof String s)) {
+                return error("echo needs a string argument 'text'");
+            }
+            return CallToolResult.builder().addTextContent(s).isError(false).build();
+        }).build();
+    }
+
+    /**
+     * {@code slow_count(count, interval_ms)}: sends {@code count} progress notifications (when the request carries a
+     * progress token) and a logging notification each, {@code interval_ms} apart, then returns
+     * {@code counted <count>}.
+     */
+    public static SyncToolSpecification slowCount(McpJsonMapper jsonMapper) {
+        McpSchema.Tool tool = McpSchema.Tool.builder()
+                .name("slow_count")
+                .description("Counts from 1 to count, one progress and one logging notification per step, "
+                        + "interval_ms apart, then returns 'counted <count>'.")
+                .inputSchema(jsonMapper, """
+                        {"type":"object","properties":{
+                          "count":{"type":"integer","minimum":0,"maximum":1000000,"description":"Steps to count"},
+                          "interval_ms":{"type":"integer","minimum":0,"maximum":60000,
+                                         "description":"Milliseconds between steps"}},
+                         "required":["count"]}""")
+                .build();
+        return SyncToolSpecification.builder().tool(tool).callHandler(DemoTools::count).build();
+    }
+
+    private static CallToolResult count(McpSyncServerExchange exchange, CallToolRequest request) {
+        Map<String, Object> args = request.arguments() == null ? Map.of() : request.arguments();
+        Integer count = integer(args.get("count"));
+        Integer interval = args.containsKey("interval_ms") ? integer(args.get("interval_ms")) : Integer.valueOf(0);
+        if (count == null || count < 0 || count > MAX_COUNT) {
+            return error("slow_count needs an integer 'count' from 0 to " + MAX_COUNT);
+        }
+        if (interval == null || interval < 0 || interval > MAX_INTERVAL_MS) {
+            return error("slow_count needs an integer 'interval_ms' from 0 to " + MAX_INTERVAL_MS);
+        }
+        Object token = request.progressToken();
+        for (int i = 1; i <= count; i++) {
+            if (token != null) {
+                exchange.progressNotification(new ProgressNotification(token, (double) i, (double) count,
+                        "step " + i + " of " + count, null));
+            }
+            exchange.loggingNotification(LoggingMessageNotification.builder()
+                    .level(LoggingLevel.INFO).logger("slow_count").data("step " + i + " of " + count).build());
+            if (interval > 0 && i < count) {
+                LockSupport.parkNanos(interval * 1_000_000L);
+            }
+        }
+        return CallToolResult.builder().addTextContent("counted " + count).isError(false).build();
+    }
+
+    private static Integer integer(Object value) {
+        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return n.intValue();
+        }
+        return null;
+    }
+
+    private static CallToolResult error(String message) {
+        return CallToolResult.builder().addTextContent(message).isError(true).build();
+    }
+}

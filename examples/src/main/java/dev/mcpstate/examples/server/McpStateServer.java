@@ -1,0 +1,161 @@
+package dev.mcpstate.examples.server;
+
+import dev.mcpstate.interceptor.InterceptorConfig;
+import dev.mcpstate.jetty.McpStateJetty;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The example MCP server: Jetty 12 on one port, the MCP Java SDK's Streamable HTTP servlet at {@code /mcp}, the
+ * mcp-state filter in front of it, the demo tools and the state-sidecar tools on the same storage.
+ *
+ * <p>Start with {@link #start(ServerOptions)}; {@link #close()} stops Jetty, the SDK server and the storage.
+ */
+public final class McpStateServer implements AutoCloseable {
+
+    /** The MCP endpoint path. */
+    public static final String ENDPOINT = "/mcp";
+
+    private final Server jetty;
+    private final HttpServletStreamableServerTransportProvider transport;
+    private final McpSyncServer mcp;
+    private final McpStateJetty state;
+    private final URI uri;
+    private final ServerOptions options;
+
+    private McpStateServer(Server jetty, HttpServletStreamableServerTransportProvider transport, McpSyncServer mcp,
+            McpStateJetty state, URI uri, ServerOptions options) {
+        this.jetty = jetty;
+        this.transport = transport;
+        this.mcp = mcp;
+        this.state = state;
+        this.uri = uri;
+        this.options = options;
+    }
+
+    /**
+     * Starts a server.
+     *
+     * @param options where to listen and what to store in; not null
+     * @return the running server
+     * @throws Exception when the storage cannot be opened or the port cannot be bound
+     */
+    public static McpStateServer start(ServerOptions options) throws Exception {
+        return start(options, InterceptorConfig.builder().build());
+    }
+
+    /**
+     * Starts a server with tuned filter settings.
+     *
+     * @param options where to listen and what to store in; not null
+     * @param filter  filter settings; the node id of {@code options}, when set, replaces its node id; not null
+     * @return the running server
+     * @throws Exception when the storage cannot be opened or the port cannot be bound
+     */
+    public static McpStateServer start(ServerOptions options, InterceptorConfig filter) throws Exception {
+        InterceptorConfig config = options.nodeId() == null ? filter
+                : filter.toBuilder().nodeId(options.nodeId()).build();
+        McpStateJetty state = McpStateJetty.builder().storage(options.storage()).config(config).build();
+        try {
+            McpJsonMapper jsonMapper = McpJsonDefaults.getMapper();
+            HttpServletStreamableServerTransportProvider transport =
+                    HttpServletStreamableServerTransportProvider.builder().mcpEndpoint(ENDPOINT).build();
+            List<SyncToolSpecification> tools = new ArrayList<>(DemoTools.all(jsonMapper, state.config().nodeId()));
+            tools.addAll(ExampleToolSets.extra(state.storage()));
+            McpSyncServer mcp = McpServer.sync(transport)
+                    .serverInfo("mcp-state-example", "0.1.0")
+                    .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                    .tools(tools)
+                    .build();
+            Server jetty = new Server();
+            ServerConnector connector = new ServerConnector(jetty);
+            connector.setHost(options.host());
+            connector.setPort(options.port());
+            connector.setIdleTimeout(60 * 60 * 1000L);
+            jetty.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler();
+            context.setContextPath("/");
+            state.mount(context, ENDPOINT, transport);
+            jetty.setHandler(context);
+            jetty.setStopAtShutdown(false);
+            jetty.start();
+            int port = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();
+            URI uri = URI.create("http://" + hostForUri(options.host()) + ":" + port + ENDPOINT);
+            return new McpStateServer(jetty, transport, mcp, state, uri, options);
+        } catch (Exception | Error e) {
+            state.close();
+            throw e;
+        }
+    }
+
+    private static String hostForUri(String host) {
+        if (host.equals("0.0.0.0")) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** @return the MCP endpoint URL, e.g. {@code http://127.0.0.1:8080/mcp} */
+    public URI uri() {
+        return uri;
+    }
+
+    /** @return the SDK server, e.g. to call {@code notifyClients} */
+    public McpSyncServer mcp() {
+        return mcp;
+    }
+
+    /**
+     * Sends a notification to every session this node's SDK holds, through their listening streams (SDK
+     * {@code notifyClients}).
+     *
+     * @param method the notification method, e.g. {@code notifications/message}; not null
+     * @param params the params object; may be null
+     */
+    public void notifyClients(String method, Object params) {
+        transport.notifyClients(method, params).block();
+    }
+
+    /** @return the mcp-state wiring (storage, filter settings) */
+    public McpStateJetty state() {
+        return state;
+    }
+
+    /** @return the one line printed when the server is ready */
+    public String readyLine() {
+        return "mcp-state-server ready: url=" + uri + " store=" + options.storeDescription() + " node="
+                + state.config().nodeId();
+    }
+
+    /** Waits until the server stops. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /** Stops Jetty, then the SDK server, then the storage. Idempotent. */
+    @Override
+    public void close() throws Exception {
+        try {
+            jetty.stop();
+        } finally {
+            try {
+                mcp.closeGracefully();
+            } finally {
+                state.close();
+            }
+        }
+    }
+}

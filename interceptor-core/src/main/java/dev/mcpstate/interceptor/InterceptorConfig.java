@@ -1,0 +1,241 @@
+package dev.mcpstate.interceptor;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of the session filter. Immutable and thread-safe; build with {@link #builder()}, copy with
+ * {@link #toBuilder()}. Setters validate and name the field and value in the {@link IllegalArgumentException}.
+ */
+public final class InterceptorConfig {
+
+    /** Largest accepted POST body: 4 MiB. Larger bodies get 413. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /** Longest wait of a stream follower before it re-reads the store: 250 ms. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
+    /** Idle time after which an open SSE stream gets a keep-alive comment: 15 s. */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
+    /** How long a resumed response stream waits for a silent producer before ending with an error: 5 min. */
+    public static final Duration DEFAULT_RESPONSE_STREAM_TIMEOUT = Duration.ofMinutes(5);
+    /** Least time between two last-seen updates of one session: 1 s. */
+    public static final Duration DEFAULT_TOUCH_INTERVAL = Duration.ofSeconds(1);
+    /** How often expired sessions are purged and old events trimmed: 1 min. */
+    public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    /** {@code Retry-After} seconds sent with a 503 when the store is unreachable. */
+    public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final String nodeId;
+    private final int maxBodyBytes;
+    private final Set<String> allowedOrigins;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final Duration keepAlive;
+    private final Duration responseStreamTimeout;
+    private final Duration touchInterval;
+    private final Duration sweepInterval;
+    private final int retryAfterSeconds;
+
+    private InterceptorConfig(Builder b) {
+        this.nodeId = b.nodeId;
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.allowedOrigins = b.allowedOrigins;
+        this.clock = b.clock;
+        this.pollInterval = b.pollInterval;
+        this.keepAlive = b.keepAlive;
+        this.responseStreamTimeout = b.responseStreamTimeout;
+        this.touchInterval = b.touchInterval;
+        this.sweepInterval = b.sweepInterval;
+        this.retryAfterSeconds = b.retryAfterSeconds;
+    }
+
+    /** @return a builder with every default */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this configuration */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.nodeId = nodeId;
+        b.maxBodyBytes = maxBodyBytes;
+        b.allowedOrigins = allowedOrigins;
+        b.clock = clock;
+        b.pollInterval = pollInterval;
+        b.keepAlive = keepAlive;
+        b.responseStreamTimeout = responseStreamTimeout;
+        b.touchInterval = touchInterval;
+        b.sweepInterval = sweepInterval;
+        b.retryAfterSeconds = retryAfterSeconds;
+        return b;
+    }
+
+    /** @return this node's id, sent in {@code Mcp-State-Node} and stored with the sessions it creates */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** @return the largest accepted POST body, in bytes */
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** @return browser origins allowed besides loopback ones; {@code *} allows all */
+    public Set<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    /** @return the clock for session times and timeouts */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** @return the longest wait of a stream follower before it re-reads the store */
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    /** @return idle time after which an SSE stream gets a keep-alive comment */
+    public Duration keepAlive() {
+        return keepAlive;
+    }
+
+    /** @return how long a resumed response stream waits for a silent producer */
+    public Duration responseStreamTimeout() {
+        return responseStreamTimeout;
+    }
+
+    /** @return least time between two last-seen updates of one session */
+    public Duration touchInterval() {
+        return touchInterval;
+    }
+
+    /** @return how often expired sessions are purged and old events trimmed */
+    public Duration sweepInterval() {
+        return sweepInterval;
+    }
+
+    /** @return the {@code Retry-After} seconds of a 503 */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** Builds an {@link InterceptorConfig}; not thread-safe. */
+    public static final class Builder {
+        private String nodeId = defaultNodeId();
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Set<String> allowedOrigins = Set.of();
+        private Clock clock = Clock.systemUTC();
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private Duration keepAlive = DEFAULT_KEEP_ALIVE;
+        private Duration responseStreamTimeout = DEFAULT_RESPONSE_STREAM_TIMEOUT;
+        private Duration touchInterval = DEFAULT_TOUCH_INTERVAL;
+        private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
+        private int retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS;
+
+        private Builder() {
+        }
+
+        /** @param id letters, digits, {@code .}, {@code _}, {@code -}; 1 to 64 characters. Default: the host name */
+        public Builder nodeId(String id) {
+            Objects.requireNonNull(id, "nodeId must not be null");
+            if (!NODE_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException("nodeId must match " + NODE_ID + ", was: '" + id + "'");
+            }
+            this.nodeId = id;
+            return this;
+        }
+
+        /** @param bytes largest accepted POST body; positive */
+        public Builder maxBodyBytes(int bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxBodyBytes must be positive, was: " + bytes);
+            }
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /** @param origins origins allowed besides loopback, e.g. {@code https://app.example.com}; not null */
+        public Builder allowedOrigins(Set<String> origins) {
+            this.allowedOrigins = Set.copyOf(Objects.requireNonNull(origins, "allowedOrigins must not be null"));
+            return this;
+        }
+
+        /** @param clock the clock; not null */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock must not be null");
+            return this;
+        }
+
+        /** @param interval positive */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = positive(interval, "pollInterval");
+            return this;
+        }
+
+        /** @param interval positive */
+        public Builder keepAlive(Duration interval) {
+            this.keepAlive = positive(interval, "keepAlive");
+            return this;
+        }
+
+        /** @param timeout positive */
+        public Builder responseStreamTimeout(Duration timeout) {
+            this.responseStreamTimeout = positive(timeout, "responseStreamTimeout");
+            return this;
+        }
+
+        /** @param interval zero or positive; zero updates last-seen on every request */
+        public Builder touchInterval(Duration interval) {
+            Objects.requireNonNull(interval, "touchInterval must not be null");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("touchInterval must not be negative, was: " + interval);
+            }
+            this.touchInterval = interval;
+            return this;
+        }
+
+        /** @param interval positive */
+        public Builder sweepInterval(Duration interval) {
+            this.sweepInterval = positive(interval, "sweepInterval");
+            return this;
+        }
+
+        /** @param seconds at least 1 */
+        public Builder retryAfterSeconds(int seconds) {
+            if (seconds < 1) {
+                throw new IllegalArgumentException("retryAfterSeconds must be at least 1, was: " + seconds);
+            }
+            this.retryAfterSeconds = seconds;
+            return this;
+        }
+
+        /** @return the immutable configuration */
+        public InterceptorConfig build() {
+            return new InterceptorConfig(this);
+        }
+
+        private static Duration positive(Duration d, String field) {
+            Objects.requireNonNull(d, field + " must not be null");
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(field + " must be positive, was: " + d);
+            }
+            return d;
+        }
+
+        private static String defaultNodeId() {
+            try {
+                String host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+                return host.isEmpty() ? "node" : host.substring(0, Math.min(64, host.length()));
+            } catch (UnknownHostException e) {
+                return "node";
+            }
+        }
+    }
+}

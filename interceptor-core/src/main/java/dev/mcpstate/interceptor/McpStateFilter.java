@@ -1,0 +1,208 @@
+package dev.mcpstate.interceptor;
+
+import dev.mcpstate.interceptor.chain.Exchange;
+import dev.mcpstate.interceptor.chain.Headers;
+import dev.mcpstate.interceptor.chain.Interceptor;
+import dev.mcpstate.interceptor.chain.InterceptorChain;
+import dev.mcpstate.interceptor.http.ErrorCodes;
+import dev.mcpstate.interceptor.http.JsonRpcErrors;
+import dev.mcpstate.interceptor.link.Admission;
+import dev.mcpstate.interceptor.link.Capture;
+import dev.mcpstate.interceptor.link.Lifecycle;
+import dev.mcpstate.interceptor.link.ProtocolGate;
+import dev.mcpstate.interceptor.link.RequestBody;
+import dev.mcpstate.interceptor.link.SessionGuard;
+import dev.mcpstate.interceptor.link.StreamResumption;
+import dev.mcpstate.interceptor.resume.StreamFollower;
+import dev.mcpstate.interceptor.resume.StreamHub;
+import dev.mcpstate.interceptor.sdk.ListeningStreamTransport;
+import dev.mcpstate.interceptor.sdk.SdkSessions;
+import dev.mcpstate.store.Storage;
+import dev.mcpstate.store.StoreException;
+import dev.mcpstate.store.StreamInfo;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The mcp-state session filter: put it in front of the MCP Java SDK's
+ * {@link HttpServletStreamableServerTransportProvider} (with {@code asyncSupported=true}) and the server's sessions
+ * survive restarts, cut SSE streams resume with {@code Last-Event-ID}, and any node sharing the store serves any
+ * session.
+ *
+ * <p>Every request runs through a chain of links, in this order:
+ * <ol>
+ *   <li>{@link ProtocolGate} — protocol era (sessionless eras pass untouched), {@code Origin}, principal;</li>
+ *   <li>{@link RequestBody} — size limit (413), JSON (-32700), JSON-RPC shape;</li>
+ *   <li>{@link SessionGuard} — unknown, closed, expired or foreign sessions get 404;</li>
+ *   <li>{@link Admission} — a stored session unknown to this node's SDK is admitted under its id;</li>
+ *   <li>{@link StreamResumption} — every GET is answered from the store (replay, then live);</li>
+ *   <li>{@link Capture} — every message is persisted before the client sees it; the filter owns event ids;</li>
+ *   <li>{@link Lifecycle} — INITIALIZED, ACTIVE, CLOSED from what the SDK answered.</li>
+ * </ol>
+ * A storage fault anywhere answers {@code 503} with {@code Retry-After} and a JSON-RPC error body. Every response
+ * carries {@code Mcp-State-Node}.
+ *
+ * <p>Thread-safe. Construct it after {@code McpServer.sync(transport)...build()}. {@link #close()} (also called by
+ * {@link #destroy()}) stops its background threads; it does not close the {@link Storage}.
+ */
+public final class McpStateFilter implements Filter, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(McpStateFilter.class);
+
+    private final InterceptorConfig config;
+    private final InterceptorChain chain;
+    private final StreamResumption resumption;
+    private final Retention retention;
+    private final ExecutorService followers;
+    private final ScheduledExecutorService sweeper;
+
+    /**
+     * @param storage the session and event stores; not null
+     * @param sdk     the SDK servlet this filter guards, already passed to {@code McpServer.sync(...)...build()};
+     *                not null
+     * @param config  filter settings; not null
+     * @throws IllegalStateException when the SDK's internals are not the ones mcp-state supports
+     */
+    public McpStateFilter(Storage storage, HttpServletStreamableServerTransportProvider sdk,
+            InterceptorConfig config) {
+        Objects.requireNonNull(storage, "storage must not be null");
+        Objects.requireNonNull(sdk, "sdk must not be null");
+        this.config = Objects.requireNonNull(config, "config must not be null");
+        McpJsonMapper jsonMapper = McpJsonDefaults.getMapper();
+        SdkSessions sdkSessions = new SdkSessions(sdk, jsonMapper);
+        StreamHub hub = new StreamHub(storage.events());
+        String owner = config.nodeId() + "#" + UUID.randomUUID().toString().substring(0, 8);
+        Function<String, ListeningStreamTransport> listening =
+                id -> new ListeningStreamTransport(id, hub, jsonMapper);
+        this.followers = Executors.newCachedThreadPool(daemon("mcp-state-stream-"));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("mcp-state-retention-"));
+        this.resumption = new StreamResumption(hub, followers,
+                new StreamFollower.Settings(config.clock(), config.pollInterval(), config.keepAlive(),
+                        config.responseStreamTimeout()),
+                abandonedBy(config.nodeId(), owner));
+        this.chain = new InterceptorChain(List.of(
+                new ProtocolGate(config.allowedOrigins()),
+                new RequestBody(config.maxBodyBytes()),
+                new SessionGuard(storage.sessions(), config.clock(), storage.config().sessionIdleTtl(),
+                        config.touchInterval()),
+                new Admission(sdkSessions, listening),
+                resumption,
+                new Capture(hub, owner),
+                new Lifecycle(storage.sessions(), hub, sdkSessions, listening, config.clock(), config.nodeId(),
+                        owner)));
+        this.retention = new Retention(storage.sessions(), hub, sdkSessions, storage.config(), config.clock());
+        long sweepMillis = config.sweepInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(retention, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** @return the links of the chain, in order */
+    public List<Interceptor> links() {
+        return chain.links();
+    }
+
+    /** @return the settings */
+    public InterceptorConfig config() {
+        return config;
+    }
+
+    /** Runs retention once now (purge expired sessions, trim old events, evict stale SDK sessions). */
+    public void runRetention() {
+        retention.run();
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) {
+        // everything is set up by the constructor
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain next)
+            throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+            next.doFilter(req, res);
+            return;
+        }
+        response.setHeader(Headers.MCP_STATE_NODE, config.nodeId());
+        Exchange exchange = new Exchange(request, response);
+        try {
+            chain.run(exchange, next);
+        } catch (StoreException e) {
+            log.error("storage fault: method={} session={} cause={}", request.getMethod(),
+                    exchange.sessionIdHeader(), e.toString());
+            fail(response, exchange, 503, ErrorCodes.STORAGE_UNAVAILABLE,
+                    "Session storage is unavailable; retry in " + config.retryAfterSeconds() + " s");
+        } catch (RuntimeException e) {
+            log.error("unexpected failure: method={} session={}", request.getMethod(), exchange.sessionIdHeader(),
+                    e);
+            fail(response, exchange, 500, ErrorCodes.INTERNAL_ERROR, "Internal error");
+        }
+    }
+
+    private void fail(HttpServletResponse response, Exchange exchange, int status, int code, String message)
+            throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.reset();
+        response.setHeader(Headers.MCP_STATE_NODE, config.nodeId());
+        if (status == 503) {
+            response.setHeader(Headers.RETRY_AFTER, Integer.toString(config.retryAfterSeconds()));
+        }
+        JsonRpcErrors.send(response, status, exchange.messageId(), code, message);
+    }
+
+    @Override
+    public void destroy() {
+        close();
+    }
+
+    /** Stops the stream followers and the retention thread. Idempotent. */
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        resumption.stopAll();
+        followers.shutdownNow();
+    }
+
+    /**
+     * A response stream is abandoned when an earlier incarnation of this node produced it: that process is gone,
+     * so the stream will never end by itself.
+     */
+    private static Predicate<StreamInfo> abandonedBy(String nodeId, String owner) {
+        String prefix = nodeId + "#";
+        return stream -> stream.ownerNode().startsWith(prefix) && !stream.ownerNode().equals(owner);
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,275 @@
+package dev.mcpstate.interceptor.capture;
+
+import dev.mcpstate.interceptor.http.ErrorCodes;
+import dev.mcpstate.interceptor.http.JsonRpcErrors;
+import dev.mcpstate.interceptor.sse.SseParser;
+import dev.mcpstate.store.StoreException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Wraps the servlet's response so that the filter sees every message before the client does.
+ *
+ * <ul>
+ *   <li><b>JSON and other bodies</b> are buffered whole; the filter inspects them after the servlet returns and
+ *       then calls {@link #commitBuffered(byte[])}.</li>
+ *   <li><b>{@code text/event-stream} bodies</b> are parsed frame by frame ({@link SseParser}, robust to frames
+ *       split across writes); each event goes to the {@link StreamRecorder}, which persists it and returns the
+ *       frame the client receives in its place.</li>
+ *   <li>When the client goes away, writes to it fail; the response then <em>detaches</em>: the servlet keeps
+ *       writing, events keep being recorded, and the client can resume from the store. The servlet never sees a
+ *       write error, so the MCP SDK never drops the session because of a broken connection.</li>
+ *   <li>{@link #sendError(int, String)} produces a JSON-RPC error body, never the container's HTML page.</li>
+ * </ul>
+ *
+ * <p>Thread-safe for writes: the SDK may write from a reactor thread while the request thread returns.
+ */
+public final class CapturingResponse extends HttpServletResponseWrapper {
+
+    private static final Logger log = LoggerFactory.getLogger(CapturingResponse.class);
+    private static final String EVENT_STREAM = "text/event-stream";
+
+    private final StreamRecorder recorder;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private final CaptureStream stream = new CaptureStream();
+    private PrintWriter writer;
+    private SseParser parser;
+    private volatile boolean eventStream;
+    private volatile boolean detached;
+    private boolean started;
+
+    /**
+     * @param response the container's response; not null
+     * @param recorder persists SSE events; null to pass SSE bytes through unrecorded
+     */
+    public CapturingResponse(HttpServletResponse response, StreamRecorder recorder) {
+        super(response);
+        this.recorder = recorder;
+    }
+
+    /** @return true once the servlet declared a {@code text/event-stream} body */
+    public boolean isEventStream() {
+        return eventStream;
+    }
+
+    /** @return true once a write to the client failed; later output is recorded but not sent */
+    public boolean isDetached() {
+        return detached;
+    }
+
+    /** @return the bytes of a non-SSE body buffered so far */
+    public synchronized byte[] bufferedBody() {
+        return buffer.toByteArray();
+    }
+
+    /**
+     * Sends a buffered (non-SSE) body to the client, with a {@code Content-Length}.
+     *
+     * @param body the bytes to send, usually {@link #bufferedBody()} or a sanitized replacement; not null
+     */
+    public synchronized void commitBuffered(byte[] body) throws IOException {
+        if (writer != null) {
+            writer.flush();
+        }
+        HttpServletResponse real = (HttpServletResponse) getResponse();
+        if (body.length > 0 && !real.isCommitted()) {
+            real.setContentLength(body.length);
+        }
+        if (body.length > 0) {
+            real.getOutputStream().write(body);
+        }
+        buffer.reset();
+    }
+
+    @Override
+    public void setContentType(String type) {
+        super.setContentType(type);
+        noteContentType(type);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        super.setHeader(name, value);
+        if ("content-type".equalsIgnoreCase(name)) {
+            noteContentType(value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        super.addHeader(name, value);
+        if ("content-type".equalsIgnoreCase(name)) {
+            noteContentType(value);
+        }
+    }
+
+    private void noteContentType(String type) {
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith(EVENT_STREAM)) {
+            eventStream = true;
+        }
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() {
+        startIfEventStream();
+        return stream;
+    }
+
+    @Override
+    public synchronized PrintWriter getWriter() {
+        startIfEventStream();
+        if (writer == null) {
+            writer = new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), false);
+        }
+        return writer;
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        if (eventStream) {
+            stream.flush();
+        }
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        sendError(sc, null);
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        String message = sc >= 500 || msg == null || msg.isBlank() ? defaultMessage(sc) : msg;
+        int code = switch (sc) {
+            case 404 -> ErrorCodes.NOT_FOUND;
+            case 413 -> ErrorCodes.TOO_LARGE;
+            case 403 -> ErrorCodes.FORBIDDEN;
+            default -> sc >= 500 ? ErrorCodes.INTERNAL_ERROR : ErrorCodes.BAD_REQUEST;
+        };
+        synchronized (this) {
+            buffer.reset();
+            eventStream = false;
+        }
+        JsonRpcErrors.send((HttpServletResponse) getResponse(), sc, null, code, message);
+    }
+
+    private static String defaultMessage(int sc) {
+        return switch (sc) {
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
+            case 413 -> "Request body too large";
+            case 503 -> "Service unavailable";
+            default -> sc >= 500 ? "Internal error" : "Bad request";
+        };
+    }
+
+    private synchronized void startIfEventStream() {
+        if (!eventStream || started) {
+            return;
+        }
+        started = true;
+        parser = new SseParser(event -> {
+            String frame = recorder == null ? null : recorder.onEvent(event);
+            if (frame != null) {
+                sendToClient(frame);
+            }
+        });
+        String priming = recorder == null ? null : recorder.onStreamStart();
+        if (priming != null) {
+            sendToClient(priming);
+            flushClient();
+        }
+    }
+
+    private void sendToClient(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        sendToClient(bytes, 0, bytes.length);
+    }
+
+    private void sendToClient(byte[] bytes, int off, int len) {
+        if (detached) {
+            return;
+        }
+        try {
+            getResponse().getOutputStream().write(bytes, off, len);
+        } catch (IOException | RuntimeException e) {
+            detach(e);
+        }
+    }
+
+    private void flushClient() {
+        if (detached) {
+            return;
+        }
+        try {
+            getResponse().flushBuffer();
+        } catch (IOException | RuntimeException e) {
+            detach(e);
+        }
+    }
+
+    private void detach(Exception cause) {
+        if (!detached) {
+            detached = true;
+            log.debug("client went away; stream continues into the store only: cause={}", cause.toString());
+        }
+    }
+
+    /** The stream the servlet writes to. */
+    private final class CaptureStream extends ServletOutputStream {
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            synchronized (CapturingResponse.this) {
+                if (!eventStream) {
+                    buffer.write(b, off, len);
+                    return;
+                }
+                startIfEventStream();
+                if (recorder == null) {
+                    sendToClient(b, off, len);
+                    return;
+                }
+                try {
+                    parser.feed(b, off, len);
+                } catch (StoreException e) {
+                    // not persisted => not sent: the SDK sees the failure and ends the stream
+                    log.error("event not persisted, aborting stream: cause={}", e.getMessage());
+                    throw new IOException("event could not be persisted", e);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (eventStream) {
+                flushClient();
+            }
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setWriteListener(WriteListener listener) {
+            throw new IllegalStateException("the mcp-state filter captures the body with blocking writes");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.mcpstate.interceptor.link;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.interceptor.capture.CapturingResponse;
+import dev.mcpstate.interceptor.chain.Exchange;
+import dev.mcpstate.interceptor.chain.Exchange.MessageKind;
+import dev.mcpstate.interceptor.chain.Headers;
+import dev.mcpstate.interceptor.chain.Interceptor;
+import dev.mcpstate.interceptor.resume.StreamHub;
+import dev.mcpstate.interceptor.resume.StreamIds;
+import dev.mcpstate.interceptor.sdk.ListeningStreamTransport;
+import dev.mcpstate.interceptor.sdk.SdkSessions;
+import dev.mcpstate.store.SessionRecord;
+import dev.mcpstate.store.SessionStatus;
+import dev.mcpstate.store.SessionStore;
+import dev.mcpstate.store.StoreException;
+import dev.mcpstate.store.StreamKind;
+import jakarta.servlet.ServletException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Link 7, the last before the SDK: moves the stored session through its lifecycle from what the SDK answered.
+ *
+ * <ul>
+ *   <li>{@code initialize} answered 200 with an {@code Mcp-Session-Id}: the session is stored INITIALIZED with the
+ *       server-issued id, client info and capabilities, the raw initialize params, the negotiated protocol
+ *       version, the principal and this node's id; its listening stream is opened. If the store fails, the SDK
+ *       session is dropped and the client gets 503 — never a session that exists only in memory.</li>
+ *   <li>{@code notifications/initialized} accepted: ACTIVE.</li>
+ *   <li>DELETE answered 200: CLOSED; the session's streams and events are deleted and its followers end.</li>
+ * </ul>
+ */
+public final class Lifecycle implements Interceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SessionStore sessions;
+    private final StreamHub hub;
+    private final SdkSessions sdk;
+    private final Function<String, ListeningStreamTransport> listeningStreams;
+    private final Clock clock;
+    private final String nodeId;
+    private final String owner;
+
+    /**
+     * @param sessions         the session store; not null
+     * @param hub              the event store with wake-ups; not null
+     * @param sdk              this node's SDK sessions; not null
+     * @param listeningStreams makes a session's store-backed listening stream; not null
+     * @param clock            the clock; not null
+     * @param nodeId           this node's id; not null
+     * @param owner            this node instance's owner tag for streams; not null
+     */
+    public Lifecycle(SessionStore sessions, StreamHub hub, SdkSessions sdk,
+            Function<String, ListeningStreamTransport> listeningStreams, Clock clock, String nodeId, String owner) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
+        this.hub = Objects.requireNonNull(hub, "hub must not be null");
+        this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
+        this.listeningStreams = Objects.requireNonNull(listeningStreams, "listeningStreams must not be null");
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId must not be null");
+        this.owner = Objects.requireNonNull(owner, "owner must not be null");
+    }
+
+    @Override
+    public void intercept(Chain chain) throws IOException, ServletException {
+        chain.proceed();
+        Exchange exchange = chain.exchange();
+        int status = exchange.response().getStatus();
+        if (exchange.kind() == MessageKind.INITIALIZE && status == 200) {
+            initialized(exchange);
+        } else if (exchange.kind() == MessageKind.NOTIFICATION && status == 202
+                && "notifications/initialized".equals(exchange.method()) && exchange.session() != null) {
+            sessions.updateStatus(exchange.session().sessionId(), SessionStatus.ACTIVE);
+        } else if ("DELETE".equals(exchange.request().getMethod()) && status == 200 && exchange.session() != null) {
+            closed(exchange.session().sessionId());
+        }
+    }
+
+    private void initialized(Exchange exchange) {
+        String sessionId = exchange.response().getHeader(Headers.MCP_SESSION_ID);
+        if (sessionId == null || !(exchange.response() instanceof CapturingResponse capture)) {
+            return;
+        }
+        JsonNode result = parse(capture.bufferedBody()).path("result");
+        JsonNode params = exchange.message().path("params");
+        Instant now = clock.instant();
+        SessionRecord record = new SessionRecord(sessionId, SessionStatus.INITIALIZED,
+                text(result.get("protocolVersion")), json(params.get("clientInfo")),
+                json(params.get("capabilities")), params.isObject() ? params.toString() : "{}",
+                exchange.principal(), nodeId, now, now);
+        try {
+            sessions.save(record);
+            hub.events().openStream(sessionId, StreamIds.LISTENING, StreamKind.LISTENING, owner);
+        } catch (StoreException e) {
+            sdk.evict(sessionId);
+            throw e;
+        }
+        sdk.attachListeningStream(sessionId, listeningStreams.apply(sessionId));
+        exchange.session(record);
+        log.info("session initialized: session={} protocolVersion={} node={}", sessionId,
+                record.protocolVersion(), nodeId);
+    }
+
+    private void closed(String sessionId) {
+        sessions.updateStatus(sessionId, SessionStatus.CLOSED);
+        hub.events().deleteSession(sessionId);
+        hub.wake(sessionId, StreamIds.LISTENING);
+        log.info("session closed: session={}", sessionId);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.missingNode();
+        }
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || !node.isTextual() ? null : node.asText();
+    }
+
+    private static String json(JsonNode node) {
+        return node == null || node.isNull() ? null : node.toString();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.mcpstate.interceptor.resume;
+
+import dev.mcpstate.store.Direction;
+import dev.mcpstate.store.EventStore;
+import dev.mcpstate.store.StoredEvent;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Appends events to the {@link EventStore} and wakes the followers of that stream on this node, so a resumed or
+ * listening GET delivers a new event as soon as it is durable. Followers of streams produced on other nodes fall
+ * back to polling the store (see {@link StreamFollower}).
+ *
+ * <p>Thread-safe. A follower reads {@link #version(String, String)} <em>before</em> reading the store and then
+ * {@link #await(String, String, long, Duration)}s on that version, so no append between the read and the wait is
+ * missed.
+ */
+public final class StreamHub {
+
+    private final EventStore events;
+    private final ConcurrentHashMap<String, Signal> signals = new ConcurrentHashMap<>();
+
+    /** @param events the event store; not null */
+    public StreamHub(EventStore events) {
+        this.events = Objects.requireNonNull(events, "events must not be null");
+    }
+
+    /** @return the event store behind this hub */
+    public EventStore events() {
+        return events;
+    }
+
+    /**
+     * Appends an event durably, then wakes the stream's followers.
+     *
+     * @return the stored event with its id
+     * @throws dev.mcpstate.store.StoreException when the store fails; nobody is woken
+     */
+    public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
+        StoredEvent event = events.append(sessionId, streamId, direction, message);
+        wake(sessionId, streamId);
+        return event;
+    }
+
+    /** Marks a stream ended in the store, then wakes its followers so they finish. */
+    public void close(String sessionId, String streamId) {
+        events.closeStream(sessionId, streamId);
+        wake(sessionId, streamId);
+    }
+
+    /** Wakes the followers of a stream without appending, e.g. when its session ends. */
+    public void wake(String sessionId, String streamId) {
+        Signal signal = signals.get(key(sessionId, streamId));
+        if (signal != null) {
+            signal.bump();
+        }
+    }
+
+    /**
+     * @return the current change counter of a stream; pass it to {@link #await}
+     */
+    public long version(String sessionId, String streamId) {
+        return signals.computeIfAbsent(key(sessionId, streamId), k -> new Signal()).version();
+    }
+
+    /**
+     * Waits until the stream changed after {@code seen} was read, or the timeout passed.
+     *
+     * @param seen    a value returned by {@link #version(String, String)}
+     * @param timeout the longest wait; positive
+     * @return true when the stream changed, false on timeout
+     * @throws InterruptedException when the waiting thread is interrupted (node shutting down)
+     */
+    public boolean await(String sessionId, String streamId, long seen, Duration timeout) throws InterruptedException {
+        Signal signal = signals.computeIfAbsent(key(sessionId, streamId), k -> new Signal());
+        return signal.awaitChange(seen, timeout.toMillis());
+    }
+
+    /** Forgets the wake-up state of a stream nobody follows any more. */
+    public void forget(String sessionId, String streamId) {
+        signals.remove(key(sessionId, streamId));
+    }
+
+    private static String key(String sessionId, String streamId) {
+        return sessionId + '\u0000' + streamId;
+    }
+
+    /** A change counter with wait/notify. */
+    private static final class Signal {
+        private long version;
+
+        synchronized long version() {
+            return version;
+        }
+
+        synchronized void bump() {
+            version++;
+            notifyAll();
+        }
+
+        synchronized boolean awaitChange(long seen, long timeoutMillis) throws InterruptedException {
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            while (version == seen) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return false;
+                }
+                wait(left);
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.mcpstate.jetty;
+
+import dev.mcpstate.interceptor.InterceptorConfig;
+import dev.mcpstate.interceptor.McpStateFilter;
+import dev.mcpstate.store.Storage;
+import dev.mcpstate.store.StorageConfig;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Wraps an MCP Java SDK server running in Jetty 12 (ee10) with the mcp-state session filter.
+ *
+ * <pre>{@code
+ * McpStateJetty state = McpStateJetty.builder()
+ *         .storage(StorageConfig.sqlite(Path.of("mcp-state.db")))   // or StorageConfig.redis("redis://...")
+ *         .build();
+ * var transport = HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
+ * McpServer.sync(transport).serverInfo("my-server", "1.0").tools(myTools).build();
+ * ServletContextHandler context = new ServletContextHandler();
+ * state.mount(context, "/mcp", transport);
+ * }</pre>
+ *
+ * <p>Owns the {@link Storage} it opens and the filters it mounts; {@link #close()} releases them. Thread-safe.
+ */
+public final class McpStateJetty implements AutoCloseable {
+
+    private final Storage storage;
+    private final InterceptorConfig config;
+    private final List<McpStateFilter> filters = new ArrayList<>();
+
+    private McpStateJetty(Storage storage, InterceptorConfig config) {
+        this.storage = storage;
+        this.config = config;
+    }
+
+    /** @return a builder: SQLite {@code ./mcp-state.db} and default filter settings unless set */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the open storage, to share with other components (e.g. the sidecar tools) */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** @return the filter settings */
+    public InterceptorConfig config() {
+        return config;
+    }
+
+    /**
+     * Mounts the SDK servlet and the session filter in front of it at {@code path}, both async-supported.
+     * Call after {@code McpServer.sync(transport)...build()}.
+     *
+     * @param context   the Jetty servlet context; not null
+     * @param path      the MCP endpoint path within the context, e.g. {@code /mcp}; not null
+     * @param transport the SDK servlet; not null
+     * @return the mounted filter
+     * @throws IllegalStateException when the SDK's internals are not the ones mcp-state supports
+     */
+    public synchronized McpStateFilter mount(ServletContextHandler context, String path,
+            HttpServletStreamableServerTransportProvider transport) {
+        Objects.requireNonNull(context, "context must not be null");
+        Objects.requireNonNull(path, "path must not be null");
+        Objects.requireNonNull(transport, "transport must not be null");
+        McpStateFilter filter = new McpStateFilter(storage, transport, config);
+        ServletHolder servlet = new ServletHolder(transport);
+        servlet.setAsyncSupported(true);
+        context.addServlet(servlet, path);
+        FilterHolder holder = new FilterHolder(filter);
+        holder.setAsyncSupported(true);
+        context.addFilter(holder, path, EnumSet.of(DispatcherType.REQUEST));
+        filters.add(filter);
+        return filter;
+    }
+
+    /** Stops the filters' threads and closes the storage. Idempotent. */
+    @Override
+    public synchronized void close() {
+        filters.forEach(McpStateFilter::close);
+        filters.clear();
+        storage.close();
+    }
+
+    /** Builds {@link McpStateJetty}; not thread-safe. */
+    public static final class Builder {
+        private StorageConfig storage = StorageConfig.sqlite(StorageConfig.DEFAULT_SQLITE_PATH);
+        private InterceptorConfig config = InterceptorConfig.builder().build();
+
+        private Builder() {
+        }
+
+        /** @param storage where sessions and events are kept; not null */
+        public Builder storage(StorageConfig storage) {
+            this.storage = Objects.requireNonNull(storage, "storage must not be null");
+            return this;
+        }
+
+        /** @param config filter settings; not null */
+        public Builder config(InterceptorConfig config) {
+            this.config = Objects.requireNonNull(config, "config must not be null");
+            return this;
+        }
+
+        /** @param nodeId this node's id; see {@link InterceptorConfig.Builder#nodeId(String)} */
+        public Builder nodeId(String nodeId) {
+            this.config = config.toBuilder().nodeId(nodeId).build();
+            return this;
+        }
+
+        /**
+         * Opens the storage.
+         *
+         * @throws dev.mcpstate.store.StoreException when it cannot be opened
+         */
+        public McpStateJetty build() {
+            Clock clock = config.clock();
+            return new McpStateJetty(Storage.open(storage, clock), config);
+        }
+    }
+}
