@@ -1,0 +1,97 @@
+package dev.mcpstate.sidecar;
+
+/**
+ * Input limits of the sidecar tools. Immutable and thread-safe; build with {@link #builder()}.
+ */
+public final class SidecarOptions {
+
+    /** Default largest {@code value}, {@code output} or {@code context}, as UTF-8 JSON text: 1 MiB. */
+    public static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
+    /** Default longest key, id or name, in characters: 512. */
+    public static final int DEFAULT_MAX_ID_LENGTH = 512;
+    /** Default largest {@code n} of {@code history_log}; larger requests are capped: 1000. */
+    public static final int DEFAULT_MAX_HISTORY_ENTRIES = 1000;
+
+    private static final SidecarOptions DEFAULTS = builder().build();
+
+    private final int maxValueBytes;
+    private final int maxIdLength;
+    private final int maxHistoryEntries;
+
+    private SidecarOptions(Builder b) {
+        this.maxValueBytes = b.maxValueBytes;
+        this.maxIdLength = b.maxIdLength;
+        this.maxHistoryEntries = b.maxHistoryEntries;
+    }
+
+    /** @return the defaults */
+    public static SidecarOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding these values */
+    public Builder toBuilder() {
+        return new Builder().maxValueBytes(maxValueBytes).maxIdLength(maxIdLength)
+                .maxHistoryEntries(maxHistoryEntries);
+    }
+
+    /** @return the largest JSON value accepted, in UTF-8 bytes; positive */
+    public int maxValueBytes() {
+        return maxValueBytes;
+    }
+
+    /** @return the longest key, id or name accepted, in characters; positive */
+    public int maxIdLength() {
+        return maxIdLength;
+    }
+
+    /** @return the most history entries one call returns; positive */
+    public int maxHistoryEntries() {
+        return maxHistoryEntries;
+    }
+
+    /** Builds {@link SidecarOptions}; not thread-safe. */
+    public static final class Builder {
+        private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+        private int maxIdLength = DEFAULT_MAX_ID_LENGTH;
+        private int maxHistoryEntries = DEFAULT_MAX_HISTORY_ENTRIES;
+
+        private Builder() {
+        }
+
+        /** @param bytes largest JSON value in UTF-8 bytes; at least 1 */
+        public Builder maxValueBytes(int bytes) {
+            this.maxValueBytes = positive(bytes, "maxValueBytes");
+            return this;
+        }
+
+        /** @param length longest key, id or name in characters; at least 1 */
+        public Builder maxIdLength(int length) {
+            this.maxIdLength = positive(length, "maxIdLength");
+            return this;
+        }
+
+        /** @param entries most history entries per call; at least 1 */
+        public Builder maxHistoryEntries(int entries) {
+            this.maxHistoryEntries = positive(entries, "maxHistoryEntries");
+            return this;
+        }
+
+        /** @return the immutable options */
+        public SidecarOptions build() {
+            return new SidecarOptions(this);
+        }
+
+        private static int positive(int value, String field) {
+            if (value < 1) {
+                throw new IllegalArgumentException(field + " must be at least 1, was: " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.mcpstate.sidecar.server;
+
+import dev.mcpstate.sidecar.SidecarOptions;
+import dev.mcpstate.store.StorageConfig;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Configuration of the standalone server, read from environment variables and then command-line flags
+ * (a flag wins over its variable). Immutable.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>variable</th><th>flag</th><th>default</th></tr>
+ *   <tr><td>STATE_BACKEND</td><td>--backend sqlite|redis</td><td>sqlite</td></tr>
+ *   <tr><td>DB_PATH</td><td>--db PATH</td><td>state_sidecar.db</td></tr>
+ *   <tr><td>REDIS_URL</td><td>--redis-url URL</td><td>redis://localhost:6379</td></tr>
+ *   <tr><td>REDIS_KEY_PREFIX</td><td>--redis-key-prefix P</td><td>mcp</td></tr>
+ *   <tr><td>SIDECAR_HOST</td><td>--host HOST</td><td>127.0.0.1</td></tr>
+ *   <tr><td>SIDECAR_PORT</td><td>--port PORT</td><td>8000</td></tr>
+ *   <tr><td>SIDECAR_MAX_VALUE_BYTES</td><td>--max-value-bytes N</td><td>1048576</td></tr>
+ *   <tr><td></td><td>--stdio</td><td>off (HTTP)</td></tr>
+ * </table>
+ *
+ * @param storage where state is kept
+ * @param host the interface the HTTP server binds
+ * @param port the HTTP port; 0 picks a free one
+ * @param stdio true to serve over stdin/stdout instead of HTTP
+ * @param help true when {@code --help} was given
+ * @param options tool input limits
+ */
+public record SidecarServerConfig(StorageConfig storage, String host, int port, boolean stdio, boolean help,
+        SidecarOptions options) {
+
+    public static final String DEFAULT_DB_PATH = "state_sidecar.db";
+    public static final String DEFAULT_REDIS_URL = "redis://localhost:6379";
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8000;
+    /** The path the MCP endpoint is served at. */
+    public static final String MCP_PATH = "/mcp";
+
+    public static final String USAGE = """
+            Usage: java -jar mcp-state-sidecar.jar [options]
+
+            Serves the mcp-state sidecar tools (key-value, workflows, leases, sessions, history) over
+            Streamable HTTP at http://HOST:PORT/mcp, or over stdin/stdout with --stdio.
+
+            Options (each overrides its environment variable):
+              --backend sqlite|redis   STATE_BACKEND            storage backend (default sqlite)
+              --db PATH                DB_PATH                  SQLite file (default state_sidecar.db)
+              --redis-url URL          REDIS_URL                Redis URL (default redis://localhost:6379)
+              --redis-key-prefix P     REDIS_KEY_PREFIX         Redis key prefix (default mcp)
+              --host HOST              SIDECAR_HOST             HTTP bind address (default 127.0.0.1)
+              --port PORT              SIDECAR_PORT             HTTP port, 0 = any free (default 8000)
+              --max-value-bytes N      SIDECAR_MAX_VALUE_BYTES  largest JSON value (default 1048576)
+              --stdio                                           serve MCP over stdin/stdout
+              --help                                            print this help
+            """;
+
+    public SidecarServerConfig {
+        Objects.requireNonNull(storage, "storage must not be null");
+        Objects.requireNonNull(host, "host must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, was: " + port);
+        }
+    }
+
+    /**
+     * @param env environment variables (e.g. {@code System.getenv()}); not null
+     * @param args command-line arguments; not null
+     * @return the configuration
+     * @throws IllegalArgumentException with a plain message on an unknown flag or a bad value
+     */
+    public static SidecarServerConfig parse(Map<String, String> env, String... args) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        for (String name : new String[] {"STATE_BACKEND", "DB_PATH", "REDIS_URL", "REDIS_KEY_PREFIX", "SIDECAR_HOST",
+                "SIDECAR_PORT", "SIDECAR_MAX_VALUE_BYTES"}) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                settings.put(name, value.trim());
+            }
+        }
+        boolean stdio = false;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            String inlineValue = null;
+            int eq = flag.indexOf('=');
+            if (flag.startsWith("--") && eq > 0) {
+                inlineValue = flag.substring(eq + 1);
+                flag = flag.substring(0, eq);
+            }
+            switch (flag) {
+                case "--stdio" -> stdio = true;
+                case "--help", "-h" -> help = true;
+                default -> {
+                    String variable = variableOf(flag);
+                    String value = inlineValue;
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException(flag + " needs a value");
+                        }
+                        value = args[++i];
+                    }
+                    settings.put(variable, value);
+                }
+            }
+        }
+        return new SidecarServerConfig(storage(settings), settings.getOrDefault("SIDECAR_HOST", DEFAULT_HOST),
+                intSetting(settings, "SIDECAR_PORT", DEFAULT_PORT), stdio, help,
+                SidecarOptions.builder().maxValueBytes(intSetting(settings, "SIDECAR_MAX_VALUE_BYTES",
+                        SidecarOptions.DEFAULT_MAX_VALUE_BYTES)).build());
+    }
+
+    private static String variableOf(String flag) {
+        return switch (flag) {
+            case "--backend" -> "STATE_BACKEND";
+            case "--db" -> "DB_PATH";
+            case "--redis-url" -> "REDIS_URL";
+            case "--redis-key-prefix" -> "REDIS_KEY_PREFIX";
+            case "--host" -> "SIDECAR_HOST";
+            case "--port" -> "SIDECAR_PORT";
+            case "--max-value-bytes" -> "SIDECAR_MAX_VALUE_BYTES";
+            default -> throw new IllegalArgumentException("unknown option: " + flag + " (see --help)");
+        };
+    }
+
+    private static StorageConfig storage(Map<String, String> settings) {
+        String backend = settings.getOrDefault("STATE_BACKEND", "sqlite").toLowerCase(Locale.ROOT);
+        StorageConfig.Builder builder = switch (backend) {
+            case "sqlite" -> StorageConfig.sqlite(Path.of(settings.getOrDefault("DB_PATH", DEFAULT_DB_PATH)))
+                    .toBuilder();
+            case "redis" -> StorageConfig.redis(settings.getOrDefault("REDIS_URL", DEFAULT_REDIS_URL)).toBuilder();
+            default -> throw new IllegalArgumentException(
+                    "STATE_BACKEND / --backend must be sqlite or redis, was: " + backend);
+        };
+        String prefix = settings.get("REDIS_KEY_PREFIX");
+        return prefix == null ? builder.build() : builder.redisKeyPrefix(prefix).build();
+    }
+
+    private static int intSetting(Map<String, String> settings, String name, int defaultValue) {
+        String value = settings.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was: " + value);
+        }
+    }
+
+    /** @return the backend for the ready line, e.g. {@code sqlite:state_sidecar.db}; passwords redacted */
+    public String backendDescription() {
+        return storage.toString();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.mcpstate.sidecar;
+
+import dev.mcpstate.store.StorageConfig;
+import dev.mcpstate.testing.RedisTestServer;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.time.Clock;
+
+/** Races on a real Redis through four store instances (four connections). */
+class RedisSidecarRaceIT extends SidecarRaceContract {
+
+    @BeforeEach
+    void flushRedis() {
+        RedisTestServer.flushAll();
+    }
+
+    @Override
+    protected SidecarStore openStore(Clock clock) {
+        return SidecarStores.open(StorageConfig.redis(RedisTestServer.url()), clock);
+    }
+}

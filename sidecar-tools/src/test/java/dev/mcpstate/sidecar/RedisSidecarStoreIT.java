@@ -1,0 +1,21 @@
+package dev.mcpstate.sidecar;
+
+import dev.mcpstate.store.StorageConfig;
+import dev.mcpstate.testing.RedisTestServer;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.time.Clock;
+
+/** The store contract on a real Redis, emptied before each test. */
+class RedisSidecarStoreIT extends SidecarStoreContract {
+
+    @BeforeEach
+    void flushRedis() {
+        RedisTestServer.flushAll();
+    }
+
+    @Override
+    protected SidecarStore openStore(Clock clock) {
+        return SidecarStores.open(StorageConfig.redis(RedisTestServer.url()), clock);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.mcpstate.sidecar;
+
+import dev.mcpstate.store.StorageConfig;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** The store contract on a SQLite file in a temporary folder. */
+class SqliteSidecarStoreTest extends SidecarStoreContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected SidecarStore openStore(Clock clock) {
+        return SidecarStores.open(StorageConfig.sqlite(dir.resolve("sub/state.db")), clock);
+    }
+}

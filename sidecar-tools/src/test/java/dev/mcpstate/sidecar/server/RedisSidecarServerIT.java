@@ -1,0 +1,23 @@
+package dev.mcpstate.sidecar.server;
+
+import dev.mcpstate.testing.RedisTestServer;
+
+import java.util.Map;
+
+class RedisSidecarServerIT extends SidecarServerContract {
+
+    @Override
+    protected void resetBackend() {
+        RedisTestServer.flushAll();
+    }
+
+    @Override
+    protected Map<String, String> backendEnvironment() {
+        return Map.of("STATE_BACKEND", "redis", "REDIS_URL", RedisTestServer.url());
+    }
+
+    @Override
+    protected String backendName() {
+        return "redis";
+    }
+}

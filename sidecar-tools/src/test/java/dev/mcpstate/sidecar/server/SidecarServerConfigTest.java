@@ -1,0 +1,61 @@
+package dev.mcpstate.sidecar.server;
+
+import dev.mcpstate.store.StorageConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SidecarServerConfigTest {
+
+    @Test
+    void defaultsAreSqliteOnLocalhostPort8000() {
+        SidecarServerConfig config = SidecarServerConfig.parse(Map.of());
+        assertThat(config.storage().backend()).isEqualTo(StorageConfig.Backend.SQLITE);
+        assertThat(config.storage().sqlitePath()).isEqualTo(Path.of("state_sidecar.db"));
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(8000);
+        assertThat(config.stdio()).isFalse();
+        assertThat(config.help()).isFalse();
+    }
+
+    @Test
+    void environmentVariablesConfigureTheServer() {
+        SidecarServerConfig config = SidecarServerConfig.parse(Map.of("STATE_BACKEND", "REDIS",
+                "REDIS_URL", "redis://cache:6380/1", "SIDECAR_HOST", "0.0.0.0", "SIDECAR_PORT", "9000",
+                "SIDECAR_MAX_VALUE_BYTES", "2048"));
+        assertThat(config.storage().backend()).isEqualTo(StorageConfig.Backend.REDIS);
+        assertThat(config.storage().redisUrl()).isEqualTo("redis://cache:6380/1");
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(9000);
+        assertThat(config.options().maxValueBytes()).isEqualTo(2048);
+    }
+
+    @Test
+    void flagsOverrideEnvironmentVariables() {
+        SidecarServerConfig config = SidecarServerConfig.parse(Map.of("STATE_BACKEND", "redis", "SIDECAR_PORT", "9000"),
+                "--backend", "sqlite", "--db=/tmp/x.db", "--port", "0", "--stdio", "--host", "::1");
+        assertThat(config.storage().backend()).isEqualTo(StorageConfig.Backend.SQLITE);
+        assertThat(config.storage().sqlitePath()).isEqualTo(Path.of("/tmp/x.db"));
+        assertThat(config.port()).isZero();
+        assertThat(config.stdio()).isTrue();
+        assertThat(config.host()).isEqualTo("::1");
+        assertThat(SidecarServerConfig.parse(Map.of(), "--help").help()).isTrue();
+    }
+
+    @Test
+    void badSettingsAreRejectedWithTheirName() {
+        assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of("STATE_BACKEND", "mongo")))
+                .hasMessageContaining("STATE_BACKEND");
+        assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of(), "--port", "eighty"))
+                .hasMessageContaining("SIDECAR_PORT");
+        assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of(), "--port", "70000")).hasMessageContaining("port");
+        assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of(), "--verbose")).hasMessageContaining("--verbose");
+        assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of(), "--db")).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of("REDIS_URL", "http://x"), "--backend", "redis"))
+                .hasMessageContaining("redisUrl");
+    }
+}
