@@ -37,10 +37,15 @@ final class McpHttp {
 
     /** initialize + notifications/initialized; remembers the session id. */
     McpHttp open() {
+        return open("{\"elicitation\":{},\"sampling\":{}}");
+    }
+
+    /** initialize with the given client capabilities JSON + notifications/initialized. */
+    McpHttp open(String capabilities) {
         HttpResponse<String> init = post("""
                 {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"%s",
-                 "capabilities":{"elicitation":{}},"clientInfo":{"name":"mcp-state-tests","version":"1"}}}"""
-                .formatted(PROTOCOL), Map.of());
+                 "capabilities":%s,"clientInfo":{"name":"mcp-state-tests","version":"1"}}}"""
+                .formatted(PROTOCOL, capabilities), Map.of());
         if (init.statusCode() != 200) {
             throw new IllegalStateException("initialize failed: " + init.statusCode() + " " + init.body());
         }

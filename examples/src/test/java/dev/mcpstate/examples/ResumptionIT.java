@@ -161,6 +161,31 @@ class ResumptionIT {
         assertThat(ids).containsExactly(7);
     }
 
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void toolFailureIsPersistedAndDeliveredAsTheFinalResponse(Backend backend) throws Exception {
+        backend.reset();
+        server = McpStateServer.start(backend.options(dir.resolve("state.db"), "node-a"));
+        McpHttp client = new McpHttp(server.uri()).open("{}"); // no sampling capability: ask_model must fail
+        HttpResponse<InputStream> response = client.postStream(McpHttp.toolCall(3, "ask_model",
+                "{\"prompt\":\"hi\"}", null));
+        String primingId;
+        JsonNode delivered;
+        try (SseReader reader = new SseReader(response.body())) {
+            primingId = reader.next().id();
+            delivered = reader.nextMessage().json();
+        }
+        assertThat(delivered.get("id").asInt()).isEqualTo(3);
+        assertThat(delivered.toString()).contains("sampling");
+        List<Event> replayed = new ArrayList<>();
+        try (SseReader reader = new SseReader(client.get(primingId).body())) {
+            for (Event e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
+                replayed.add(e);
+            }
+        }
+        assertThat(replayed).extracting(Event::json).containsExactly(delivered);
+    }
+
     private void notify(int n) {
         server.notifyClients("notifications/message", Map.of("level", "info", "data", "n" + n));
     }

@@ -26,6 +26,10 @@ public final class InterceptorConfig {
     public static final Duration DEFAULT_TOUCH_INTERVAL = Duration.ofSeconds(1);
     /** How often expired sessions are purged and old events trimmed: 1 min. */
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    /** How often a node proves to the others that it is alive: 1 s. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    /** Silence after which a node counts as dead and its open response streams end with an error: 5 s. */
+    public static final Duration DEFAULT_NODE_DEAD_AFTER = Duration.ofSeconds(5);
     /** {@code Retry-After} seconds sent with a 503 when the store is unreachable. */
     public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
 
@@ -41,8 +45,12 @@ public final class InterceptorConfig {
     private final Duration touchInterval;
     private final Duration sweepInterval;
     private final int retryAfterSeconds;
+    private final Duration heartbeatInterval;
+    private final Duration nodeDeadAfter;
 
     private InterceptorConfig(Builder b) {
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.nodeDeadAfter = b.nodeDeadAfter;
         this.nodeId = b.nodeId;
         this.maxBodyBytes = b.maxBodyBytes;
         this.allowedOrigins = b.allowedOrigins;
@@ -73,6 +81,8 @@ public final class InterceptorConfig {
         b.touchInterval = touchInterval;
         b.sweepInterval = sweepInterval;
         b.retryAfterSeconds = retryAfterSeconds;
+        b.heartbeatInterval = heartbeatInterval;
+        b.nodeDeadAfter = nodeDeadAfter;
         return b;
     }
 
@@ -126,6 +136,16 @@ public final class InterceptorConfig {
         return retryAfterSeconds;
     }
 
+    /** @return how often this node proves it is alive (multi-node stores) */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** @return silence after which another node counts as dead */
+    public Duration nodeDeadAfter() {
+        return nodeDeadAfter;
+    }
+
     /** Builds an {@link InterceptorConfig}; not thread-safe. */
     public static final class Builder {
         private String nodeId = defaultNodeId();
@@ -138,8 +158,22 @@ public final class InterceptorConfig {
         private Duration touchInterval = DEFAULT_TOUCH_INTERVAL;
         private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
         private int retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration nodeDeadAfter = DEFAULT_NODE_DEAD_AFTER;
 
         private Builder() {
+        }
+
+        /** @param interval positive */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = positive(interval, "heartbeatInterval");
+            return this;
+        }
+
+        /** @param silence positive, longer than the heartbeat interval when built */
+        public Builder nodeDeadAfter(Duration silence) {
+            this.nodeDeadAfter = positive(silence, "nodeDeadAfter");
+            return this;
         }
 
         /** @param id letters, digits, {@code .}, {@code _}, {@code -}; 1 to 64 characters. Default: the host name */
@@ -218,6 +252,10 @@ public final class InterceptorConfig {
 
         /** @return the immutable configuration */
         public InterceptorConfig build() {
+            if (nodeDeadAfter.compareTo(heartbeatInterval) <= 0) {
+                throw new IllegalArgumentException("nodeDeadAfter must be longer than heartbeatInterval, was: "
+                        + nodeDeadAfter + " <= " + heartbeatInterval);
+            }
             return new InterceptorConfig(this);
         }
 

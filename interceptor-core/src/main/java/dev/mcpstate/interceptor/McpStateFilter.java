@@ -1,5 +1,6 @@
 package dev.mcpstate.interceptor;
 
+import dev.mcpstate.cluster.ClusterBus;
 import dev.mcpstate.interceptor.chain.Exchange;
 import dev.mcpstate.interceptor.chain.Headers;
 import dev.mcpstate.interceptor.chain.Interceptor;
@@ -11,18 +12,21 @@ import dev.mcpstate.interceptor.link.Capture;
 import dev.mcpstate.interceptor.link.Lifecycle;
 import dev.mcpstate.interceptor.link.ProtocolGate;
 import dev.mcpstate.interceptor.link.RequestBody;
+import dev.mcpstate.interceptor.link.ResponseRouting;
 import dev.mcpstate.interceptor.link.SessionGuard;
 import dev.mcpstate.interceptor.link.StreamResumption;
 import dev.mcpstate.interceptor.resume.StreamFollower;
 import dev.mcpstate.interceptor.resume.StreamHub;
+import dev.mcpstate.interceptor.resume.StreamIds;
 import dev.mcpstate.interceptor.sdk.ListeningStreamTransport;
 import dev.mcpstate.interceptor.sdk.SdkSessions;
 import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StoreException;
-import dev.mcpstate.store.StreamInfo;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -37,6 +41,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,7 +50,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * The mcp-state session filter: put it in front of the MCP Java SDK's
@@ -59,6 +63,7 @@ import java.util.function.Predicate;
  *   <li>{@link RequestBody} — size limit (413), JSON (-32700), JSON-RPC shape;</li>
  *   <li>{@link SessionGuard} — unknown, closed, expired or foreign sessions get 404;</li>
  *   <li>{@link Admission} — a stored session unknown to this node's SDK is admitted under its id;</li>
+ *   <li>{@link ResponseRouting} — a client's answer to a server-to-client request goes to the issuing node;</li>
  *   <li>{@link StreamResumption} — every GET is answered from the store (replay, then live);</li>
  *   <li>{@link Capture} — every message is persisted before the client sees it; the filter owns event ids;</li>
  *   <li>{@link Lifecycle} — INITIALIZED, ACTIVE, CLOSED from what the SDK answered.</li>
@@ -79,6 +84,9 @@ public final class McpStateFilter implements Filter, AutoCloseable {
     private final Retention retention;
     private final ExecutorService followers;
     private final ScheduledExecutorService sweeper;
+    private final SdkSessions sdkSessions;
+    private final ClusterBus bus;
+    private final Admission admission;
 
     /**
      * @param storage the session and event stores; not null
@@ -93,30 +101,71 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         Objects.requireNonNull(sdk, "sdk must not be null");
         this.config = Objects.requireNonNull(config, "config must not be null");
         McpJsonMapper jsonMapper = McpJsonDefaults.getMapper();
-        SdkSessions sdkSessions = new SdkSessions(sdk, jsonMapper);
+        this.sdkSessions = new SdkSessions(sdk, jsonMapper);
         StreamHub hub = new StreamHub(storage.events());
         String owner = config.nodeId() + "#" + UUID.randomUUID().toString().substring(0, 8);
+        this.bus = ClusterBus.open(storage, owner, config.heartbeatInterval(), config.nodeDeadAfter());
         Function<String, ListeningStreamTransport> listening =
-                id -> new ListeningStreamTransport(id, hub, jsonMapper);
+                id -> new ListeningStreamTransport(id, hub, jsonMapper, owner);
         this.followers = Executors.newCachedThreadPool(daemon("mcp-state-stream-"));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("mcp-state-retention-"));
         this.resumption = new StreamResumption(hub, followers,
                 new StreamFollower.Settings(config.clock(), config.pollInterval(), config.keepAlive(),
                         config.responseStreamTimeout()),
-                abandonedBy(config.nodeId(), owner));
+                stream -> !bus.isAlive(stream.ownerNode()));
+        this.admission = new Admission(sdkSessions, listening);
         this.chain = new InterceptorChain(List.of(
                 new ProtocolGate(config.allowedOrigins()),
                 new RequestBody(config.maxBodyBytes()),
                 new SessionGuard(storage.sessions(), config.clock(), storage.config().sessionIdleTtl(),
                         config.touchInterval()),
-                new Admission(sdkSessions, listening),
+                admission,
+                new ResponseRouting(bus, hub),
                 resumption,
                 new Capture(hub, owner),
                 new Lifecycle(storage.sessions(), hub, sdkSessions, listening, config.clock(), config.nodeId(),
-                        owner)));
-        this.retention = new Retention(storage.sessions(), hub, sdkSessions, storage.config(), config.clock());
+                        bus)));
+        bus.onResponse((sessionId, response) -> deliverResponse(jsonMapper, sessionId, response));
+        bus.onSessionEnded(sessionId -> {
+            sdkSessions.evict(sessionId);
+            hub.wake(sessionId, StreamIds.LISTENING);
+        });
+        this.retention = new Retention(storage.sessions(), hub, sdkSessions, storage.config(), config.clock(), bus);
         long sweepMillis = config.sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(retention, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Hands a client's response, routed here from another node, to the SDK session that awaits it. */
+    private void deliverResponse(McpJsonMapper jsonMapper, String sessionId, String response) {
+        McpStreamableServerSession session = sdkSessions.get(sessionId);
+        if (session == null) {
+            log.warn("routed response for a session this node does not hold: session={}", sessionId);
+            return;
+        }
+        try {
+            McpSchema.JSONRPCMessage message = McpSchema.deserializeJsonRpcMessage(jsonMapper, response);
+            if (message instanceof McpSchema.JSONRPCResponse rpcResponse) {
+                session.accept(rpcResponse).subscribe(null, e -> log.warn(
+                        "routed response not accepted: session={} cause={}", sessionId, e.toString()));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("routed response unreadable: session={} cause={}", sessionId, e.toString());
+        }
+    }
+
+    /** @return the ids of the sessions this node's SDK holds now; a snapshot */
+    public Set<String> localSessionIds() {
+        return sdkSessions.ids();
+    }
+
+    /** @return how many stored sessions this node admitted into its SDK since it started */
+    public long admissions() {
+        return admission.admittedCount();
+    }
+
+    /** @return this node instance's owner tag, {@code <nodeId>#<instance>} */
+    public String owner() {
+        return bus.owner();
     }
 
     /** @return the links of the chain, in order */
@@ -186,15 +235,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         sweeper.shutdownNow();
         resumption.stopAll();
         followers.shutdownNow();
-    }
-
-    /**
-     * A response stream is abandoned when an earlier incarnation of this node produced it: that process is gone,
-     * so the stream will never end by itself.
-     */
-    private static Predicate<StreamInfo> abandonedBy(String nodeId, String owner) {
-        String prefix = nodeId + "#";
-        return stream -> stream.ownerNode().startsWith(prefix) && !stream.ownerNode().equals(owner);
+        bus.close();
     }
 
     private static ThreadFactory daemon(String prefix) {

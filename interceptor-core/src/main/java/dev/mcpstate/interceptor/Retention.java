@@ -1,7 +1,7 @@
 package dev.mcpstate.interceptor;
 
+import dev.mcpstate.cluster.ClusterBus;
 import dev.mcpstate.interceptor.resume.StreamHub;
-import dev.mcpstate.interceptor.resume.StreamIds;
 import dev.mcpstate.interceptor.sdk.SdkSessions;
 import dev.mcpstate.store.SessionRecord;
 import dev.mcpstate.store.SessionStore;
@@ -30,8 +30,11 @@ public final class Retention implements Runnable {
     private final SdkSessions sdk;
     private final StorageConfig storage;
     private final Clock clock;
+    private final ClusterBus bus;
 
-    Retention(SessionStore sessions, StreamHub hub, SdkSessions sdk, StorageConfig storage, Clock clock) {
+    Retention(SessionStore sessions, StreamHub hub, SdkSessions sdk, StorageConfig storage, Clock clock,
+            ClusterBus bus) {
+        this.bus = Objects.requireNonNull(bus, "bus must not be null");
         this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
@@ -46,8 +49,7 @@ public final class Retention implements Runnable {
             List<String> purged = sessions.purge(now.minus(storage.sessionIdleTtl()));
             for (String id : purged) {
                 hub.events().deleteSession(id);
-                sdk.evict(id);
-                hub.wake(id, StreamIds.LISTENING);
+                bus.publishSessionEnded(id);
             }
             long trimmed = hub.events().trim(now.minus(storage.eventMaxAge()));
             int evicted = 0;

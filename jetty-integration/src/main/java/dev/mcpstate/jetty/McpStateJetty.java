@@ -83,6 +83,11 @@ public final class McpStateJetty implements AutoCloseable {
         return filter;
     }
 
+    /** @return the filters mounted so far, in mount order; a snapshot */
+    public synchronized List<McpStateFilter> filters() {
+        return List.copyOf(filters);
+    }
+
     /** Stops the filters' threads and closes the storage. Idempotent. */
     @Override
     public synchronized void close() {

@@ -31,10 +31,68 @@ public final class DemoTools {
     /**
      * @param jsonMapper the SDK JSON mapper, for the input schemas; not null
      * @param nodeId     the serving node's id, reported by {@code whoami}; not null
-     * @return {@code echo}, {@code slow_count} and {@code whoami}
+     * @return {@code echo}, {@code slow_count}, {@code whoami}, {@code confirm_action} and {@code ask_model}
      */
     public static List<SyncToolSpecification> all(McpJsonMapper jsonMapper, String nodeId) {
-        return List.of(echo(jsonMapper), slowCount(jsonMapper), whoami(jsonMapper, nodeId));
+        return List.of(echo(jsonMapper), slowCount(jsonMapper), whoami(jsonMapper, nodeId),
+                confirmAction(jsonMapper), askModel(jsonMapper));
+    }
+
+    /**
+     * {@code confirm_action(action)}: asks the user through elicitation ({@code elicitation/create}) whether to
+     * perform {@code action}; returns {@code confirmed <action>}, {@code declined <action>} or
+     * {@code cancelled <action>}. Needs a client with the elicitation capability.
+     */
+    public static SyncToolSpecification confirmAction(McpJsonMapper jsonMapper) {
+        McpSchema.Tool tool = McpSchema.Tool.builder()
+                .name("confirm_action")
+                .description("Asks the user to confirm an action (elicitation) and reports the answer.")
+                .inputSchema(jsonMapper, """
+                        {"type":"object","properties":{"action":{"type":"string","description":"What to confirm"}},
+                         "required":["action"]}""")
+                .build();
+        return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
+            Object action = request.arguments() == null ? null : request.arguments().get("action");
+            if (!(action instanceof String a)) {
+                return error("confirm_action needs a string argument 'action'");
+            }
+            McpSchema.ElicitResult answer = exchange.createElicitation(McpSchema.ElicitFormRequest.builder(
+                    "Confirm: " + a + "?", Map.of("type", "object",
+                            "properties", Map.of("confirm", Map.of("type", "boolean")),
+                            "required", List.of("confirm"))).build());
+            boolean confirmed = answer.action() == McpSchema.ElicitResult.Action.ACCEPT && answer.content() != null
+                    && Boolean.TRUE.equals(answer.content().get("confirm"));
+            String verdict = confirmed ? "confirmed"
+                    : answer.action() == McpSchema.ElicitResult.Action.CANCEL ? "cancelled" : "declined";
+            return CallToolResult.builder().addTextContent(verdict + " " + a).isError(false).build();
+        }).build();
+    }
+
+    /**
+     * {@code ask_model(prompt)}: asks the client's model through sampling ({@code sampling/createMessage}) and
+     * returns {@code model <model> said: <text>}. Needs a client with the sampling capability.
+     */
+    public static SyncToolSpecification askModel(McpJsonMapper jsonMapper) {
+        McpSchema.Tool tool = McpSchema.Tool.builder()
+                .name("ask_model")
+                .description("Asks the client's language model (sampling) and returns its answer.")
+                .inputSchema(jsonMapper, """
+                        {"type":"object","properties":{"prompt":{"type":"string","description":"The question"}},
+                         "required":["prompt"]}""")
+                .build();
+        return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
+            Object prompt = request.arguments() == null ? null : request.arguments().get("prompt");
+            if (!(prompt instanceof String p)) {
+                return error("ask_model needs a string argument 'prompt'");
+            }
+            McpSchema.CreateMessageResult answer = exchange.createMessage(McpSchema.CreateMessageRequest.builder()
+                    .messages(List.of(new McpSchema.SamplingMessage(McpSchema.Role.USER,
+                            new McpSchema.TextContent(p))))
+                    .maxTokens(200).build());
+            String text = answer.content() instanceof McpSchema.TextContent t ? t.text() : String.valueOf(answer);
+            return CallToolResult.builder().addTextContent("model " + answer.model() + " said: " + text)
+                    .isError(false).build();
+        }).build();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.mcpstate.examples.server;
 
+import dev.mcpstate.sidecar.SidecarStores;
+import dev.mcpstate.sidecar.SidecarTools;
 import dev.mcpstate.store.Storage;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 
@@ -11,8 +13,8 @@ final class ExampleToolSets {
     private ExampleToolSets() {
     }
 
-    /** @return extra tools on the server's storage */
+    /** @return the state-sidecar tools, on the same storage as the session filter */
     static List<SyncToolSpecification> extra(Storage storage) {
-        return List.of();
+        return SidecarTools.specifications(SidecarStores.on(storage));
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -34,6 +35,7 @@ public final class Admission implements Interceptor {
     private final SdkSessions sdk;
     private final Function<String, ListeningStreamTransport> listeningStreams;
     private final ConcurrentHashMap<String, Object> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong admittedCount = new AtomicLong();
 
     /**
      * @param sdk              this node's SDK sessions; not null
@@ -51,6 +53,11 @@ public final class Admission implements Interceptor {
             admit(session);
         }
         chain.proceed();
+    }
+
+    /** @return how many sessions this node admitted since it started */
+    public long admittedCount() {
+        return admittedCount.get();
     }
 
     /**
@@ -72,6 +79,7 @@ public final class Admission implements Interceptor {
                     admitted.accept(new McpSchema.JSONRPCNotification(McpSchema.METHOD_NOTIFICATION_INITIALIZED,
                             null)).block();
                 }
+                admittedCount.incrementAndGet();
                 log.info("session admitted: session={} createdBy={} status={}", id, session.nodeId(),
                         session.status());
             }

@@ -11,6 +11,7 @@ import dev.mcpstate.interceptor.http.ErrorCodes;
 import dev.mcpstate.interceptor.http.JsonRpcErrors;
 import dev.mcpstate.interceptor.resume.StreamHub;
 import dev.mcpstate.interceptor.resume.StreamIds;
+import dev.mcpstate.interceptor.route.RoutedIds;
 import dev.mcpstate.interceptor.sse.SseEvent;
 import dev.mcpstate.interceptor.sse.SseFrames;
 import dev.mcpstate.store.Direction;
@@ -35,7 +36,8 @@ import java.util.Objects;
  *   <li>The POSTed message is appended first (direction client-to-server). A request opens a response stream
  *       with a fresh stream id.</li>
  *   <li>An SSE answer is parsed as the SDK writes it; each event is appended, then sent with the filter's event id
- *       ({@code <streamId>:<entryId>}) in place of the SDK's. The final response closes the stream in the store.
+ *       ({@code <streamId>:<entryId>}) in place of the SDK's. Server-to-client requests get a node-namespaced id
+ *       ({@link RoutedIds}) so the client's answer can be routed back from any node. The final response closes the stream in the store.
  *       Protocol 2025-11-25 clients first get a priming event {@code <streamId>:0}.</li>
  *   <li>A JSON answer is buffered, appended, then sent. Error bodies of the SDK become JSON-RPC error responses;
  *       a 5xx body's message is replaced by a plain one (the SDK's can carry stack traces), the original is
@@ -206,12 +208,13 @@ public final class Capture implements Interceptor {
             if (session == null) {
                 return SseFrames.message(event.id() == null ? "" : event.id(), event.data());
             }
+            String data = RoutedIds.namespace(owner, event.data());
             StoredEvent stored = hub.append(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT,
-                    event.data());
-            if (isFinalResponse(event.data())) {
+                    data);
+            if (isFinalResponse(data)) {
                 hub.close(session.sessionId(), exchange.streamId());
             }
-            return SseFrames.message(stored.id().toString(), event.data());
+            return SseFrames.message(stored.id().toString(), data);
         }
 
         private boolean isFinalResponse(String data) {

@@ -2,6 +2,7 @@ package dev.mcpstate.interceptor.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.cluster.ClusterBus;
 import dev.mcpstate.interceptor.capture.CapturingResponse;
 import dev.mcpstate.interceptor.chain.Exchange;
 import dev.mcpstate.interceptor.chain.Exchange.MessageKind;
@@ -35,7 +36,8 @@ import java.util.function.Function;
  *       version, the principal and this node's id; its listening stream is opened. If the store fails, the SDK
  *       session is dropped and the client gets 503 — never a session that exists only in memory.</li>
  *   <li>{@code notifications/initialized} accepted: ACTIVE.</li>
- *   <li>DELETE answered 200: CLOSED; the session's streams and events are deleted and its followers end.</li>
+ *   <li>DELETE answered 200: CLOSED; the session's streams and events are deleted, and every node drops its SDK
+ *       copy and ends its followers ({@link ClusterBus#publishSessionEnded}).</li>
  * </ul>
  */
 public final class Lifecycle implements Interceptor {
@@ -50,6 +52,7 @@ public final class Lifecycle implements Interceptor {
     private final Clock clock;
     private final String nodeId;
     private final String owner;
+    private final ClusterBus bus;
 
     /**
      * @param sessions         the session store; not null
@@ -58,17 +61,20 @@ public final class Lifecycle implements Interceptor {
      * @param listeningStreams makes a session's store-backed listening stream; not null
      * @param clock            the clock; not null
      * @param nodeId           this node's id; not null
-     * @param owner            this node instance's owner tag for streams; not null
+     * @param bus              tells every node when a session ends; its owner tags the streams; not null
      */
     public Lifecycle(SessionStore sessions, StreamHub hub, SdkSessions sdk,
-            Function<String, ListeningStreamTransport> listeningStreams, Clock clock, String nodeId, String owner) {
+            Function<String, ListeningStreamTransport> listeningStreams, Clock clock, String nodeId,
+            ClusterBus bus) {
+        this.bus = Objects.requireNonNull(bus, "bus must not be null");
+        String owner = bus.owner();
         this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
         this.listeningStreams = Objects.requireNonNull(listeningStreams, "listeningStreams must not be null");
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId must not be null");
-        this.owner = Objects.requireNonNull(owner, "owner must not be null");
+        this.owner = owner;
     }
 
     @Override
@@ -114,7 +120,7 @@ public final class Lifecycle implements Interceptor {
     private void closed(String sessionId) {
         sessions.updateStatus(sessionId, SessionStatus.CLOSED);
         hub.events().deleteSession(sessionId);
-        hub.wake(sessionId, StreamIds.LISTENING);
+        bus.publishSessionEnded(sessionId);
         log.info("session closed: session={}", sessionId);
     }
 

@@ -2,6 +2,7 @@ package dev.mcpstate.interceptor.sdk;
 
 import dev.mcpstate.interceptor.resume.StreamHub;
 import dev.mcpstate.interceptor.resume.StreamIds;
+import dev.mcpstate.interceptor.route.RoutedIds;
 import dev.mcpstate.store.Direction;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -25,13 +26,16 @@ public final class ListeningStreamTransport implements McpStreamableServerTransp
     private final String sessionId;
     private final StreamHub hub;
     private final McpJsonMapper jsonMapper;
+    private final String owner;
 
     /**
      * @param sessionId  the session; not null
      * @param hub        appends and wakes followers; not null
      * @param jsonMapper serializes SDK messages; not null
+     * @param owner      this node instance's owner tag, namespacing server-to-client request ids; not null
      */
-    public ListeningStreamTransport(String sessionId, StreamHub hub, McpJsonMapper jsonMapper) {
+    public ListeningStreamTransport(String sessionId, StreamHub hub, McpJsonMapper jsonMapper, String owner) {
+        this.owner = Objects.requireNonNull(owner, "owner must not be null");
         this.sessionId = Objects.requireNonNull(sessionId, "sessionId must not be null");
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper must not be null");
@@ -51,7 +55,7 @@ public final class ListeningStreamTransport implements McpStreamableServerTransp
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("cannot serialize " + message.getClass().getSimpleName(), e);
             }
-            hub.append(sessionId, StreamIds.LISTENING, Direction.SERVER_TO_CLIENT, json);
+            hub.append(sessionId, StreamIds.LISTENING, Direction.SERVER_TO_CLIENT, RoutedIds.namespace(owner, json));
         });
     }
 
