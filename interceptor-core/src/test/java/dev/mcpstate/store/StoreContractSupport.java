@@ -1,5 +1,6 @@
 package dev.mcpstate.store;
 
+import dev.mcpstate.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 

@@ -2,7 +2,7 @@ package dev.mcpstate.store.sqlite;
 
 import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.EventId;
-import dev.mcpstate.store.MutableClock;
+import dev.mcpstate.testing.MutableClock;
 import dev.mcpstate.store.SessionRecord;
 import dev.mcpstate.store.SessionStatus;
 import dev.mcpstate.store.Storage;

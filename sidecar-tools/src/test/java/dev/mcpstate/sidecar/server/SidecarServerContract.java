@@ -1,7 +1,7 @@
 package dev.mcpstate.sidecar.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mcpstate.sidecar.MutableClock;
+import dev.mcpstate.testing.MutableClock;
 import dev.mcpstate.sidecar.SidecarTools;
 import dev.mcpstate.sidecar.ToolHarness;
 import dev.mcpstate.testing.FreePort;

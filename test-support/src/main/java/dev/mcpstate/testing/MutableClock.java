@@ -1,4 +1,4 @@
-package dev.mcpstate.store;
+package dev.mcpstate.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,12 +8,22 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A {@link Clock} that tests move by hand instead of sleeping. Thread-safe; UTC. */
+/**
+ * A {@link Clock} that tests move by hand instead of sleeping. Thread-safe; always UTC.
+ */
 public final class MutableClock extends Clock {
+
+    /** Where {@link #MutableClock()} starts: 2026-01-01T00:00:00Z. */
+    public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
 
     private final AtomicReference<Instant> now;
 
-    /** @param start the first instant the clock shows */
+    /** A clock showing {@link #DEFAULT_START}. */
+    public MutableClock() {
+        this(DEFAULT_START);
+    }
+
+    /** @param start the first instant the clock shows; not null */
     public MutableClock(Instant start) {
         this.now = new AtomicReference<>(Objects.requireNonNull(start, "start must not be null"));
     }
@@ -21,6 +31,11 @@ public final class MutableClock extends Clock {
     /** Moves the clock forward (or back, for a negative amount). */
     public void advance(Duration amount) {
         now.updateAndGet(t -> t.plus(amount));
+    }
+
+    /** Moves the clock forward by {@code ms} milliseconds. */
+    public void advanceMillis(long ms) {
+        advance(Duration.ofMillis(ms));
     }
 
     /** Sets the instant the clock shows. */
@@ -31,6 +46,11 @@ public final class MutableClock extends Clock {
     @Override
     public Instant instant() {
         return now.get();
+    }
+
+    @Override
+    public long millis() {
+        return now.get().toEpochMilli();
     }
 
     @Override
