@@ -29,6 +29,9 @@ public final class SseFrames {
     /**
      * A priming event: an event id and an empty data field (MCP spec 2025-11-25, "Sending Messages to the
      * Server", item 6), so that the client can resume from the very start of the stream.
+     *
+     * <p>No {@code retry:} field, although SEP-1699 suggests one: the MCP Java SDK 2.0.1 client fails the whole
+     * stream on any SSE line other than {@code id}, {@code event} and {@code data} ("Invalid SSE response").
      */
     public static String priming(String id) {
         return "id: " + id + "\ndata: \n\n";
