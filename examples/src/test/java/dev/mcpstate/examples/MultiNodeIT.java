@@ -150,7 +150,10 @@ class MultiNodeIT {
         }
         McpHttp viaLb = new McpHttp(lb);
         viaLb.sessionId = viaNode1.sessionId;
-        List<Event> after = readAll(viaLb.get(before.get(3).id()));
+        viaLb.callTool(10, "whoami", "{}"); // the LB's first request goes to node-1: move the rotation on
+        HttpResponse<InputStream> resumed = viaLb.get(before.get(3).id());
+        assertThat(resumed.headers().firstValue("Mcp-State-Node")).contains("node-2");
+        List<Event> after = readAll(resumed);
         List<Event> all = new ArrayList<>(before);
         all.addAll(after);
         assertThat(all).extracting(Event::id).doesNotHaveDuplicates();
