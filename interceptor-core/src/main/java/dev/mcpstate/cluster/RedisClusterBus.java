@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -35,6 +37,8 @@ import java.util.function.Consumer;
 public final class RedisClusterBus implements ClusterBus {
 
     private static final Logger log = LoggerFactory.getLogger(RedisClusterBus.class);
+    /** Longest wait for the heartbeat key's removal on close. */
+    private static final Duration CLOSE_WAIT = Duration.ofMillis(500);
 
     private final RedisDatabase redis;
     private final String owner;
@@ -121,8 +125,12 @@ public final class RedisClusterBus implements ClusterBus {
     public void close() {
         heartbeat.shutdownNow();
         try {
-            redis.connection().sync().del(aliveKey(owner));
-        } catch (RuntimeException e) {
+            // best effort and bounded: when Redis is already gone the key expires by itself after deadAfter
+            redis.connection().async().del(aliveKey(owner)).toCompletableFuture()
+                    .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.debug("could not remove heartbeat: owner={} cause={}", owner, e.toString());
         }
         subscriber.closeAsync();

@@ -76,14 +76,15 @@ public final class Capture implements Interceptor {
                 appendClientMessage(exchange);
             }
         }
-        CapturingResponse capture = new CapturingResponse(exchange.response(),
-                post ? new Recorder(exchange) : null);
+        Recorder recorder = post ? new Recorder(exchange) : null;
+        CapturingResponse capture = new CapturingResponse(exchange.response(), recorder);
         exchange.response(capture);
         chain.proceed();
         if (!capture.isEventStream()) {
             finishBuffered(exchange, capture);
         }
-        if (post && exchange.kind() == MessageKind.REQUEST && exchange.session() != null) {
+        if (recorder != null && exchange.kind() == MessageKind.REQUEST && exchange.session() != null
+                && !recorder.closedStream) {
             closeWhenDone(exchange);
         }
     }
@@ -186,6 +187,8 @@ public final class Capture implements Interceptor {
     /** Records the SSE events of one POST's response stream. */
     private final class Recorder implements StreamRecorder {
         private final Exchange exchange;
+        /** Set once the final response closed the stream; written by the response writer, read after the servlet. */
+        private volatile boolean closedStream;
 
         Recorder(Exchange exchange) {
             this.exchange = exchange;
@@ -213,6 +216,7 @@ public final class Capture implements Interceptor {
                     data);
             if (isFinalResponse(data)) {
                 hub.close(session.sessionId(), exchange.streamId());
+                closedStream = true;
             }
             return SseFrames.message(stored.id().toString(), data);
         }

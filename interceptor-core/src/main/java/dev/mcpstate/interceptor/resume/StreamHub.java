@@ -7,7 +7,6 @@ import dev.mcpstate.store.StoredEvent;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * Appends events to the {@link EventStore} and wakes the followers of that stream on this node, so a resumed or
@@ -40,34 +39,15 @@ public final class StreamHub {
      * @throws dev.mcpstate.store.StoreException when the store fails; nobody is woken
      */
     public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
-        StoredEvent event = uninterrupted(() -> events.append(sessionId, streamId, direction, message));
+        StoredEvent event = events.append(sessionId, streamId, direction, message);
         wake(sessionId, streamId);
         return event;
     }
 
     /** Marks a stream ended in the store, then wakes its followers so they finish. */
     public void close(String sessionId, String streamId) {
-        uninterrupted(() -> {
-            events.closeStream(sessionId, streamId);
-            return null;
-        });
+        events.closeStream(sessionId, streamId);
         wake(sessionId, streamId);
-    }
-
-    /**
-     * Runs a store write with the thread's interrupt flag cleared, then restores it. The SDK runs tool handlers on
-     * Reactor workers that can be interrupted when their subscription is cancelled while the final response is
-     * still being written; Redis clients abort a command on an interrupted thread, and the message would be lost.
-     */
-    private static <T> T uninterrupted(Supplier<T> write) {
-        boolean interrupted = Thread.interrupted();
-        try {
-            return write.get();
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /** Wakes the followers of a stream without appending, e.g. when its session ends. */

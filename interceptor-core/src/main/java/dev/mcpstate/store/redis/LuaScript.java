@@ -1,5 +1,7 @@
 package dev.mcpstate.store.redis;
 
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -7,9 +9,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A Lua script run by {@code EVALSHA}, falling back to {@code EVAL} when Redis lost its script cache. */
 final class LuaScript {
@@ -32,12 +37,27 @@ final class LuaScript {
         }
     }
 
-    /** Runs the script and waits for its result. */
+    /**
+     * Runs the script and waits for its result, up to the connection's command timeout. The wait ignores thread
+     * interrupts (and restores the flag): a write that Redis may already have applied is never abandoned
+     * half-way, which matters because the MCP SDK's Reactor workers get interrupted while they still write.
+     *
+     * @throws RedisException when the command fails or times out
+     */
     <T> T run(StatefulRedisConnection<String, String> connection, String[] keys, String... args) {
+        Duration timeout = connection.getTimeout();
+        CompletableFuture<T> result = runAsync(connection, keys, args);
         try {
-            return connection.sync().evalsha(sha, type, keys, args);
-        } catch (RedisNoScriptException e) {
-            return connection.sync().eval(text, type, keys, args);
+            return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RedisException redis) {
+                throw redis;
+            }
+            if (cause instanceof TimeoutException) {
+                throw new RedisCommandTimeoutException("script timed out after " + timeout.toMillis() + " ms");
+            }
+            throw new RedisException(cause == null ? e.getMessage() : cause.getMessage(), cause);
         }
     }
 
