@@ -1,5 +1,6 @@
 package dev.mcpstate.examples.conformance;
 
+import dev.mcpstate.examples.server.ServerMain;
 import dev.mcpstate.examples.server.ServerOptions;
 
 /**
@@ -14,37 +15,7 @@ public final class ConformanceServerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ServerOptions options;
-        try {
-            options = ServerOptions.parse(args, System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.print(usage());
-            System.exit(2);
-            return;
-        }
-        if (options.help()) {
-            System.out.print(usage());
-            return;
-        }
-        ConformanceServer server;
-        try {
-            server = ConformanceServer.start(options);
-        } catch (Exception e) {
-            System.err.println("error: cannot start: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (Exception e) {
-                System.err.println("error while stopping: " + e.getMessage());
-            }
-        }, "conformance-server-stop"));
-        System.out.println(server.readyLine());
-        System.out.flush();
-        server.join();
+        ServerMain.run(args, usage(), ConformanceServer::start);
     }
 
     private static String usage() {

@@ -2,25 +2,20 @@ package dev.mcpstate.examples.server;
 
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.jetty.McpStateJetty;
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
-import io.modelcontextprotocol.spec.McpSchema;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The example MCP server: Jetty 12 on one port, the MCP Java SDK's Streamable HTTP servlet at {@code /mcp}, the
- * mcp-state filter in front of it, the demo tools and the state-sidecar tools on the same storage.
+ * An example MCP server: Jetty 12 on one port, the MCP Java SDK's Streamable HTTP servlet at {@code /mcp}, the
+ * mcp-state filter in front of it, and the features of a {@link ServerDefinition} — by default
+ * {@link ExampleServer}: the demo tools and the state-sidecar tools on the same storage.
  *
  * <p>Start with {@link #start(ServerOptions)}; {@link #close()} stops Jetty, the SDK server and the storage.
  */
@@ -29,6 +24,7 @@ public final class McpStateServer implements AutoCloseable {
     /** The MCP endpoint path. */
     public static final String ENDPOINT = "/mcp";
 
+    private final String name;
     private final Server jetty;
     private final HttpServletStreamableServerTransportProvider transport;
     private final McpSyncServer mcp;
@@ -36,8 +32,9 @@ public final class McpStateServer implements AutoCloseable {
     private final URI uri;
     private final ServerOptions options;
 
-    private McpStateServer(Server jetty, HttpServletStreamableServerTransportProvider transport, McpSyncServer mcp,
-            McpStateJetty state, URI uri, ServerOptions options) {
+    private McpStateServer(String name, Server jetty, HttpServletStreamableServerTransportProvider transport,
+            McpSyncServer mcp, McpStateJetty state, URI uri, ServerOptions options) {
+        this.name = name;
         this.jetty = jetty;
         this.transport = transport;
         this.mcp = mcp;
@@ -47,7 +44,7 @@ public final class McpStateServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server.
+     * Starts the example server ({@link ExampleServer}) with default filter settings.
      *
      * @param options where to listen and what to store in; not null
      * @return the running server
@@ -58,7 +55,7 @@ public final class McpStateServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server with tuned filter settings.
+     * Starts the example server ({@link ExampleServer}) with tuned filter settings.
      *
      * @param options where to listen and what to store in; not null
      * @param filter  filter settings; the node id of {@code options}, when set, replaces its node id; not null
@@ -66,20 +63,27 @@ public final class McpStateServer implements AutoCloseable {
      * @throws Exception when the storage cannot be opened or the port cannot be bound
      */
     public static McpStateServer start(ServerOptions options, InterceptorConfig filter) throws Exception {
+        return start(options, filter, ExampleServer.DEFINITION);
+    }
+
+    /**
+     * Starts a server serving {@code definition}'s features behind the mcp-state filter.
+     *
+     * @param options    where to listen and what to store in; not null
+     * @param filter     filter settings; the node id of {@code options}, when set, replaces its node id; not null
+     * @param definition the server's name and features; not null
+     * @return the running server
+     * @throws Exception when the storage cannot be opened or the port cannot be bound
+     */
+    public static McpStateServer start(ServerOptions options, InterceptorConfig filter, ServerDefinition definition)
+            throws Exception {
         InterceptorConfig config = options.nodeId() == null ? filter
                 : filter.toBuilder().nodeId(options.nodeId()).build();
         McpStateJetty state = McpStateJetty.builder().storage(options.storage()).config(config).build();
         try {
-            McpJsonMapper jsonMapper = McpJsonDefaults.getMapper();
             HttpServletStreamableServerTransportProvider transport =
                     HttpServletStreamableServerTransportProvider.builder().mcpEndpoint(ENDPOINT).build();
-            List<SyncToolSpecification> tools = new ArrayList<>(DemoTools.all(jsonMapper, state.config().nodeId()));
-            tools.addAll(ExampleToolSets.extra(state.storage()));
-            McpSyncServer mcp = McpServer.sync(transport)
-                    .serverInfo("mcp-state-example", "0.1.0")
-                    .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
-                    .tools(tools)
-                    .build();
+            McpSyncServer mcp = definition.build(McpServer.sync(transport), state);
             Server jetty = new Server();
             ServerConnector connector = new ServerConnector(jetty);
             connector.setHost(options.host());
@@ -94,7 +98,7 @@ public final class McpStateServer implements AutoCloseable {
             jetty.start();
             int port = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();
             URI uri = URI.create("http://" + hostForUri(options.host()) + ":" + port + ENDPOINT);
-            return new McpStateServer(jetty, transport, mcp, state, uri, options);
+            return new McpStateServer(definition.name(), jetty, transport, mcp, state, uri, options);
         } catch (Exception | Error e) {
             state.close();
             throw e;
@@ -136,7 +140,7 @@ public final class McpStateServer implements AutoCloseable {
 
     /** @return the one line printed when the server is ready */
     public String readyLine() {
-        return "mcp-state-server ready: url=" + uri + " store=" + options.storeDescription() + " node="
+        return name + " ready: url=" + uri + " store=" + options.storeDescription() + " node="
                 + state.config().nodeId();
     }
 
