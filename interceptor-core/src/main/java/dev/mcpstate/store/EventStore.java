@@ -50,6 +50,31 @@ public interface EventStore extends AutoCloseable {
     StoredEvent append(String sessionId, String streamId, Direction direction, String message);
 
     /**
+     * Opens a stream and appends its first message, as one atomic step where the backend allows (one
+     * transaction, one Lua script): the request of a response stream arrives with the stream. Same effects as
+     * {@link #openStream} followed by {@link #append}.
+     *
+     * @return the stored event with its id
+     */
+    default StoredEvent openStreamAndAppend(String sessionId, String streamId, StreamKind kind, String ownerNode,
+            Direction direction, String message) {
+        openStream(sessionId, streamId, kind, ownerNode);
+        return append(sessionId, streamId, direction, message);
+    }
+
+    /**
+     * Appends a stream's last message and marks the stream ended, as one atomic step where the backend allows: the
+     * final response of a response stream. Same effects as {@link #append} followed by {@link #closeStream}.
+     *
+     * @return the stored event with its id
+     */
+    default StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
+        StoredEvent event = append(sessionId, streamId, direction, message);
+        closeStream(sessionId, streamId);
+        return event;
+    }
+
+    /**
      * Reads the events of one stream strictly after a position, oldest first.
      *
      * @param sessionId the session; not null

@@ -127,6 +127,41 @@ public abstract class EventStoreContract extends StoreContractSupport {
     }
 
     @Test
+    void openStreamAndAppendOpensTheStreamWithItsFirstEvent() {
+        StoredEvent first = events.openStreamAndAppend(sid, "r9", StreamKind.RESPONSE, "node-a#1",
+                Direction.CLIENT_TO_SERVER, "{\"id\":9}");
+
+        assertThat(events.stream(sid, "r9"))
+                .contains(new StreamInfo(sid, "r9", StreamKind.RESPONSE, false, "node-a#1", T0));
+        assertThat(readAll("r9")).containsExactly(first);
+        assertThat(first.direction()).isEqualTo(Direction.CLIENT_TO_SERVER);
+    }
+
+    @Test
+    void openStreamAndAppendLeavesAnOpenedStreamAsItWas() {
+        events.openStream(sid, "r9", StreamKind.RESPONSE, "node-a");
+        clock.advance(Duration.ofSeconds(5));
+
+        events.openStreamAndAppend(sid, "r9", StreamKind.LISTENING, "node-b", Direction.CLIENT_TO_SERVER, "{}");
+
+        assertThat(events.stream(sid, "r9"))
+                .contains(new StreamInfo(sid, "r9", StreamKind.RESPONSE, false, "node-a", T0));
+    }
+
+    @Test
+    void appendAndCloseStoresTheLastEventAndEndsTheStream() {
+        StoredEvent request = events.openStreamAndAppend(sid, "r9", StreamKind.RESPONSE, "node-a",
+                Direction.CLIENT_TO_SERVER, "{\"id\":9,\"method\":\"tools/call\"}");
+        StoredEvent progress = events.append(sid, "r9", Direction.SERVER_TO_CLIENT, message("r9", 1));
+
+        StoredEvent last = events.appendAndClose(sid, "r9", Direction.SERVER_TO_CLIENT, "{\"id\":9,\"result\":{}}");
+
+        assertThat(readAll("r9")).containsExactly(request, progress, last);
+        assertThat(events.stream(sid, "r9")).get().extracting(StreamInfo::closed).isEqualTo(true);
+        assertThat(events.lastEntryId(sid, "r9")).isEqualTo(last.id().entryId());
+    }
+
+    @Test
     void closeStreamMarksItEndedAndIgnoresUnknownStreams() {
         events.openStream(sid, "listen", StreamKind.LISTENING, "node|with|bars");
 

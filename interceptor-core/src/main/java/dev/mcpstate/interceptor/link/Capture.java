@@ -69,10 +69,10 @@ public final class Capture implements Interceptor {
         SessionRecord session = exchange.session();
         if (post) {
             exchange.streamId(StreamIds.newResponseStream());
-            if (session != null) {
-                if (exchange.kind() == MessageKind.REQUEST) {
-                    hub.events().openStream(session.sessionId(), exchange.streamId(), StreamKind.RESPONSE, owner);
-                }
+            if (session != null && exchange.kind() == MessageKind.REQUEST) {
+                hub.openAndAppend(session.sessionId(), exchange.streamId(), StreamKind.RESPONSE, owner,
+                        Direction.CLIENT_TO_SERVER, new String(exchange.body(), StandardCharsets.UTF_8));
+            } else if (session != null) {
                 appendClientMessage(exchange);
             }
         }
@@ -212,11 +212,13 @@ public final class Capture implements Interceptor {
                 return SseFrames.message(event.id() == null ? "" : event.id(), event.data());
             }
             String data = RoutedIds.namespace(owner, event.data());
-            StoredEvent stored = hub.append(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT,
-                    data);
+            StoredEvent stored;
             if (isFinalResponse(data)) {
-                hub.close(session.sessionId(), exchange.streamId());
+                stored = hub.appendAndClose(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT,
+                        data);
                 closedStream = true;
+            } else {
+                stored = hub.append(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT, data);
             }
             return SseFrames.message(stored.id().toString(), data);
         }

@@ -3,6 +3,7 @@ package dev.mcpstate.interceptor.resume;
 import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.EventStore;
 import dev.mcpstate.store.StoredEvent;
+import dev.mcpstate.store.StreamKind;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -40,6 +41,29 @@ public final class StreamHub {
      */
     public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
         StoredEvent event = events.append(sessionId, streamId, direction, message);
+        wake(sessionId, streamId);
+        return event;
+    }
+
+    /**
+     * Opens a stream and appends its first message in one store operation, then wakes its followers.
+     *
+     * @return the stored event with its id
+     */
+    public StoredEvent openAndAppend(String sessionId, String streamId, StreamKind kind, String owner,
+            Direction direction, String message) {
+        StoredEvent event = events.openStreamAndAppend(sessionId, streamId, kind, owner, direction, message);
+        wake(sessionId, streamId);
+        return event;
+    }
+
+    /**
+     * Appends a stream's last message and ends the stream in one store operation, then wakes its followers.
+     *
+     * @return the stored event with its id
+     */
+    public StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
+        StoredEvent event = events.appendAndClose(sessionId, streamId, direction, message);
         wake(sessionId, streamId);
         return event;
     }

@@ -54,23 +54,43 @@ public final class RedisEventStore implements EventStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisEventStore.class);
 
-    /** KEYS: seq, events, event-streams; ARGV: ttl, maxlen, streamId, t, dir, msg. Returns the entry id. */
-    private static final LuaScript APPEND = new LuaScript(ScriptOutputType.VALUE, """
+    /**
+     * Lua fragment of every append. KEYS: seq, events, event-streams[, streams]; ARGV: ttl, maxlen, streamId, t,
+     * dir, msg[, stream info]. Leaves the new entry id in {@code id}.
+     */
+    private static final String APPEND_ENTRY = """
             local id = string.format('%d-0', redis.call('INCR', KEYS[1]))
             redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id, 't', ARGV[4], 'dir', ARGV[5], 'msg', ARGV[6])
             redis.call('SADD', KEYS[3], ARGV[3])
-            """ + LuaScript.REFRESH_EXPIRY + "return id");
+            """;
+
+    /** Lua fragment: sets the closed flag of "KIND|closed|openedAt|owner" in hash KEYS[k] for stream ARGV[a]. */
+    private static String closeFragment(int k, int a) {
+        return "local v = redis.call('HGET', KEYS[" + k + "], ARGV[" + a + "])\n"
+                + "if v then redis.call('HSET', KEYS[" + k + "], ARGV[" + a
+                + "], (string.gsub(v, '^([^|]*)|0|', '%1|1|', 1))) end\n";
+    }
+
+    /** Appends one event; returns its entry id. */
+    private static final LuaScript APPEND = new LuaScript(ScriptOutputType.VALUE,
+            APPEND_ENTRY + LuaScript.REFRESH_EXPIRY + "return id");
+
+    /** Opens the stream (KEYS[4] = streams, ARGV[7] = info) and appends its first event. */
+    private static final LuaScript OPEN_AND_APPEND = new LuaScript(ScriptOutputType.VALUE,
+            "redis.call('HSETNX', KEYS[4], ARGV[3], ARGV[7])\n" + APPEND_ENTRY + LuaScript.REFRESH_EXPIRY
+                    + "return id");
+
+    /** Appends the stream's last event and closes the stream (KEYS[4] = streams). */
+    private static final LuaScript APPEND_AND_CLOSE = new LuaScript(ScriptOutputType.VALUE,
+            APPEND_ENTRY + closeFragment(4, 3) + LuaScript.REFRESH_EXPIRY + "return id");
 
     /** KEYS: streams; ARGV: ttl, streamId, info. */
     private static final LuaScript OPEN = new LuaScript(ScriptOutputType.INTEGER,
             "redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3])\n" + LuaScript.REFRESH_EXPIRY + "return 1");
 
-    /** KEYS: streams; ARGV: streamId. Sets the closed flag of "KIND|closed|openedAt|owner". */
-    private static final LuaScript CLOSE = new LuaScript(ScriptOutputType.INTEGER, """
-            local v = redis.call('HGET', KEYS[1], ARGV[1])
-            if not v then return 0 end
-            redis.call('HSET', KEYS[1], ARGV[1], (string.gsub(v, '^([^|]*)|0|', '%1|1|', 1)))
-            return 1""");
+    /** KEYS: streams; ARGV: streamId. */
+    private static final LuaScript CLOSE = new LuaScript(ScriptOutputType.INTEGER,
+            closeFragment(1, 1) + "return v and 1 or 0");
 
     /** KEYS: events; ARGV: entry id. {} when no stream, {1} when stored, else {0, first id or '', last id}. */
     private static final LuaScript POSITION = new LuaScript(ScriptOutputType.MULTI, """
@@ -130,8 +150,12 @@ public final class RedisEventStore implements EventStore {
         Objects.requireNonNull(streamId, "streamId must not be null");
         Objects.requireNonNull(kind, "kind must not be null");
         Objects.requireNonNull(ownerNode, "ownerNode must not be null");
-        String info = kind.name() + "|0|" + clock.millis() + "|" + ownerNode;
+        String info = streamInfo(kind, ownerNode);
         db.call("open stream", () -> OPEN.run(connection, new String[] {keys.streams(sessionId)}, ttl, streamId, info));
+    }
+
+    private String streamInfo(StreamKind kind, String ownerNode) {
+        return kind.name() + "|0|" + clock.millis() + "|" + ownerNode;
     }
 
     @Override
@@ -154,14 +178,42 @@ public final class RedisEventStore implements EventStore {
 
     @Override
     public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
+        return appendWith(APPEND, "append event", sessionId, streamId, direction, message);
+    }
+
+    /** One Lua script: the stream's information and its first event. */
+    @Override
+    public StoredEvent openStreamAndAppend(String sessionId, String streamId, StreamKind kind, String ownerNode,
+            Direction direction, String message) {
+        Objects.requireNonNull(kind, "kind must not be null");
+        Objects.requireNonNull(ownerNode, "ownerNode must not be null");
+        return appendWith(OPEN_AND_APPEND, "open stream and append", sessionId, streamId, direction, message,
+                streamInfo(kind, ownerNode));
+    }
+
+    /** One Lua script: the stream's last event and its closed flag. */
+    @Override
+    public StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
+        return appendWith(APPEND_AND_CLOSE, "append and close", sessionId, streamId, direction, message);
+    }
+
+    private StoredEvent appendWith(LuaScript script, String what, String sessionId, String streamId,
+            Direction direction, String message, String... info) {
         Objects.requireNonNull(streamId, "streamId must not be null");
         Objects.requireNonNull(direction, "direction must not be null");
         Objects.requireNonNull(message, "message must not be null");
         long now = clock.millis();
         String[] scriptKeys = {keys.sequence(sessionId), keys.events(sessionId, streamId),
-            keys.eventStreams(sessionId)};
-        String entryId = db.call("append event", () -> APPEND.run(connection, scriptKeys, ttl, maxLen, streamId,
-                Long.toString(now), direction.name(), message));
+            keys.eventStreams(sessionId), keys.streams(sessionId)};
+        String[] args = new String[6 + info.length];
+        args[0] = ttl;
+        args[1] = maxLen;
+        args[2] = streamId;
+        args[3] = Long.toString(now);
+        args[4] = direction.name();
+        args[5] = message;
+        System.arraycopy(info, 0, args, 6, info.length);
+        String entryId = db.call(what, () -> script.run(connection, scriptKeys, args));
         return new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
                 Instant.ofEpochMilli(now));
     }

@@ -9,8 +9,10 @@ import dev.mcpstate.store.StreamKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +43,13 @@ public final class SqliteEventStore implements EventStore {
     private static final Logger log = LoggerFactory.getLogger(SqliteEventStore.class);
 
     private static final String STREAM = " WHERE session_id = ? AND stream_id = ?";
+    /** Parameters: session, stream, kind, owner, opened at. Leaves a stream that was opened before unchanged. */
+    private static final String OPEN_STREAM = "INSERT INTO streams (session_id, stream_id, kind, owner_node, "
+            + "opened_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, stream_id) DO UPDATE SET "
+            + "kind = excluded.kind, owner_node = excluded.owner_node, opened_at = excluded.opened_at "
+            + "WHERE streams.kind IS NULL";
+    /** Parameters: session, stream. */
+    private static final String CLOSE_STREAM = "UPDATE streams SET closed = 1" + STREAM + " AND kind IS NOT NULL";
 
     private final SqliteDatabase db;
     private final Clock clock;
@@ -65,11 +74,7 @@ public final class SqliteEventStore implements EventStore {
         requireStream(sessionId, streamId);
         Objects.requireNonNull(kind, "kind must not be null");
         Objects.requireNonNull(ownerNode, "ownerNode must not be null");
-        db.update("open stream", "INSERT INTO streams (session_id, stream_id, kind, owner_node, opened_at) "
-                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, stream_id) DO UPDATE SET "
-                        + "kind = excluded.kind, owner_node = excluded.owner_node, opened_at = excluded.opened_at "
-                        + "WHERE streams.kind IS NULL",
-                sessionId, streamId, kind.name(), ownerNode, clock.millis());
+        db.update("open stream", OPEN_STREAM, sessionId, streamId, kind.name(), ownerNode, clock.millis());
     }
 
     @Override
@@ -90,17 +95,55 @@ public final class SqliteEventStore implements EventStore {
     @Override
     public void closeStream(String sessionId, String streamId) {
         requireStream(sessionId, streamId);
-        db.update("close stream", "UPDATE streams SET closed = 1" + STREAM + " AND kind IS NOT NULL",
-                sessionId, streamId);
+        db.update("close stream", CLOSE_STREAM, sessionId, streamId);
     }
 
     @Override
     public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
+        return appendWith(sessionId, streamId, direction, message, "append event", (c, now) -> {
+        }, (c, now) -> {
+        });
+    }
+
+    /** One transaction: the stream row and its first event. */
+    @Override
+    public StoredEvent openStreamAndAppend(String sessionId, String streamId, StreamKind kind, String ownerNode,
+            Direction direction, String message) {
+        Objects.requireNonNull(kind, "kind must not be null");
+        Objects.requireNonNull(ownerNode, "ownerNode must not be null");
+        return appendWith(sessionId, streamId, direction, message, "open stream and append",
+                (c, now) -> execute(c, OPEN_STREAM, sessionId, streamId, kind.name(), ownerNode, now),
+                (c, now) -> {
+                });
+    }
+
+    /** One transaction: the last event and the closed flag. */
+    @Override
+    public StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
+        return appendWith(sessionId, streamId, direction, message, "append and close", (c, now) -> {
+        }, (c, now) -> execute(c, CLOSE_STREAM, sessionId, streamId));
+    }
+
+    /** A step of an append transaction, given the connection and the event time. */
+    @FunctionalInterface
+    private interface Step {
+        void run(Connection c, long now) throws SQLException;
+    }
+
+    private static void execute(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = SqliteDatabase.prepare(c, sql, args)) {
+            ps.executeUpdate();
+        }
+    }
+
+    private StoredEvent appendWith(String sessionId, String streamId, Direction direction, String message,
+            String what, Step before, Step after) {
         requireStream(sessionId, streamId);
         Objects.requireNonNull(direction, "direction must not be null");
         Objects.requireNonNull(message, "message must not be null");
         long now = clock.millis();
-        long seq = db.inTransaction("append event", c -> {
+        long seq = db.inTransaction(what, c -> {
+            before.run(c, now);
             long issued = SqliteDatabase.firstLong(c, "INSERT INTO events (session_id, stream_id, direction, "
                     + "message, created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq",
                     sessionId, streamId, direction.name(), message, now);
@@ -118,6 +161,7 @@ public final class SqliteEventStore implements EventStore {
                     recount.executeUpdate();
                 }
             }
+            after.run(c, now);
             return issued;
         });
         return new StoredEvent(sessionId, new EventId(streamId, Long.toString(seq)), direction, message,
