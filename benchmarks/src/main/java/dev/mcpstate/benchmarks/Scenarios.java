@@ -1,0 +1,341 @@
+package dev.mcpstate.benchmarks;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpstate.interceptor.sse.SseParser;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP scenarios. Each measures its variants side by side in rounds (variant A, B, C, A, B, C, ...) so drift of
+ * the machine hits all alike, and reports the median of the rounds with the ratio to its anchor.
+ */
+final class Scenarios {
+
+    /**
+     * Sizes of one run.
+     *
+     * @param rounds     rounds per measurement; the median is reported
+     * @param window     length of one throughput or latency window
+     * @param sessions   concurrent sessions of the load generator
+     * @param rate       offered load of the latency measurement, requests per second
+     * @param sseCount   {@code slow_count} steps of the SSE scenario (two events per step)
+     * @param admissions sessions admitted cold in the admission scenario
+     */
+    record Plan(int rounds, Duration window, int sessions, double rate, int sseCount, int admissions) {
+        static Plan of(boolean quick) {
+            return quick ? new Plan(3, Duration.ofSeconds(2), 8, 200, 5_000, 150)
+                    : new Plan(5, Duration.ofSeconds(6), 8, 200, 25_000, 400);
+        }
+    }
+
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+    private static final String ECHO_ARGS = "{\"text\":\"hello benchmark\"}";
+
+    private final Plan plan;
+    private final Report report;
+
+    Scenarios(Plan plan, Report report) {
+        this.plan = plan;
+        this.report = report;
+    }
+
+    /** {@code tools/call echo}: throughput with N sessions, then p50/p99 at a fixed rate below saturation. */
+    void echo(Map<String, URI> targets) throws Exception {
+        Map<String, List<Load.Op>> ops = new LinkedHashMap<>();
+        for (Map.Entry<String, URI> t : targets.entrySet()) {
+            ops.put(t.getKey(), sessions(t.getValue(), plan.sessions(), s -> () -> s.call("echo", ECHO_ARGS)));
+        }
+        for (List<Load.Op> o : ops.values()) { // JIT warm-up of each server before the first round
+            Load.throughput(o, plan.window().multipliedBy(2));
+        }
+        Map<String, List<Double>> rps = rounds(ops, (name, o) -> Load.throughput(o, plan.window()));
+        ObjectNode d = report.details("echo_rps");
+        double bare = Stats.median(rps.get("bare"));
+        for (String name : targets.keySet()) {
+            d.putPOJO(name + "_rps_rounds", rps.get(name));
+            double v = Stats.median(rps.get(name));
+            if (name.equals("bare")) {
+                report.add("echo_rps", "bare SDK, " + plan.sessions() + " sessions", v, "req/s");
+            } else {
+                double min = name.equals("filter+redis") ? 0.90 : 0.80;
+                report.add("echo_rps", name, v, "req/s", bare, v / bare, ">= " + min + "x bare", v / bare >= min);
+            }
+        }
+        Map<String, List<Double>> p50 = new LinkedHashMap<>();
+        Map<String, List<Double>> p99 = new LinkedHashMap<>();
+        rounds(ops, (name, o) -> {
+            double[] lat = Load.fixedRate(o, plan.rate(), plan.window());
+            p50.computeIfAbsent(name, k -> new ArrayList<>()).add(Stats.percentile(lat, 50));
+            p99.computeIfAbsent(name, k -> new ArrayList<>()).add(Stats.percentile(lat, 99));
+            return 0;
+        });
+        double bare50 = Stats.median(p50.get("bare"));
+        double bare99 = Stats.median(p99.get("bare"));
+        String at = " @" + (int) plan.rate() + "/s";
+        for (String name : targets.keySet()) {
+            d.putPOJO(name + "_p50_rounds", p50.get(name));
+            d.putPOJO(name + "_p99_rounds", p99.get(name));
+            double v50 = Stats.median(p50.get(name));
+            double v99 = Stats.median(p99.get(name));
+            if (name.equals("bare")) {
+                report.add("echo_latency", "bare p50" + at, v50, "ms");
+                report.add("echo_latency", "bare p99" + at, v99, "ms");
+            } else {
+                report.add("echo_latency", name + " p50" + at + " (+ms)", v50, "ms", bare50, v50 - bare50, "", null);
+                report.add("echo_latency", name + " p99" + at + " (+ms)", v99, "ms", bare99, v99 - bare99,
+                        "p99 added <= 1 ms", v99 - bare99 <= 1.0);
+            }
+        }
+        closeAll(ops);
+    }
+
+    /** Events/s of {@code slow_count(interval_ms=0)} through filter+Redis vs the raw XADD ceiling of that Redis. */
+    void sse(URI redisNode, int redisPort) throws Exception {
+        List<Double> rates = new ArrayList<>();
+        try (McpSession s = new McpSession(redisNode, READ_TIMEOUT).open()) {
+            streamEvents(s, 500); // warm-up
+            for (int r = 0; r < plan.rounds(); r++) {
+                long t0 = System.nanoTime();
+                int events = streamEvents(s, plan.sseCount());
+                rates.add(events / ((System.nanoTime() - t0) / 1e9));
+            }
+        }
+        double c50 = xaddCeiling(redisPort, 50);
+        double c1 = xaddCeiling(redisPort, 1);
+        double v = Stats.median(rates);
+        report.details("sse_events_per_s").putPOJO("filter_redis_rounds", rates).put("xadd_c50", c50)
+                .put("xadd_c1", c1).put("events_per_round", 2 * plan.sseCount() + 1);
+        report.add("sse_events_per_s", "raw XADD, redis-benchmark -c 50", c50, "ops/s");
+        report.add("sse_events_per_s", "raw XADD, redis-benchmark -c 1", c1, "ops/s");
+        report.add("sse_events_per_s", "filter+redis slow_count", v, "ev/s", c50, v / c50, ">= 0.5x XADD (-c 50)",
+                v / c50 >= 0.5);
+    }
+
+    /** Calls {@code slow_count(count, 0)} with a progress token; @return the message events received. */
+    private static int streamEvents(McpSession s, int count) throws IOException {
+        try (Http.Response r = s.post(McpSession.toolCall(s.nextId(), "slow_count",
+                "{\"count\":" + count + ",\"interval_ms\":0}", "p"))) {
+            SseReader events = new SseReader(r.body);
+            int n = 0;
+            for (var e = events.next(); e != null; e = events.next()) {
+                n += e.data().isEmpty() ? 0 : 1;
+            }
+            if (n != 2 * count + 1) {
+                throw new IOException("slow_count " + count + " delivered " + n + " events");
+            }
+            return n;
+        }
+    }
+
+    private static final Pattern RPS = Pattern.compile("([0-9.]+) requests per second");
+
+    /** {@code redis-benchmark -n 100000 -c clients XADD}: the raw append ceiling of the same Redis. */
+    static double xaddCeiling(int port, int clients) throws Exception {
+        int n = clients == 1 ? 20_000 : 100_000;
+        Process p = new ProcessBuilder("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(port), "-q",
+                "-c", Integer.toString(clients), "-n", Integer.toString(n), "XADD", "bench:xadd", "MAXLEN", "~",
+                "10000", "*", "field", "value").redirectErrorStream(true).start();
+        String out;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            out = String.join("\n", r.lines().toList());
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        double best = Double.NaN;
+        Matcher m = RPS.matcher(out);
+        while (m.find()) {
+            best = Double.parseDouble(m.group(1));
+        }
+        if (Double.isNaN(best)) {
+            throw new IOException("no figure from redis-benchmark: " + out);
+        }
+        return best;
+    }
+
+    /** Full {@code Last-Event-ID} replay of a response stream holding 10,000 stored events. */
+    void replay(Map<String, URI> targets) throws Exception {
+        for (Map.Entry<String, URI> t : targets.entrySet()) {
+            List<Double> first = new ArrayList<>();
+            List<Double> last = new ArrayList<>();
+            try (McpSession s = new McpSession(t.getValue(), READ_TIMEOUT).open()) {
+                String stream = produce10k(s);
+                for (int r = 0; r < plan.rounds() + 1; r++) {
+                    double[] fl = replayOnce(s, stream + ":0");
+                    if (r > 0) { // the first replay warms the code path
+                        first.add(fl[0]);
+                        last.add(fl[1]);
+                    }
+                }
+            }
+            report.details("replay_10k").putPOJO(t.getKey() + "_first_byte_rounds", first)
+                    .putPOJO(t.getKey() + "_last_byte_rounds", last);
+            double f = Stats.median(first);
+            double l = Stats.median(last);
+            report.add("replay_10k", t.getKey() + " first byte", f, "ms", Double.NaN, Double.NaN, "<= 5 ms", f <= 5);
+            report.add("replay_10k", t.getKey() + " last byte", l, "ms", Double.NaN, Double.NaN, "<= 150 ms",
+                    l <= 150);
+        }
+    }
+
+    /** 4,999 steps with a progress token: 9,998 notifications, the response and the request = 10,000 events. */
+    private static String produce10k(McpSession s) throws IOException {
+        try (Http.Response r = s.post(McpSession.toolCall(s.nextId(), "slow_count",
+                "{\"count\":4999,\"interval_ms\":0}", "p"))) {
+            SseReader events = new SseReader(r.body);
+            String stream = events.next().id();
+            while (events.next() != null) {
+                // read to the end
+            }
+            return stream.substring(0, stream.indexOf(':'));
+        }
+    }
+
+    /** @return {ms to the first body byte, ms to the last}, from sending the GET */
+    private static double[] replayOnce(McpSession s, String lastEventId) throws IOException {
+        AtomicInteger events = new AtomicInteger();
+        SseParser parser = new SseParser(e -> events.addAndGet(e.data().isEmpty() ? 0 : 1));
+        byte[] buffer = new byte[64 * 1024];
+        long t0 = System.nanoTime();
+        double firstMs = Double.NaN;
+        try (Http.Response r = s.get(lastEventId)) {
+            for (int n = r.body.read(buffer); n >= 0; n = r.body.read(buffer)) {
+                if (Double.isNaN(firstMs)) {
+                    firstMs = (System.nanoTime() - t0) / 1e6;
+                }
+                parser.feed(buffer, 0, n);
+            }
+        }
+        double lastMs = (System.nanoTime() - t0) / 1e6;
+        if (events.get() != 9_999) {
+            throw new IOException("replay delivered " + events.get() + " events, expected 9999");
+        }
+        return new double[] {firstMs, lastMs};
+    }
+
+    /** First request of a stored session on a node that never saw it, vs the next request there. */
+    void admission(URI nodeA, URI nodeB) throws Exception {
+        double[] cold = new double[plan.admissions()];
+        double[] warm = new double[plan.admissions()];
+        try (McpSession a = new McpSession(nodeA, READ_TIMEOUT); McpSession b = new McpSession(nodeB, READ_TIMEOUT)) {
+            for (int i = -20; i < plan.admissions(); i++) { // 20 unrecorded warm-up sessions
+                a.adopt(null);
+                a.open();
+                a.call("echo", ECHO_ARGS);
+                b.adopt(a.sessionId());
+                long t0 = System.nanoTime();
+                b.call("echo", ECHO_ARGS);
+                long t1 = System.nanoTime();
+                b.call("echo", ECHO_ARGS);
+                long t2 = System.nanoTime();
+                if (i >= 0) {
+                    cold[i] = (t1 - t0) / 1e6;
+                    warm[i] = (t2 - t1) / 1e6;
+                }
+            }
+        }
+        double c50 = Stats.percentile(cold, 50);
+        double c99 = Stats.percentile(cold, 99);
+        double w50 = Stats.percentile(warm, 50);
+        double w99 = Stats.percentile(warm, 99);
+        report.details("admission_cold").put("sessions", plan.admissions());
+        report.add("admission_cold", "cold p50 vs warm (+ms)", c50, "ms", w50, c50 - w50, "added p50 <= 2 ms",
+                c50 - w50 <= 2);
+        report.add("admission_cold", "cold p99 vs warm (+ms)", c99, "ms", w99, c99 - w99, "", null);
+    }
+
+    /** Sidecar tools through MCP vs {@code echo} on the same server, per backend. */
+    void sidecar(Map<String, URI> targets) throws Exception {
+        for (Map.Entry<String, URI> t : targets.entrySet()) {
+            URI uri = t.getValue();
+            Map<String, List<Load.Op>> ops = new LinkedHashMap<>();
+            ops.put("echo", sessions(uri, plan.sessions(), s -> () -> s.call("echo", ECHO_ARGS)));
+            ops.put("state_set", sessions(uri, plan.sessions(), s -> () -> s.call("state_set",
+                    "{\"key\":\"bench/" + s.sessionId() + "\",\"value\":{\"n\":1}}")));
+            ops.put("state_get", sessions(uri, plan.sessions(), s -> {
+                String key = "{\"key\":\"bench/" + s.sessionId() + "\"";
+                s.call("state_set", key + ",\"value\":{\"n\":1}}");
+                return () -> s.call("state_get", key + "}");
+            }));
+            ops.put("workflow_claim", sessions(uri, plan.sessions(), s -> {
+                String created = s.call("workflow_create", "{\"name\":\"bench\"}");
+                Matcher m = Pattern.compile("wf-[0-9a-f]{12}").matcher(created);
+                if (!m.find()) {
+                    throw new IOException("no run id in " + created);
+                }
+                String args = "{\"run_id\":\"" + m.group() + "\",\"agent_id\":\"a-" + s.sessionId()
+                        + "\",\"lease_ttl_seconds\":0.001}";
+                return () -> s.call("workflow_claim", args);
+            }));
+            ops.put("lease_acquire", sessions(uri, plan.sessions(), s -> () -> s.call("lease_acquire",
+                    "{\"resource_id\":\"bench/" + s.sessionId() + "\",\"holder_id\":\"h\",\"ttl_seconds\":0.001}")));
+            Map<String, List<Double>> rps = rounds(ops, (name, o) -> Load.throughput(o, plan.window()));
+            double echo = Stats.median(rps.get("echo"));
+            ObjectNode d = report.details("sidecar_ops");
+            for (String op : ops.keySet()) {
+                d.putPOJO(t.getKey() + "_" + op + "_rounds", rps.get(op));
+                double v = Stats.median(rps.get(op));
+                if (op.equals("echo")) {
+                    report.add("sidecar_ops", t.getKey() + " echo", v, "calls/s");
+                } else {
+                    report.add("sidecar_ops", t.getKey() + " " + op, v, "calls/s", echo, v / echo, ">= 0.8x echo",
+                            v / echo >= 0.8);
+                }
+            }
+            closeAll(ops);
+        }
+    }
+
+    private interface OpFor {
+        Load.Op create(McpSession s) throws Exception;
+    }
+
+    private interface Measure {
+        double run(String variant, List<Load.Op> ops) throws Exception;
+    }
+
+    /** One warm-up window per variant, then {@code plan.rounds()} rounds of all variants in turn. */
+    private Map<String, List<Double>> rounds(Map<String, List<Load.Op>> ops, Measure measure) throws Exception {
+        for (Map.Entry<String, List<Load.Op>> v : ops.entrySet()) {
+            Load.throughput(v.getValue(), plan.window().dividedBy(2));
+        }
+        Map<String, List<Double>> out = new LinkedHashMap<>();
+        for (int r = 0; r < plan.rounds(); r++) {
+            for (Map.Entry<String, List<Load.Op>> v : ops.entrySet()) {
+                out.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(measure.run(v.getKey(), v.getValue()));
+            }
+        }
+        return out;
+    }
+
+    private final Map<Load.Op, McpSession> owners = new LinkedHashMap<>();
+
+    private List<Load.Op> sessions(URI uri, int n, OpFor op) throws Exception {
+        List<Load.Op> ops = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            McpSession s = new McpSession(uri, READ_TIMEOUT).open();
+            Load.Op o = op.create(s);
+            owners.put(o, s);
+            ops.add(o);
+        }
+        return ops;
+    }
+
+    private void closeAll(Map<String, List<Load.Op>> ops) {
+        ops.values().forEach(list -> list.forEach(o -> owners.remove(o).close()));
+    }
+}
