@@ -1,0 +1,65 @@
+package dev.mcpstate.examples.conformance;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the official MCP conformance suite through {@code scripts/conformance-cluster.sh}: once against one SQLite
+ * node, once through the round-robin load balancer over three Redis nodes. Every scenario must pass on one node,
+ * and the cluster must pass the same ones.
+ *
+ * <p>Needs the workplace's {@code ../shared/tools/conformance.sh} (it fetches Node 22 and the suite from the npm
+ * registry into a cache on first use), {@code redis-server} and {@code python3}. Where that tool is absent — a
+ * checkout outside this workplace — the test is reported as skipped with the reason, never passed silently.
+ */
+class ConformanceClusterIT {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path SCRIPT = ROOT.resolve("scripts/conformance-cluster.sh");
+    private static final Path SUITE_TOOL = ROOT.resolve("../shared/tools/conformance.sh").normalize();
+    private static final Pattern SUMMARY = Pattern.compile("single node (\\d+) passed, cluster (\\d+) passed");
+    private static final Pattern TABLE = Pattern.compile("== (.+?): (\\d+)/(\\d+) scenarios pass");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void clusterBehindTheLoadBalancerPassesEveryScenarioThatOneNodePasses() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(SUITE_TOOL) || Files.exists(SUITE_TOOL),
+                "the conformance tool " + SUITE_TOOL + " is not here; run scripts/conformance-cluster.sh by hand");
+        Path out = dir.resolve("conformance.out");
+        Process run = new ProcessBuilder(List.of("bash", SCRIPT.toString(), "--results",
+                dir.resolve("results").toString()))
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        boolean finished = run.waitFor(15, TimeUnit.MINUTES);
+        if (!finished) {
+            run.destroyForcibly();
+        }
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        assertThat(finished).as("the suite finished within 15 minutes:%n%s", output).isTrue();
+        assertThat(run.exitValue()).as(output).isZero();
+
+        Matcher summary = SUMMARY.matcher(output);
+        assertThat(summary.find()).as(output).isTrue();
+        Matcher table = TABLE.matcher(output);
+        int tables = 0;
+        while (table.find()) {
+            tables++;
+            assertThat(table.group(2)).as("%s in:%n%s", table.group(1), output).isEqualTo(table.group(3));
+        }
+        assertThat(tables).as(output).isEqualTo(2);
+        assertThat(summary.group(2)).isEqualTo(summary.group(1));
+        assertThat(Integer.parseInt(summary.group(1))).isGreaterThanOrEqualTo(30);
+    }
+}
