@@ -42,6 +42,8 @@ final class Scenarios {
     }
 
     static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+    /** Traffic each server gets before the echo rounds. */
+    static final Duration WARM_UP = Duration.ofSeconds(10);
     private static final String ECHO_ARGS = "{\"text\":\"hello benchmark\"}";
 
     private final Plan plan;
@@ -58,8 +60,10 @@ final class Scenarios {
         for (Map.Entry<String, URI> t : targets.entrySet()) {
             ops.put(t.getKey(), sessions(t.getValue(), plan.sessions(), s -> () -> s.call("echo", ECHO_ARGS)));
         }
-        for (List<Load.Op> o : ops.values()) { // JIT warm-up of each server before the first round
-            Load.throughput(o, plan.window().multipliedBy(2));
+        // JIT warm-up of each server before the first round: the Redis client's and Jetty's paths need several
+        // seconds of traffic on 2 cores before a server reaches its steady rate
+        for (List<Load.Op> o : ops.values()) {
+            Load.throughput(o, WARM_UP);
         }
         Map<String, List<Double>> rps = rounds(ops, (name, o) -> Load.throughput(o, plan.window()));
         ObjectNode d = report.details("echo_rps");
