@@ -137,6 +137,21 @@ class MultiNodeIT {
     }
 
     @Test
+    void listChangedSentOnANodeThatNeverSawTheSessionReachesItsListeningStream() {
+        McpHttp viaNode1 = new McpHttp(nodes.get(0).uri()).open();
+        try (SseReader reader = new SseReader(viaNode1.get(null).body())) {
+            reader.next(); // priming
+            assertThat(filterOf(2).localSessionIds()).doesNotContain(viaNode1.sessionId);
+
+            nodes.get(2).mcp().notifyToolsListChanged();
+
+            Event event = reader.nextMessage();
+            assertThat(event.json().get("method").asText()).isEqualTo("notifications/tools/list_changed");
+            assertThat(event.id()).startsWith("listen:");
+        }
+    }
+
+    @Test
     void responseStreamCutOnOneNodeResumesThroughTheLoadBalancer() {
         McpHttp viaNode1 = new McpHttp(nodes.get(0).uri()).open();
         HttpResponse<InputStream> stream = viaNode1.postStream(McpHttp.toolCall(9, "slow_count",

@@ -18,8 +18,10 @@ import dev.mcpstate.interceptor.link.StreamResumption;
 import dev.mcpstate.interceptor.resume.StreamFollower;
 import dev.mcpstate.interceptor.resume.StreamHub;
 import dev.mcpstate.interceptor.resume.StreamIds;
+import dev.mcpstate.interceptor.sdk.ClusterTransportProvider;
 import dev.mcpstate.interceptor.sdk.ListeningStreamTransport;
 import dev.mcpstate.interceptor.sdk.SdkSessions;
+import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StoreException;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -85,6 +87,10 @@ public final class McpStateFilter implements Filter, AutoCloseable {
     private final ExecutorService followers;
     private final ScheduledExecutorService sweeper;
     private final SdkSessions sdkSessions;
+    private final Storage storage;
+    private final HttpServletStreamableServerTransportProvider sdk;
+    private final McpJsonMapper jsonMapper;
+    private final StreamHub hub;
     private final ClusterBus bus;
     private final Admission admission;
 
@@ -100,9 +106,11 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         Objects.requireNonNull(storage, "storage must not be null");
         Objects.requireNonNull(sdk, "sdk must not be null");
         this.config = Objects.requireNonNull(config, "config must not be null");
-        McpJsonMapper jsonMapper = McpJsonDefaults.getMapper();
+        this.storage = storage;
+        this.sdk = sdk;
+        this.jsonMapper = McpJsonDefaults.getMapper();
         this.sdkSessions = new SdkSessions(sdk, jsonMapper);
-        StreamHub hub = new StreamHub(storage.events());
+        this.hub = new StreamHub(storage.events());
         String owner = config.nodeId() + "#" + UUID.randomUUID().toString().substring(0, 8);
         this.bus = ClusterBus.open(storage, owner, config.heartbeatInterval(), config.nodeDeadAfter());
         Function<String, ListeningStreamTransport> listening =
@@ -150,6 +158,53 @@ public final class McpStateFilter implements Filter, AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             log.warn("routed response unreadable: session={} cause={}", sessionId, e.toString());
+        }
+    }
+
+    /**
+     * Makes the decorator's {@code notifyClients}/{@code notifyClient} deliver through the store to every live
+     * session's listening stream, whichever node holds it.
+     *
+     * @param provider the decorator handed to {@code McpServer.sync(...)}; it must decorate this filter's SDK servlet
+     * @throws IllegalArgumentException when it decorates another servlet
+     */
+    public void broadcastThrough(ClusterTransportProvider provider) {
+        if (provider.sdk() != sdk) {
+            throw new IllegalArgumentException("provider decorates another SDK servlet than this filter guards");
+        }
+        provider.broadcaster(new ClusterTransportProvider.Broadcaster() {
+            @Override
+            public void toAll(String method, Object params) {
+                String json = notification(method, params);
+                for (String sessionId : storage.sessions().list()) {
+                    deliver(sessionId, json);
+                }
+            }
+
+            @Override
+            public void toOne(String sessionId, String method, Object params) {
+                deliver(sessionId, notification(method, params));
+            }
+        });
+    }
+
+    private String notification(String method, Object params) {
+        try {
+            return jsonMapper.writeValueAsString(new McpSchema.JSONRPCNotification(method, params));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot serialize the params of " + method, e);
+        }
+    }
+
+    private void deliver(String sessionId, String notification) {
+        try {
+            storage.sessions().find(sessionId)
+                    .filter(s -> !s.status().isTerminal())
+                    .filter(s -> !s.isExpiredAt(config.clock().instant(), storage.config().sessionIdleTtl()))
+                    .ifPresent(s -> hub.append(sessionId, StreamIds.LISTENING, Direction.SERVER_TO_CLIENT,
+                            notification));
+        } catch (StoreException e) {
+            log.warn("notification not stored: session={} cause={}", sessionId, e.toString());
         }
     }
 

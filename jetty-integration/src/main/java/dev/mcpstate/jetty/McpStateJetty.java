@@ -2,6 +2,7 @@ package dev.mcpstate.jetty;
 
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.interceptor.McpStateFilter;
+import dev.mcpstate.interceptor.sdk.ClusterTransportProvider;
 import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StorageConfig;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -13,7 +14,9 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,7 +27,7 @@ import java.util.Objects;
  *         .storage(StorageConfig.sqlite(Path.of("mcp-state.db")))   // or StorageConfig.redis("redis://...")
  *         .build();
  * var transport = HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
- * McpServer.sync(transport).serverInfo("my-server", "1.0").tools(myTools).build();
+ * McpServer.sync(state.clusterWide(transport)).serverInfo("my-server", "1.0").tools(myTools).build();
  * ServletContextHandler context = new ServletContextHandler();
  * state.mount(context, "/mcp", transport);
  * }</pre>
@@ -36,6 +39,8 @@ public final class McpStateJetty implements AutoCloseable {
     private final Storage storage;
     private final InterceptorConfig config;
     private final List<McpStateFilter> filters = new ArrayList<>();
+    private final Map<HttpServletStreamableServerTransportProvider, ClusterTransportProvider> clusterWide =
+            new IdentityHashMap<>();
 
     private McpStateJetty(Storage storage, InterceptorConfig config) {
         this.storage = storage;
@@ -58,6 +63,20 @@ public final class McpStateJetty implements AutoCloseable {
     }
 
     /**
+     * Wraps the SDK servlet so that server-initiated notifications ({@code notifyClients}, list-changed,
+     * {@code notifyClient}) reach every live session through the store, whichever node holds its listening stream.
+     * Optional: pass the result to {@code McpServer.sync(...)} instead of {@code transport}, then
+     * {@link #mount} {@code transport} as usual.
+     *
+     * @param transport the SDK servlet; not null
+     * @return the decorator to build the MCP server with
+     */
+    public synchronized ClusterTransportProvider clusterWide(HttpServletStreamableServerTransportProvider transport) {
+        Objects.requireNonNull(transport, "transport must not be null");
+        return clusterWide.computeIfAbsent(transport, ClusterTransportProvider::new);
+    }
+
+    /**
      * Mounts the SDK servlet and the session filter in front of it at {@code path}, both async-supported.
      * Call after {@code McpServer.sync(transport)...build()}.
      *
@@ -76,6 +95,10 @@ public final class McpStateJetty implements AutoCloseable {
         ServletHolder servlet = new ServletHolder(transport);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, path);
+        ClusterTransportProvider decorator = clusterWide.get(transport);
+        if (decorator != null) {
+            filter.broadcastThrough(decorator);
+        }
         FilterHolder holder = new FilterHolder(filter);
         holder.setAsyncSupported(true);
         context.addFilter(holder, path, EnumSet.of(DispatcherType.REQUEST));

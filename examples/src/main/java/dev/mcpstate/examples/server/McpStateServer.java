@@ -83,7 +83,7 @@ public final class McpStateServer implements AutoCloseable {
         try {
             HttpServletStreamableServerTransportProvider transport =
                     HttpServletStreamableServerTransportProvider.builder().mcpEndpoint(ENDPOINT).build();
-            McpSyncServer mcp = definition.build(McpServer.sync(transport), state);
+            McpSyncServer mcp = definition.build(McpServer.sync(state.clusterWide(transport)), state);
             Server jetty = new Server();
             ServerConnector connector = new ServerConnector(jetty);
             connector.setHost(options.host());
@@ -123,14 +123,14 @@ public final class McpStateServer implements AutoCloseable {
     }
 
     /**
-     * Sends a notification to every session this node's SDK holds, through their listening streams (SDK
-     * {@code notifyClients}).
+     * Sends a notification to every live session, through their listening streams in the store, whichever node
+     * holds them ({@code notifyClients} of {@link McpStateJetty#clusterWide}).
      *
      * @param method the notification method, e.g. {@code notifications/message}; not null
      * @param params the params object; may be null
      */
     public void notifyClients(String method, Object params) {
-        transport.notifyClients(method, params).block();
+        state.clusterWide(transport).notifyClients(method, params).block();
     }
 
     /** @return the mcp-state wiring (storage, filter settings) */
