@@ -30,6 +30,8 @@ public final class InterceptorConfig {
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     /** Silence after which a node counts as dead and its open response streams end with an error: 5 s. */
     public static final Duration DEFAULT_NODE_DEAD_AFTER = Duration.ofSeconds(5);
+    /** Most SSE streams (resumed or listening GETs) this node serves at once; more get 503: 1,000. */
+    public static final int DEFAULT_MAX_OPEN_STREAMS = 1_000;
     /** {@code Retry-After} seconds sent with a 503 when the store is unreachable. */
     public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
 
@@ -47,8 +49,10 @@ public final class InterceptorConfig {
     private final int retryAfterSeconds;
     private final Duration heartbeatInterval;
     private final Duration nodeDeadAfter;
+    private final int maxOpenStreams;
 
     private InterceptorConfig(Builder b) {
+        this.maxOpenStreams = b.maxOpenStreams;
         this.heartbeatInterval = b.heartbeatInterval;
         this.nodeDeadAfter = b.nodeDeadAfter;
         this.nodeId = b.nodeId;
@@ -83,6 +87,7 @@ public final class InterceptorConfig {
         b.retryAfterSeconds = retryAfterSeconds;
         b.heartbeatInterval = heartbeatInterval;
         b.nodeDeadAfter = nodeDeadAfter;
+        b.maxOpenStreams = maxOpenStreams;
         return b;
     }
 
@@ -146,6 +151,11 @@ public final class InterceptorConfig {
         return nodeDeadAfter;
     }
 
+    /** @return the most SSE streams (GETs) this node serves at once */
+    public int maxOpenStreams() {
+        return maxOpenStreams;
+    }
+
     /** Builds an {@link InterceptorConfig}; not thread-safe. */
     public static final class Builder {
         private String nodeId = defaultNodeId();
@@ -160,8 +170,18 @@ public final class InterceptorConfig {
         private int retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration nodeDeadAfter = DEFAULT_NODE_DEAD_AFTER;
+        private int maxOpenStreams = DEFAULT_MAX_OPEN_STREAMS;
 
         private Builder() {
+        }
+
+        /** @param max at least 1: each open GET holds one thread of this node */
+        public Builder maxOpenStreams(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxOpenStreams must be at least 1, was: " + max);
+            }
+            this.maxOpenStreams = max;
+            return this;
         }
 
         /** @param interval positive */

@@ -120,7 +120,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         this.resumption = new StreamResumption(hub, followers,
                 new StreamFollower.Settings(config.clock(), config.pollInterval(), config.keepAlive(),
                         config.responseStreamTimeout()),
-                stream -> !bus.isAlive(stream.ownerNode()));
+                stream -> !bus.isAlive(stream.ownerNode()), config.maxOpenStreams(), config.retryAfterSeconds());
         this.admission = new Admission(sdkSessions, listening);
         this.chain = new InterceptorChain(List.of(
                 new ProtocolGate(config.allowedOrigins()),

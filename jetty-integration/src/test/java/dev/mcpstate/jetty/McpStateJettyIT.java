@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A Jetty 12 MCP server wrapped exactly as the README shows, with an injected clock: sessions move through their
@@ -61,7 +63,8 @@ class McpStateJettyIT {
         state = McpStateJetty.builder()
                 .storage(StorageConfig.sqlite(dir.resolve("mcp-state.db")).toBuilder()
                         .sessionIdleTtl(Duration.ofMinutes(10)).build())
-                .config(InterceptorConfig.builder().clock(clock).nodeId("node-1").build())
+                .config(InterceptorConfig.builder().clock(clock).nodeId("node-1")
+                        .maxOpenStreams(2).keepAlive(Duration.ofMillis(100)).build())
                 .build();
         var transport = HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
         mcp = McpServer.sync(transport).serverInfo("wrapped", "1.0").tools(echo()).build();
@@ -132,6 +135,41 @@ class McpStateJettyIT {
         assertThat(callEcho(session, "alice").statusCode()).isEqualTo(200);
         assertThat(callEcho(session, "bob").statusCode()).isEqualTo(404);
         assertThat(callEcho(session, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void streamsBeyondTheLimitGet503WithRetryAfterUntilAPlaceFrees() throws Exception {
+        String a = initialize(null);
+        String b = initialize(null);
+        String c = initialize(null);
+        HttpResponse<InputStream> streamA = listen(a);
+        HttpResponse<InputStream> streamB = listen(b);
+        assertThat(streamA.statusCode()).isEqualTo(200);
+        assertThat(streamB.statusCode()).isEqualTo(200);
+
+        HttpResponse<InputStream> refused = listen(c);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(JSON.readTree(refused.body().readAllBytes()).at("/error/message").asText())
+                .contains("too many streams");
+
+        HttpResponse<InputStream> againA = listen(a); // the same session's newer GET replaces its older one
+        assertThat(againA.statusCode()).isEqualTo(200);
+
+        streamB.body().close(); // the client leaves; the next keep-alive write notices
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            clock.advance(Duration.ofSeconds(1)); // keep-alives are due by the injected clock
+            HttpResponse<InputStream> attempt = listen(c);
+            attempt.body().close();
+            return attempt.statusCode() == 200;
+        });
+        againA.body().close();
+        streamA.body().close();
+    }
+
+    private HttpResponse<InputStream> listen(String session) throws Exception {
+        return http.send(request(session, null).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private String initialize(String user) throws Exception {

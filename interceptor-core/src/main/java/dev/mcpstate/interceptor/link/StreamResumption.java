@@ -23,10 +23,13 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -41,7 +44,8 @@ import java.util.function.Predicate;
  *   <li>{@code Accept} without {@code text/event-stream}: {@code 406}.</li>
  * </ul>
  * One listening stream per session per node: a newer GET ends the older one, so each message is sent on one
- * stream only. Clients of protocol 2025-11-25 first receive a priming event. Streams are served by
+ * stream only. Each open stream holds a thread; beyond {@code maxOpenStreams} a GET gets {@code 503} with
+ * {@code Retry-After}. Clients of protocol 2025-11-25 first receive a priming event. Streams are served by
  * {@link StreamFollower}s on the given executor.
  */
 public final class StreamResumption implements Interceptor {
@@ -52,15 +56,24 @@ public final class StreamResumption implements Interceptor {
     private final StreamFollower.Settings settings;
     private final Predicate<StreamInfo> abandoned;
     private final ConcurrentHashMap<String, StreamFollower> listening = new ConcurrentHashMap<>();
+    /** How long a GET waits for a place when the node serves {@code maxOpenStreams} already. */
+    private static final Duration ACQUIRE_WAIT = Duration.ofSeconds(1);
+
+    private final Semaphore openStreams;
+    private final int retryAfterSeconds;
 
     /**
      * @param hub       appends and wake-ups; not null
      * @param executor  runs one follower per open GET; not null
      * @param settings  follower timing; not null
      * @param abandoned tells whether an open response stream's producer is gone; not null
+     * @param maxOpenStreams    most streams served at once; more get {@code 503}
+     * @param retryAfterSeconds the {@code Retry-After} of that 503
      */
     public StreamResumption(StreamHub hub, Executor executor, StreamFollower.Settings settings,
-            Predicate<StreamInfo> abandoned) {
+            Predicate<StreamInfo> abandoned, int maxOpenStreams, int retryAfterSeconds) {
+        this.openStreams = new Semaphore(maxOpenStreams);
+        this.retryAfterSeconds = retryAfterSeconds;
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.events = hub.events();
         this.executor = Objects.requireNonNull(executor, "executor must not be null");
@@ -118,6 +131,28 @@ public final class StreamResumption implements Interceptor {
 
     private void serve(Exchange exchange, StreamInfo stream, String after) throws IOException {
         HttpServletResponse response = exchange.response();
+        if (stream.kind() == StreamKind.LISTENING) {
+            StreamFollower previous = listening.get(stream.sessionId());
+            if (previous != null) {
+                previous.stop(); // frees its place: the newer GET of the same session replaces it
+            }
+        }
+        if (!acquire()) {
+            response.setHeader(Headers.RETRY_AFTER, Integer.toString(retryAfterSeconds));
+            JsonRpcErrors.send(response, 503, null, ErrorCodes.BAD_REQUEST,
+                    "This node serves too many streams; retry in " + retryAfterSeconds + " s");
+            return;
+        }
+        try {
+            start(exchange, stream, after);
+        } catch (IOException | RuntimeException e) {
+            openStreams.release();
+            throw e;
+        }
+    }
+
+    private void start(Exchange exchange, StreamInfo stream, String after) throws IOException {
+        HttpServletResponse response = exchange.response();
         response.setStatus(200);
         response.setContentType("text/event-stream");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
@@ -134,6 +169,7 @@ public final class StreamResumption implements Interceptor {
         String key = stream.sessionId();
         StreamFollower[] self = new StreamFollower[1];
         StreamFollower follower = new StreamFollower(hub, stream, after, out, settings, abandoned, () -> {
+            openStreams.release();
             if (stream.kind() == StreamKind.LISTENING) {
                 listening.remove(key, self[0]);
             }
@@ -172,6 +208,15 @@ public final class StreamResumption implements Interceptor {
             }
         }
         executor.execute(follower);
+    }
+
+    private boolean acquire() {
+        try {
+            return openStreams.tryAcquire(ACQUIRE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Stops every follower, e.g. when the node shuts down. */
