@@ -40,12 +40,12 @@ class SdkClientIT {
                 assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
                         .contains("echo", "slow_count", "whoami");
 
-                McpSchema.CallToolResult echo = client.callTool(new McpSchema.CallToolRequest("echo",
-                        Map.of("text", "through the filter")));
+                McpSchema.CallToolResult echo = client.callTool(McpSchema.CallToolRequest.builder("echo")
+                        .arguments(Map.of("text", "through the filter")).build());
                 assertThat(((McpSchema.TextContent) echo.content().get(0)).text()).isEqualTo("through the filter");
 
-                McpSchema.CallToolResult counted = client.callTool(McpSchema.CallToolRequest.builder()
-                        .name("slow_count").arguments(Map.of("count", 5, "interval_ms", 0))
+                McpSchema.CallToolResult counted = client.callTool(McpSchema.CallToolRequest.builder("slow_count")
+                        .arguments(Map.of("count", 5, "interval_ms", 0))
                         .progressToken("sdk-progress").build());
                 assertThat(((McpSchema.TextContent) counted.content().get(0)).text()).isEqualTo("counted 5");
                 // the SDK client hands notifications to consumers on its own threads: after the result, and in any
@@ -54,7 +54,8 @@ class SdkClientIT {
                         .extracting(p -> p.progress().intValue()).containsExactlyInAnyOrder(1, 2, 3, 4, 5));
 
                 String sessionLine = ((McpSchema.TextContent) client.callTool(
-                        new McpSchema.CallToolRequest("whoami", Map.of())).content().get(0)).text();
+                        McpSchema.CallToolRequest.builder("whoami").arguments(Map.of()).build()).content().get(0))
+                        .text();
                 String sessionId = sessionLine.substring("session=".length(), sessionLine.indexOf(' '));
                 assertThat(server.state().storage().sessions().find(sessionId)).isPresent();
             } finally {

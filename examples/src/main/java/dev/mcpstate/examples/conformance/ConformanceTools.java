@@ -1,7 +1,7 @@
 package dev.mcpstate.examples.conformance;
 
+import dev.mcpstate.examples.server.DemoTools;
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -162,7 +162,8 @@ public final class ConformanceTools {
 
     private static SyncToolSpecification tool(McpJsonMapper json, String name, String description, String schema,
             BiFunction<McpSyncServerExchange, CallToolRequest, CallToolResult> handler) {
-        McpSchema.Tool tool = McpSchema.Tool.builder(name, jsonObject(json, schema)).description(description).build();
+        McpSchema.Tool tool = McpSchema.Tool.builder(name, DemoTools.jsonObject(json, schema))
+                .description(description).build();
         return SyncToolSpecification.builder().tool(tool).callHandler(handler).build();
     }
 
@@ -203,7 +204,7 @@ public final class ConformanceTools {
     private static CallToolResult elicit(McpJsonMapper json, McpSyncServerExchange exchange, String message,
             String schema, String prefix) {
         ElicitResult reply = exchange.createElicitation(
-                McpSchema.ElicitFormRequest.builder(message, jsonObject(json, schema)).build());
+                McpSchema.ElicitFormRequest.builder(message, DemoTools.jsonObject(json, schema)).build());
         return result(text(prefix + "action=" + reply.action().name().toLowerCase(Locale.ROOT)
                 + ", content=" + toJson(json, reply.content() == null ? Map.of() : reply.content())));
     }
@@ -231,15 +232,6 @@ public final class ConformanceTools {
 
     private static void pause() {
         LockSupport.parkNanos(STEP_PAUSE_MS * 1_000_000L);
-    }
-
-    static Map<String, Object> jsonObject(McpJsonMapper json, String text) {
-        try {
-            return json.readValue(text, new TypeRef<Map<String, Object>>() {
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("fixture JSON does not parse: " + text, e);
-        }
     }
 
     private static String toJson(McpJsonMapper json, Object value) {

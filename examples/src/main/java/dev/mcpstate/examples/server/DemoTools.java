@@ -1,6 +1,7 @@
 package dev.mcpstate.examples.server;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -10,6 +11,8 @@ import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
 import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -44,12 +47,10 @@ public final class DemoTools {
      * {@code cancelled <action>}. Needs a client with the elicitation capability.
      */
     public static SyncToolSpecification confirmAction(McpJsonMapper jsonMapper) {
-        McpSchema.Tool tool = McpSchema.Tool.builder()
-                .name("confirm_action")
-                .description("Asks the user to confirm an action (elicitation) and reports the answer.")
-                .inputSchema(jsonMapper, """
+        McpSchema.Tool tool = McpSchema.Tool.builder("confirm_action", jsonObject(jsonMapper, """
                         {"type":"object","properties":{"action":{"type":"string","description":"What to confirm"}},
-                         "required":["action"]}""")
+                         "required":["action"]}"""))
+                .description("Asks the user to confirm an action (elicitation) and reports the answer.")
                 .build();
         return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
             Object action = request.arguments() == null ? null : request.arguments().get("action");
@@ -73,22 +74,19 @@ public final class DemoTools {
      * returns {@code model <model> said: <text>}. Needs a client with the sampling capability.
      */
     public static SyncToolSpecification askModel(McpJsonMapper jsonMapper) {
-        McpSchema.Tool tool = McpSchema.Tool.builder()
-                .name("ask_model")
-                .description("Asks the client's language model (sampling) and returns its answer.")
-                .inputSchema(jsonMapper, """
+        McpSchema.Tool tool = McpSchema.Tool.builder("ask_model", jsonObject(jsonMapper, """
                         {"type":"object","properties":{"prompt":{"type":"string","description":"The question"}},
-                         "required":["prompt"]}""")
+                         "required":["prompt"]}"""))
+                .description("Asks the client's language model (sampling) and returns its answer.")
                 .build();
         return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
             Object prompt = request.arguments() == null ? null : request.arguments().get("prompt");
             if (!(prompt instanceof String p)) {
                 return error("ask_model needs a string argument 'prompt'");
             }
-            McpSchema.CreateMessageResult answer = exchange.createMessage(McpSchema.CreateMessageRequest.builder()
-                    .messages(List.of(new McpSchema.SamplingMessage(McpSchema.Role.USER,
-                            new McpSchema.TextContent(p))))
-                    .maxTokens(200).build());
+            McpSchema.CreateMessageResult answer = exchange.createMessage(McpSchema.CreateMessageRequest.builder(
+                    List.of(new McpSchema.SamplingMessage(McpSchema.Role.USER,
+                            McpSchema.TextContent.builder(p).build())), 200).build());
             String text = answer.content() instanceof McpSchema.TextContent t ? t.text() : String.valueOf(answer);
             return CallToolResult.builder().addTextContent("model " + answer.model() + " said: " + text)
                     .isError(false).build();
@@ -100,11 +98,10 @@ public final class DemoTools {
      * call and that the session id is the same on every node and after restarts.
      */
     public static SyncToolSpecification whoami(McpJsonMapper jsonMapper, String nodeId) {
-        McpSchema.Tool tool = McpSchema.Tool.builder()
-                .name("whoami")
+        McpSchema.Tool tool = McpSchema.Tool.builder("whoami",
+                        jsonObject(jsonMapper, "{\"type\":\"object\",\"properties\":{}}"))
                 .description("Returns the MCP session id as the server sees it and the id of the node serving "
                         + "the call.")
-                .inputSchema(jsonMapper, "{\"type\":\"object\",\"properties\":{}}")
                 .build();
         return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) ->
                 CallToolResult.builder().addTextContent("session=" + exchange.sessionId() + " node=" + nodeId)
@@ -113,12 +110,10 @@ public final class DemoTools {
 
     /** {@code echo(text)}: returns {@code text} as text content. */
     public static SyncToolSpecification echo(McpJsonMapper jsonMapper) {
-        McpSchema.Tool tool = McpSchema.Tool.builder()
-                .name("echo")
-                .description("Returns the given text unchanged.")
-                .inputSchema(jsonMapper, """
+        McpSchema.Tool tool = McpSchema.Tool.builder("echo", jsonObject(jsonMapper, """
                         {"type":"object","properties":{"text":{"type":"string","description":"Text to return"}},
-                         "required":["text"]}""")
+                         "required":["text"]}"""))
+                .description("Returns the given text unchanged.")
                 .build();
         return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
             Object text = request.arguments() == null ? null : request.arguments().get("text");
@@ -135,16 +130,14 @@ public final class DemoTools {
      * {@code counted <count>}.
      */
     public static SyncToolSpecification slowCount(McpJsonMapper jsonMapper) {
-        McpSchema.Tool tool = McpSchema.Tool.builder()
-                .name("slow_count")
-                .description("Counts from 1 to count, one progress and one logging notification per step, "
-                        + "interval_ms apart, then returns 'counted <count>'.")
-                .inputSchema(jsonMapper, """
+        McpSchema.Tool tool = McpSchema.Tool.builder("slow_count", jsonObject(jsonMapper, """
                         {"type":"object","properties":{
                           "count":{"type":"integer","minimum":0,"maximum":1000000,"description":"Steps to count"},
                           "interval_ms":{"type":"integer","minimum":0,"maximum":60000,
                                          "description":"Milliseconds between steps"}},
-                         "required":["count"]}""")
+                         "required":["count"]}"""))
+                .description("Counts from 1 to count, one progress and one logging notification per step, "
+                        + "interval_ms apart, then returns 'counted <count>'.")
                 .build();
         return SyncToolSpecification.builder().tool(tool).callHandler(DemoTools::count).build();
     }
@@ -165,13 +158,30 @@ public final class DemoTools {
                 exchange.progressNotification(new ProgressNotification(token, (double) i, (double) count,
                         "step " + i + " of " + count, null));
             }
-            exchange.loggingNotification(LoggingMessageNotification.builder()
-                    .level(LoggingLevel.INFO).logger("slow_count").data("step " + i + " of " + count).build());
+            exchange.loggingNotification(LoggingMessageNotification.builder(LoggingLevel.INFO,
+                    "step " + i + " of " + count).logger("slow_count").build());
             if (interval > 0 && i < count) {
                 LockSupport.parkNanos(interval * 1_000_000L);
             }
         }
         return CallToolResult.builder().addTextContent("counted " + count).isError(false).build();
+    }
+
+    /**
+     * Parses a JSON object, e.g. a tool's input schema.
+     *
+     * @param jsonMapper the SDK JSON mapper; not null
+     * @param text       JSON object text; not null
+     * @return the object as a map
+     * @throws UncheckedIOException when the text is not a JSON object
+     */
+    public static Map<String, Object> jsonObject(McpJsonMapper jsonMapper, String text) {
+        try {
+            return jsonMapper.readValue(text, new TypeRef<Map<String, Object>>() {
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a JSON object: " + text, e);
+        }
     }
 
     private static Integer integer(Object value) {
