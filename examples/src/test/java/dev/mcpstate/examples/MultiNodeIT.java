@@ -152,6 +152,36 @@ class MultiNodeIT {
     }
 
     @Test
+    void loggingLevelSetThroughOneNodeAppliesOnEveryNode() {
+        McpHttp viaNode1 = new McpHttp(nodes.get(0).uri()).open();
+        McpHttp viaNode2 = on(1, viaNode1);
+        McpHttp viaNode3 = on(2, viaNode1);
+        assertThat(methodsOf(viaNode2, 1)).contains("notifications/message"); // node 2 holds it at level info
+
+        HttpResponse<String> set = viaNode1.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\","
+                + "\"params\":{\"level\":\"error\"}}", Map.of());
+        assertThat(set.statusCode()).isEqualTo(200);
+
+        assertThat(methodsOf(viaNode2, 3)).contains("notifications/progress").doesNotContain("notifications/message");
+        assertThat(methodsOf(viaNode3, 4)).contains("notifications/progress").doesNotContain("notifications/message");
+        assertThat(filterOf(2).localSessionIds()).contains(viaNode1.sessionId);
+    }
+
+    /** Runs slow_count(2) and returns the methods of the notifications its stream carried. */
+    private static List<String> methodsOf(McpHttp client, int id) {
+        List<String> methods = new ArrayList<>();
+        try (SseReader reader = new SseReader(client.postStream(McpHttp.toolCall(id, "slow_count",
+                "{\"count\":2,\"interval_ms\":0}", "p" + id)).body())) {
+            for (Event e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
+                if (e.json().has("method")) {
+                    methods.add(e.json().get("method").asText());
+                }
+            }
+        }
+        return methods;
+    }
+
+    @Test
     void responseStreamCutOnOneNodeResumesThroughTheLoadBalancer() {
         McpHttp viaNode1 = new McpHttp(nodes.get(0).uri()).open();
         HttpResponse<InputStream> stream = viaNode1.postStream(McpHttp.toolCall(9, "slow_count",

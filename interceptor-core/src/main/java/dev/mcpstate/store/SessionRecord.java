@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param nodeId             id of the node that created the session; never null
  * @param createdAt          when the session was initialized; never null
  * @param lastSeenAt         when the session last received a request; never null
+ * @param loggingLevel       the level the client set with {@code logging/setLevel} (e.g. {@code error}); null when
+ *                           it never did (the server's default applies)
  */
 public record SessionRecord(
         String sessionId,
@@ -30,7 +32,8 @@ public record SessionRecord(
         String principal,
         String nodeId,
         Instant createdAt,
-        Instant lastSeenAt) {
+        Instant lastSeenAt,
+        String loggingLevel) {
 
     public SessionRecord {
         Objects.requireNonNull(sessionId, "sessionId must not be null");
@@ -39,6 +42,14 @@ public record SessionRecord(
         Objects.requireNonNull(nodeId, "nodeId must not be null");
         Objects.requireNonNull(createdAt, "createdAt must not be null");
         Objects.requireNonNull(lastSeenAt, "lastSeenAt must not be null");
+    }
+
+    /** A record without a logging level: the client has not called {@code logging/setLevel}. */
+    public SessionRecord(String sessionId, SessionStatus status, String protocolVersion, String clientInfo,
+            String clientCapabilities, String initializeParams, String principal, String nodeId, Instant createdAt,
+            Instant lastSeenAt) {
+        this(sessionId, status, protocolVersion, clientInfo, clientCapabilities, initializeParams, principal, nodeId,
+                createdAt, lastSeenAt, null);
     }
 
     /**
@@ -53,12 +64,18 @@ public record SessionRecord(
     /** @return a copy with another status */
     public SessionRecord withStatus(SessionStatus newStatus) {
         return new SessionRecord(sessionId, newStatus, protocolVersion, clientInfo, clientCapabilities,
-                initializeParams, principal, nodeId, createdAt, lastSeenAt);
+                initializeParams, principal, nodeId, createdAt, lastSeenAt, loggingLevel);
+    }
+
+    /** @return a copy with another logging level */
+    public SessionRecord withLoggingLevel(String level) {
+        return new SessionRecord(sessionId, status, protocolVersion, clientInfo, clientCapabilities,
+                initializeParams, principal, nodeId, createdAt, lastSeenAt, level);
     }
 
     /** @return a copy with another last-seen time */
     public SessionRecord withLastSeenAt(Instant at) {
         return new SessionRecord(sessionId, status, protocolVersion, clientInfo, clientCapabilities,
-                initializeParams, principal, nodeId, createdAt, at);
+                initializeParams, principal, nodeId, createdAt, at, loggingLevel);
     }
 }

@@ -45,6 +45,15 @@ public interface SessionStore extends AutoCloseable {
     void touch(String sessionId, Instant at);
 
     /**
+     * Records the logging level the client set with {@code logging/setLevel}, so that every node applies it. A
+     * session that is not stored is ignored.
+     *
+     * @param sessionId the session; not null
+     * @param level     the level's wire name, e.g. {@code debug}, {@code error}; not null
+     */
+    void updateLoggingLevel(String sessionId, String level);
+
+    /**
      * Deletes the records of sessions that are terminal, or idle since before {@code idleBefore}.
      *
      * @param idleBefore sessions last seen strictly before this instant are purged; not null

@@ -34,6 +34,21 @@ public abstract class SessionStoreContract extends StoreContractSupport {
     }
 
     @Test
+    void updateLoggingLevelIsKeptWithTheRecordAndSurvivesAResave() {
+        SessionRecord saved = session(newSessionId());
+        sessions.save(saved);
+
+        sessions.updateLoggingLevel(saved.sessionId(), "error");
+        sessions.updateLoggingLevel("no-such-session", "debug");
+
+        SessionRecord found = sessions.find(saved.sessionId()).orElseThrow();
+        assertThat(found).isEqualTo(saved.withLoggingLevel("error"));
+        sessions.save(found.withStatus(SessionStatus.ACTIVE));
+        assertThat(sessions.find(saved.sessionId()).orElseThrow().loggingLevel()).isEqualTo("error");
+        assertThat(sessions.find("no-such-session")).isEmpty();
+    }
+
+    @Test
     void findOfUnknownSessionIsEmpty() {
         assertThat(sessions.find(newSessionId())).isEmpty();
     }

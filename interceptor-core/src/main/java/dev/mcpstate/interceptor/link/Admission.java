@@ -26,7 +26,8 @@ import java.util.function.Function;
  * capabilities of the original {@code initialize} ({@link SdkSessions#admit}). Its listening stream is attached
  * to the store, and an ACTIVE session also receives {@code notifications/initialized} once, as the client sent it
  * originally. Admission is single-flight per session on this node: concurrent first requests wait for one
- * admission.
+ * admission. On every request the SDK session also gets the logging level stored with the session, which the
+ * client may have set through another node.
  */
 public final class Admission implements Interceptor {
 
@@ -52,7 +53,19 @@ public final class Admission implements Interceptor {
         if (session != null && !sdk.contains(session.sessionId())) {
             admit(session);
         }
+        if (session != null) {
+            applyLoggingLevel(session);
+        }
         chain.proceed();
+    }
+
+    /** Gives this node's SDK session the logging level the client set on whichever node it set it. */
+    private void applyLoggingLevel(SessionRecord session) {
+        McpSchema.LoggingLevel level = LoggingLevels.parse(session.loggingLevel());
+        McpStreamableServerSession local = level == null ? null : sdk.get(session.sessionId());
+        if (local != null) {
+            local.setMinLoggingLevel(level);
+        }
     }
 
     /** @return how many sessions this node admitted since it started */

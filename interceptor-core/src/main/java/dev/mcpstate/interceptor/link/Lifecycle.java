@@ -36,6 +36,8 @@ import java.util.function.Function;
  *       version, the principal and this node's id; its listening stream is opened. If the store fails, the SDK
  *       session is dropped and the client gets 503 — never a session that exists only in memory.</li>
  *   <li>{@code notifications/initialized} accepted: ACTIVE.</li>
+ *   <li>{@code logging/setLevel} with a valid level: the level is stored with the session, and every node applies
+ *       it ({@link Admission}) — the SDK keeps it in one node's memory only.</li>
  *   <li>DELETE answered 200: CLOSED; the session's streams and events are deleted, and every node drops its SDK
  *       copy and ends its followers ({@link ClusterBus#publishSessionEnded}).</li>
  * </ul>
@@ -89,6 +91,12 @@ public final class Lifecycle implements Interceptor {
             sessions.updateStatus(exchange.session().sessionId(), SessionStatus.ACTIVE);
         } else if ("DELETE".equals(exchange.request().getMethod()) && status == 200 && exchange.session() != null) {
             closed(exchange.session().sessionId());
+        } else if (exchange.kind() == MessageKind.REQUEST && "logging/setLevel".equals(exchange.method())
+                && status == 200 && exchange.session() != null) {
+            String level = exchange.message().path("params").path("level").asText("");
+            if (LoggingLevels.parse(level) != null) {
+                sessions.updateLoggingLevel(exchange.session().sessionId(), level);
+            }
         }
     }
 

@@ -52,6 +52,12 @@ public final class RedisSessionStore implements SessionStore {
             redis.call('HSET', KEYS[1], 'last_seen_at', ARGV[2])
             """ + LuaScript.REFRESH_EXPIRY + "return 1");
 
+    /** KEYS: session; ARGV: level. 0 when the session is not stored. */
+    private static final LuaScript UPDATE_LOGGING_LEVEL = new LuaScript(ScriptOutputType.INTEGER, """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            redis.call('HSET', KEYS[1], 'logging_level', ARGV[1])
+            return 1""");
+
     /** KEYS: session; ARGV: new status. 1 when a non-terminal session now has the status. */
     private static final LuaScript UPDATE_STATUS = new LuaScript(ScriptOutputType.INTEGER, """
             local s = redis.call('HGET', KEYS[1], 'status')
@@ -90,6 +96,7 @@ public final class RedisSessionStore implements SessionStore {
         addIfPresent(args, "client_info", s.clientInfo());
         addIfPresent(args, "client_capabilities", s.clientCapabilities());
         addIfPresent(args, "principal", s.principal());
+        addIfPresent(args, "logging_level", s.loggingLevel());
         String id = s.sessionId();
         db.call("save session", () -> {
             RedisAsyncCommands<String, String> async = connection.async();
@@ -120,7 +127,14 @@ public final class RedisSessionStore implements SessionStore {
         return Optional.of(new SessionRecord(sessionId, SessionStatus.valueOf(h.get("status")),
                 h.get("protocol_version"), h.get("client_info"), h.get("client_capabilities"),
                 h.get("initialize_params"), h.get("principal"), h.get("node_id"), millis(h.get("created_at")),
-                millis(h.get("last_seen_at"))));
+                millis(h.get("last_seen_at")), h.get("logging_level")));
+    }
+
+    @Override
+    public void updateLoggingLevel(String sessionId, String level) {
+        Objects.requireNonNull(level, "level must not be null");
+        db.call("update logging level", () -> UPDATE_LOGGING_LEVEL.run(connection,
+                new String[] {keys.session(sessionId)}, level));
     }
 
     private static Instant millis(String value) {

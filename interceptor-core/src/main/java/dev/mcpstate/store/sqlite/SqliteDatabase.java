@@ -54,7 +54,8 @@ public final class SqliteDatabase implements AutoCloseable {
             principal           TEXT,
             node_id             TEXT NOT NULL,
             created_at          INTEGER NOT NULL,
-            last_seen_at        INTEGER NOT NULL)""",
+            last_seen_at        INTEGER NOT NULL,
+            logging_level       TEXT)""",
         // One row per stream that was opened or appended to. kind/owner_node/opened_at stay NULL until the
         // stream is opened; last_seq and event_count are bookkeeping for retention and isKnownPosition.
         """

@@ -41,10 +41,10 @@ public final class SqliteSessionStore implements SessionStore {
         Objects.requireNonNull(s, "session must not be null");
         db.update("save session", "INSERT OR REPLACE INTO sessions (session_id, status, protocol_version, "
                         + "client_info, client_capabilities, initialize_params, principal, node_id, created_at, "
-                        + "last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "last_seen_at, logging_level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 s.sessionId(), s.status().name(), s.protocolVersion(), s.clientInfo(), s.clientCapabilities(),
                 s.initializeParams(), s.principal(), s.nodeId(), s.createdAt().toEpochMilli(),
-                s.lastSeenAt().toEpochMilli());
+                s.lastSeenAt().toEpochMilli(), s.loggingLevel());
     }
 
     @Override
@@ -52,14 +52,14 @@ public final class SqliteSessionStore implements SessionStore {
         Objects.requireNonNull(sessionId, "sessionId must not be null");
         return db.withConnection("find session", c -> {
             try (PreparedStatement ps = SqliteDatabase.prepare(c, "SELECT status, protocol_version, client_info, "
-                    + "client_capabilities, initialize_params, principal, node_id, created_at, last_seen_at "
-                    + "FROM sessions WHERE session_id = ?", sessionId);
+                    + "client_capabilities, initialize_params, principal, node_id, created_at, last_seen_at, "
+                    + "logging_level FROM sessions WHERE session_id = ?", sessionId);
                  ResultSet rs = ps.executeQuery()) {
                 return rs.next()
                         ? Optional.of(new SessionRecord(sessionId, SessionStatus.valueOf(rs.getString(1)),
                                 rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                                 rs.getString(6), rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)),
-                                Instant.ofEpochMilli(rs.getLong(9))))
+                                Instant.ofEpochMilli(rs.getLong(9)), rs.getString(10)))
                         : Optional.empty();
             }
         });
@@ -71,6 +71,14 @@ public final class SqliteSessionStore implements SessionStore {
         Objects.requireNonNull(status, "status must not be null");
         return db.update("update session status", "UPDATE sessions SET status = ? "
                 + "WHERE session_id = ? AND status NOT IN ('CLOSED', 'EXPIRED')", status.name(), sessionId) == 1;
+    }
+
+    @Override
+    public void updateLoggingLevel(String sessionId, String level) {
+        Objects.requireNonNull(sessionId, "sessionId must not be null");
+        Objects.requireNonNull(level, "level must not be null");
+        db.update("update logging level", "UPDATE sessions SET logging_level = ? WHERE session_id = ?", level,
+                sessionId);
     }
 
     @Override

@@ -51,6 +51,11 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public void updateLoggingLevel(String sessionId, String level) {
+        records.computeIfPresent(sessionId, (id, r) -> r.withLoggingLevel(level));
+    }
+
+    @Override
     public void touch(String sessionId, Instant at) {
         records.computeIfPresent(sessionId, (id, r) -> r.withLastSeenAt(at));
     }
