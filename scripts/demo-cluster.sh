@@ -120,7 +120,7 @@ if [[ -z "$REDIS_URL" ]]; then
         || { echo "error: redis-server not on PATH; install it or set REDIS_URL" >&2; exit 1; }
     REDIS_PORT=
     for _ in $(seq 1 50); do
-        candidate=$((20000 + RANDOM % 40000))
+        candidate=$((10000 + RANDOM % 22768))  # below the ephemeral port range
         if ! port_in_use "$candidate"; then REDIS_PORT=$candidate; break; fi
     done
     [[ -n "$REDIS_PORT" ]] || { echo "error: no free port for Redis" >&2; exit 1; }

@@ -64,20 +64,30 @@ final class Report {
         ObjectNode root = header.deepCopy();
         ArrayNode array = root.putArray("rows");
         for (Row r : rows) {
-            ObjectNode o = array.addObject().put("scenario", r.scenario()).put("metric", r.metric())
-                    .put("value", r.value()).put("unit", r.unit());
-            if (!Double.isNaN(r.anchor())) {
-                o.put("anchor", r.anchor());
-            }
-            if (!Double.isNaN(r.ratio())) {
-                o.put("ratio", r.ratio());
-            }
-            if (r.met() != null) {
-                o.put("target", r.target()).put("met", r.met());
-            }
+            ObjectNode o = array.addObject().put("scenario", r.scenario()).put("metric", r.metric());
+            fill(o, r);
+            // one top-level object per scenario, metric -> figures: echo_rps, sse_events_per_s, replay_10k, ...
+            // (the latency rows of the echo scenario belong to echo_rps; JMH rows go under "micro")
+            String key = r.scenario().equals("echo_latency") ? "echo_rps"
+                    : r.scenario().startsWith("micro") ? "micro" : r.scenario();
+            ObjectNode scenario = root.has(key) ? (ObjectNode) root.get(key) : root.putObject(key);
+            fill(scenario.putObject(r.metric()), r);
         }
         root.set("details", details);
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, McpSession.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+    }
+
+    private static void fill(ObjectNode o, Row r) {
+        o.put("value", r.value()).put("unit", r.unit());
+        if (!Double.isNaN(r.anchor())) {
+            o.put("anchor", r.anchor());
+        }
+        if (!Double.isNaN(r.ratio())) {
+            o.put("ratio", r.ratio());
+        }
+        if (r.met() != null) {
+            o.put("target", r.target()).put("met", r.met());
+        }
     }
 }
