@@ -133,7 +133,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
                 new Capture(hub, owner),
                 new Lifecycle(storage.sessions(), hub, sdkSessions, listening, config.clock(), config.nodeId(),
                         bus)));
-        bus.onResponse((sessionId, response) -> deliverResponse(jsonMapper, sessionId, response));
+        bus.onResponse(this::deliverResponse);
         bus.onSessionEnded(sessionId -> {
             sdkSessions.evict(sessionId);
             hub.wake(sessionId, StreamIds.LISTENING);
@@ -144,7 +144,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
     }
 
     /** Hands a client's response, routed here from another node, to the SDK session that awaits it. */
-    private void deliverResponse(McpJsonMapper jsonMapper, String sessionId, String response) {
+    private void deliverResponse(String sessionId, String response) {
         McpStreamableServerSession session = sdkSessions.get(sessionId);
         if (session == null) {
             log.warn("routed response for a session this node does not hold: session={}", sessionId);
