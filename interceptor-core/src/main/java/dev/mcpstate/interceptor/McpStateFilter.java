@@ -85,6 +85,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
     private final StreamResumption resumption;
     private final Retention retention;
     private final ExecutorService followers;
+    private final ExecutorService writers;
     private final ScheduledExecutorService sweeper;
     private final SdkSessions sdkSessions;
     private final Storage storage;
@@ -116,6 +117,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         Function<String, ListeningStreamTransport> listening =
                 id -> new ListeningStreamTransport(id, hub, jsonMapper, owner);
         this.followers = Executors.newCachedThreadPool(daemon("mcp-state-stream-"));
+        this.writers = Executors.newCachedThreadPool(daemon("mcp-state-writer-"));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("mcp-state-retention-"));
         this.resumption = new StreamResumption(hub, followers,
                 new StreamFollower.Settings(config.clock(), config.pollInterval(), config.keepAlive(),
@@ -130,7 +132,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
                 admission,
                 new ResponseRouting(bus, hub),
                 resumption,
-                new Capture(hub, owner),
+                new Capture(hub, owner, writers),
                 new Lifecycle(storage.sessions(), hub, sdkSessions, listening, config.clock(), config.nodeId(),
                         bus)));
         bus.onResponse(this::deliverResponse);
@@ -290,6 +292,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         sweeper.shutdownNow();
         resumption.stopAll();
         followers.shutdownNow();
+        writers.shutdown();
         bus.close();
     }
 

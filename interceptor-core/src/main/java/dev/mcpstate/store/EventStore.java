@@ -3,6 +3,7 @@ package dev.mcpstate.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Persists the JSON-RPC messages of sessions as ordered streams of events, so that a client can resume a cut SSE
@@ -72,6 +73,35 @@ public interface EventStore extends AutoCloseable {
         StoredEvent event = append(sessionId, streamId, direction, message);
         closeStream(sessionId, streamId);
         return event;
+    }
+
+    /**
+     * {@link #append} without waiting: the returned future completes once the event is durable. Calls made one after
+     * another from one thread are stored in call order. The default runs {@link #append} at once.
+     *
+     * @return the stored event, or a future failed with {@link StoreException}
+     */
+    default CompletableFuture<StoredEvent> appendAsync(String sessionId, String streamId, Direction direction,
+            String message) {
+        try {
+            return CompletableFuture.completedFuture(append(sessionId, streamId, direction, message));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * {@link #appendAndClose} without waiting, ordered like {@link #appendAsync}. The default runs it at once.
+     *
+     * @return the stored event, or a future failed with {@link StoreException}
+     */
+    default CompletableFuture<StoredEvent> appendAndCloseAsync(String sessionId, String streamId, Direction direction,
+            String message) {
+        try {
+            return CompletableFuture.completedFuture(appendAndClose(sessionId, streamId, direction, message));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.mcpstate.interceptor.capture;
 import dev.mcpstate.interceptor.http.ErrorCodes;
 import dev.mcpstate.interceptor.http.JsonRpcErrors;
 import dev.mcpstate.interceptor.sse.SseParser;
-import dev.mcpstate.store.StoreException;
+import dev.mcpstate.interceptor.sse.SseEvent;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,6 +17,10 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 
 /**
  * Wraps the servlet's response so that the filter sees every message before the client does.
@@ -40,7 +44,13 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     private static final Logger log = LoggerFactory.getLogger(CapturingResponse.class);
     private static final String EVENT_STREAM = "text/event-stream";
 
+    /** Events persisted but not yet written to the client, at most; the servlet's writes wait beyond it. */
+    static final int MAX_IN_FLIGHT = 256;
+
     private final StreamRecorder recorder;
+    private final Executor frameWriter;
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final CaptureStream stream = new CaptureStream();
     private PrintWriter writer;
@@ -52,10 +62,20 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     /**
      * @param response the container's response; not null
      * @param recorder persists SSE events; null to pass SSE bytes through unrecorded
+     * @param writer   writes persisted frames to the client, in order; not null
      */
-    public CapturingResponse(HttpServletResponse response, StreamRecorder recorder) {
+    public CapturingResponse(HttpServletResponse response, StreamRecorder recorder, Executor writer) {
         super(response);
         this.recorder = recorder;
+        this.frameWriter = Objects.requireNonNull(writer, "writer must not be null");
+    }
+
+    /**
+     * @return a future that completes once every event the servlet wrote so far is persisted and written to the
+     *         client (or the stream was cut short by a storage fault); never fails
+     */
+    public synchronized CompletableFuture<Void> drained() {
+        return written.handle((v, e) -> null);
     }
 
     /** @return true once the servlet declared a {@code text/event-stream} body */
@@ -178,17 +198,40 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             return;
         }
         started = true;
-        parser = new SseParser(event -> {
-            String frame = recorder == null ? null : recorder.onEvent(event);
-            if (frame != null) {
-                sendToClient(frame);
-            }
-        });
+        parser = new SseParser(this::pipeline);
         String priming = recorder == null ? null : recorder.onStreamStart();
         if (priming != null) {
             sendToClient(priming);
             flushClient();
         }
+    }
+
+    /**
+     * Starts persisting an event and chains its frame behind the frames before it: a frame reaches the client only
+     * once it is durable, and in the order the servlet wrote the events. A failed append fails every later link, so
+     * nothing after a lost event is sent; the client's stream then ends and the client can resume.
+     */
+    private void pipeline(SseEvent event) {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the client's stream was full", e);
+        }
+        CompletableFuture<String> frame = recorder.onEvent(event).toCompletableFuture();
+        written = written.thenCombineAsync(frame, (ignored, text) -> {
+            if (text != null) {
+                sendToClient(text);
+                flushClient();
+            }
+            return (Void) null;
+        }, frameWriter).whenComplete((v, e) -> {
+            inFlight.release();
+            if (e != null && !detached) {
+                log.error("event not persisted, ending the client's stream: cause={}", e.toString());
+                detached = true;
+            }
+        });
     }
 
     private void sendToClient(String text) {
@@ -245,21 +288,16 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
                     sendToClient(b, off, len);
                     return;
                 }
-                try {
-                    parser.feed(b, off, len);
-                } catch (StoreException e) {
-                    // not persisted => not sent: the SDK sees the failure and ends the stream
-                    log.error("event not persisted, aborting stream: cause={}", e.getMessage());
-                    throw new IOException("event could not be persisted", e);
-                }
+                parser.feed(b, off, len);
             }
         }
 
         @Override
         public void flush() {
-            if (eventStream) {
+            if (eventStream && recorder == null) {
                 flushClient();
             }
+            // recorded streams are flushed frame by frame once each event is durable
         }
 
         @Override

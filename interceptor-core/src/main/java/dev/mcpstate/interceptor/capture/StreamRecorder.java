@@ -2,6 +2,8 @@ package dev.mcpstate.interceptor.capture;
 
 import dev.mcpstate.interceptor.sse.SseEvent;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * Persists the events of one SSE response stream as the servlet writes them, and decides what the client receives
  * instead. Called by {@link CapturingResponse} on the thread that writes the response, one call at a time.
@@ -16,11 +18,12 @@ public interface StreamRecorder {
     String onStreamStart();
 
     /**
-     * Persists one event the servlet wrote. Must complete durably before returning.
+     * Starts persisting one event the servlet wrote. Events of one stream are persisted in the order of these calls.
      *
      * @param event the event as the servlet wrote it; not null
-     * @return the frame to send to the client in its place (with the filter's event id), or null to send nothing
-     * @throws dev.mcpstate.store.StoreException when the event cannot be persisted; the stream is then aborted
+     * @return a future of the frame to send to the client in its place (with the filter's event id), completing once
+     *         the event is durable; a null frame sends nothing; a failed future (the event could not be persisted)
+     *         ends the client's stream there
      */
-    String onEvent(SseEvent event);
+    CompletionStage<String> onEvent(SseEvent event);
 }

@@ -3,6 +3,7 @@ package dev.mcpstate.interceptor.link;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpstate.interceptor.capture.CapturingResponse;
+import dev.mcpstate.interceptor.capture.DrainingRequest;
 import dev.mcpstate.interceptor.capture.StreamRecorder;
 import dev.mcpstate.interceptor.chain.Exchange;
 import dev.mcpstate.interceptor.chain.Exchange.MessageKind;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Link 6: persists every JSON-RPC message of a POST, both directions, before the client sees a byte of the
@@ -35,7 +39,9 @@ import java.util.Objects;
  * <ul>
  *   <li>The POSTed message is appended first (direction client-to-server). A request opens a response stream
  *       with a fresh stream id.</li>
- *   <li>An SSE answer is parsed as the SDK writes it; each event is appended, then sent with the filter's event id
+ *   <li>An SSE answer is parsed as the SDK writes it; each event is appended (pipelined: the SDK does not wait for
+ *       the store, but a frame reaches the client only once its event is durable, in order), then sent with the
+ *       filter's event id
  *       ({@code <streamId>:<entryId>}) in place of the SDK's. Server-to-client requests get a node-namespaced id
  *       ({@link RoutedIds}) so the client's answer can be routed back from any node. The final response closes the stream in the store.
  *       Protocol 2025-11-25 clients first get a priming event {@code <streamId>:0}.</li>
@@ -52,14 +58,17 @@ public final class Capture implements Interceptor {
 
     private final StreamHub hub;
     private final String owner;
+    private final Executor writer;
 
     /**
-     * @param hub   appends events and wakes followers; not null
-     * @param owner this node instance's owner tag for the streams it produces; not null
+     * @param hub    appends events and wakes followers; not null
+     * @param owner  this node instance's owner tag for the streams it produces; not null
+     * @param writer writes persisted SSE frames to clients; not null
      */
-    public Capture(StreamHub hub, String owner) {
+    public Capture(StreamHub hub, String owner, Executor writer) {
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.owner = Objects.requireNonNull(owner, "owner must not be null");
+        this.writer = Objects.requireNonNull(writer, "writer must not be null");
     }
 
     @Override
@@ -77,8 +86,11 @@ public final class Capture implements Interceptor {
             }
         }
         Recorder recorder = post ? new Recorder(exchange) : null;
-        CapturingResponse capture = new CapturingResponse(exchange.response(), recorder);
+        CapturingResponse capture = new CapturingResponse(exchange.response(), recorder, writer);
         exchange.response(capture);
+        if (post) {
+            exchange.request(new DrainingRequest(exchange.request(), capture::drained));
+        }
         chain.proceed();
         if (!capture.isEventStream()) {
             finishBuffered(exchange, capture);
@@ -203,24 +215,22 @@ public final class Capture implements Interceptor {
         }
 
         @Override
-        public String onEvent(SseEvent event) {
+        public CompletionStage<String> onEvent(SseEvent event) {
             if (event.data().isEmpty()) {
-                return null;
+                return CompletableFuture.completedFuture(null);
             }
             SessionRecord session = exchange.session();
             if (session == null) {
-                return SseFrames.message(event.id() == null ? "" : event.id(), event.data());
+                return CompletableFuture.completedFuture(
+                        SseFrames.message(event.id() == null ? "" : event.id(), event.data()));
             }
             String data = RoutedIds.namespace(owner, event.data());
-            StoredEvent stored;
-            if (isFinalResponse(data)) {
-                stored = hub.appendAndClose(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT,
-                        data);
+            boolean last = isFinalResponse(data);
+            if (last) {
                 closedStream = true;
-            } else {
-                stored = hub.append(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT, data);
             }
-            return SseFrames.message(stored.id().toString(), data);
+            return hub.appendAsync(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT, data, last)
+                    .thenApply(stored -> SseFrames.message(stored.id().toString(), data));
         }
 
         private boolean isFinalResponse(String data) {

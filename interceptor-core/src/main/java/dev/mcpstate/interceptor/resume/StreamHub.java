@@ -7,6 +7,7 @@ import dev.mcpstate.store.StreamKind;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -66,6 +67,24 @@ public final class StreamHub {
         StoredEvent event = events.appendAndClose(sessionId, streamId, direction, message);
         wake(sessionId, streamId);
         return event;
+    }
+
+    /**
+     * Appends without waiting; followers are woken once the event is durable. Ordered like
+     * {@link EventStore#appendAsync}.
+     *
+     * @param last true for the stream's final message: the stream is closed with it
+     * @return the stored event, or a future failed with the store's exception
+     */
+    public CompletableFuture<StoredEvent> appendAsync(String sessionId, String streamId, Direction direction,
+            String message, boolean last) {
+        CompletableFuture<StoredEvent> stored = last
+                ? events.appendAndCloseAsync(sessionId, streamId, direction, message)
+                : events.appendAsync(sessionId, streamId, direction, message);
+        return stored.thenApply(event -> {
+            wake(sessionId, streamId);
+            return event;
+        });
     }
 
     /** Marks a stream ended in the store, then wakes its followers so they finish. */

@@ -3,6 +3,7 @@ package dev.mcpstate.store.redis;
 import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.EventId;
 import dev.mcpstate.store.EventStore;
+import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.StoredEvent;
 import dev.mcpstate.store.StreamInfo;
 import dev.mcpstate.store.StreamKind;
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@link EventStore} on Redis Streams: one Redis Stream per session stream ({@code <prefix>:{<sessionId>}:events:
@@ -197,14 +199,50 @@ public final class RedisEventStore implements EventStore {
         return appendWith(APPEND_AND_CLOSE, "append and close", sessionId, streamId, direction, message);
     }
 
-    private StoredEvent appendWith(LuaScript script, String what, String sessionId, String streamId,
-            Direction direction, String message, String... info) {
+    /** Pipelined on the shared connection: Redis runs the scripts in the order they were sent. */
+    @Override
+    public CompletableFuture<StoredEvent> appendAsync(String sessionId, String streamId, Direction direction,
+            String message) {
+        return appendAsyncWith(APPEND, "append event", sessionId, streamId, direction, message);
+    }
+
+    /** Pipelined like {@link #appendAsync}. */
+    @Override
+    public CompletableFuture<StoredEvent> appendAndCloseAsync(String sessionId, String streamId, Direction direction,
+            String message) {
+        return appendAsyncWith(APPEND_AND_CLOSE, "append and close", sessionId, streamId, direction, message);
+    }
+
+    private CompletableFuture<StoredEvent> appendAsyncWith(LuaScript script, String what, String sessionId,
+            String streamId, Direction direction, String message) {
         Objects.requireNonNull(streamId, "streamId must not be null");
         Objects.requireNonNull(direction, "direction must not be null");
         Objects.requireNonNull(message, "message must not be null");
         long now = clock.millis();
-        String[] scriptKeys = {keys.sequence(sessionId), keys.events(sessionId, streamId),
+        CompletableFuture<String> sent;
+        try {
+            sent = script.runAsync(connection, appendKeys(sessionId, streamId),
+                    appendArgs(streamId, now, direction, message));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new StoreException("Redis " + what + " failed: " + e.getMessage(), e));
+        }
+        return sent.handle((entryId, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                throw new StoreException("Redis " + what + " failed: " + cause.getMessage(), cause);
+            }
+            return new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
+                    Instant.ofEpochMilli(now));
+        });
+    }
+
+    private String[] appendKeys(String sessionId, String streamId) {
+        return new String[] {keys.sequence(sessionId), keys.events(sessionId, streamId),
             keys.eventStreams(sessionId), keys.streams(sessionId)};
+    }
+
+    private String[] appendArgs(String streamId, long now, Direction direction, String message, String... info) {
         String[] args = new String[6 + info.length];
         args[0] = ttl;
         args[1] = maxLen;
@@ -213,6 +251,17 @@ public final class RedisEventStore implements EventStore {
         args[4] = direction.name();
         args[5] = message;
         System.arraycopy(info, 0, args, 6, info.length);
+        return args;
+    }
+
+    private StoredEvent appendWith(LuaScript script, String what, String sessionId, String streamId,
+            Direction direction, String message, String... info) {
+        Objects.requireNonNull(streamId, "streamId must not be null");
+        Objects.requireNonNull(direction, "direction must not be null");
+        Objects.requireNonNull(message, "message must not be null");
+        long now = clock.millis();
+        String[] scriptKeys = appendKeys(sessionId, streamId);
+        String[] args = appendArgs(streamId, now, direction, message, info);
         String entryId = db.call(what, () -> script.run(connection, scriptKeys, args));
         return new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
                 Instant.ofEpochMilli(now));
