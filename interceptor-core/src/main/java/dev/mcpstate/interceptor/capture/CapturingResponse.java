@@ -83,11 +83,6 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         return eventStream;
     }
 
-    /** @return true once a write to the client failed; later output is recorded but not sent */
-    public boolean isDetached() {
-        return detached;
-    }
-
     /** @return the bytes of a non-SSE body buffered so far */
     public synchronized byte[] bufferedBody() {
         return buffer.toByteArray();

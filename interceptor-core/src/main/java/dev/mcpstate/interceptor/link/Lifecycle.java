@@ -53,7 +53,6 @@ public final class Lifecycle implements Interceptor {
     private final Function<String, ListeningStreamTransport> listeningStreams;
     private final Clock clock;
     private final String nodeId;
-    private final String owner;
     private final ClusterBus bus;
 
     /**
@@ -69,14 +68,12 @@ public final class Lifecycle implements Interceptor {
             Function<String, ListeningStreamTransport> listeningStreams, Clock clock, String nodeId,
             ClusterBus bus) {
         this.bus = Objects.requireNonNull(bus, "bus must not be null");
-        String owner = bus.owner();
         this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
         this.listeningStreams = Objects.requireNonNull(listeningStreams, "listeningStreams must not be null");
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId must not be null");
-        this.owner = owner;
     }
 
     @Override
@@ -114,7 +111,7 @@ public final class Lifecycle implements Interceptor {
                 exchange.principal(), nodeId, now, now);
         try {
             sessions.save(record);
-            hub.events().openStream(sessionId, StreamIds.LISTENING, StreamKind.LISTENING, owner);
+            hub.events().openStream(sessionId, StreamIds.LISTENING, StreamKind.LISTENING, bus.owner());
         } catch (StoreException e) {
             sdk.evict(sessionId);
             throw e;

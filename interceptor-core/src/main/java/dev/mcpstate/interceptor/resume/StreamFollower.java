@@ -54,7 +54,6 @@ public final class StreamFollower implements Runnable {
     private final Predicate<StreamInfo> abandoned;
     private final Runnable onFinish;
     private volatile boolean stopped;
-    private volatile Thread runner;
     private String cursor;
 
     /**
@@ -108,14 +107,13 @@ public final class StreamFollower implements Runnable {
 
     @Override
     public void run() {
-        runner = Thread.currentThread();
         String sessionId = stream.sessionId();
         String streamId = stream.streamId();
-        try {
+        try (StreamHub.Subscription changes = hub.follow(sessionId, streamId)) {
             Instant lastProgress = settings.clock().instant();
             Instant lastWrite = lastProgress;
             while (!stopped) {
-                long version = hub.version(sessionId, streamId);
+                long version = changes.version();
                 StreamInfo now = events.stream(sessionId, streamId).orElse(null);
                 boolean closed = now == null || now.closed();
                 List<StoredEvent> batch = events.readAfter(sessionId, streamId, cursor, BATCH);
@@ -138,7 +136,7 @@ public final class StreamFollower implements Runnable {
                     out.flush();
                     lastWrite = at;
                 }
-                hub.await(sessionId, streamId, version, settings.pollInterval());
+                changes.await(version, settings.pollInterval());
             }
         } catch (IOException clientGone) {
             log.debug("follower ended, client went away: session={} stream={}", sessionId, streamId);
@@ -147,14 +145,8 @@ public final class StreamFollower implements Runnable {
         } catch (RuntimeException e) {
             log.warn("follower failed: session={} stream={} cause={}", sessionId, streamId, e.toString());
         } finally {
-            runner = null;
             onFinish.run();
         }
-    }
-
-    /** @return true while the follower's thread is inside {@link #run()} */
-    public boolean isRunning() {
-        return runner != null;
     }
 
     private boolean isAbandoned(StreamInfo info, Instant lastProgress) {

@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * listening GET delivers a new event as soon as it is durable. Followers of streams produced on other nodes fall
  * back to polling the store (see {@link StreamFollower}).
  *
- * <p>Thread-safe. A follower reads {@link #version(String, String)} <em>before</em> reading the store and then
- * {@link #await(String, String, long, Duration)}s on that version, so no append between the read and the wait is
+ * <p>Thread-safe. A follower {@link #follow}s a stream, reads {@link Subscription#version()} <em>before</em> reading
+ * the store and then {@link Subscription#await}s on that version, so no append between the read and the wait is
  * missed.
  */
 public final class StreamHub {
@@ -59,17 +59,6 @@ public final class StreamHub {
     }
 
     /**
-     * Appends a stream's last message and ends the stream in one store operation, then wakes its followers.
-     *
-     * @return the stored event with its id
-     */
-    public StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
-        StoredEvent event = events.appendAndClose(sessionId, streamId, direction, message);
-        wake(sessionId, streamId);
-        return event;
-    }
-
-    /**
      * Appends without waiting; followers are woken once the event is durable. Ordered like
      * {@link EventStore#appendAsync}.
      *
@@ -102,37 +91,72 @@ public final class StreamHub {
     }
 
     /**
-     * @return the current change counter of a stream; pass it to {@link #await}
-     */
-    public long version(String sessionId, String streamId) {
-        return signals.computeIfAbsent(key(sessionId, streamId), k -> new Signal()).version();
-    }
-
-    /**
-     * Waits until the stream changed after {@code seen} was read, or the timeout passed.
+     * Starts following a stream's changes: appends and closes made through this hub wake the subscription. Close
+     * it when done; the hub forgets a stream once nobody follows it.
      *
-     * @param seen    a value returned by {@link #version(String, String)}
-     * @param timeout the longest wait; positive
-     * @return true when the stream changed, false on timeout
-     * @throws InterruptedException when the waiting thread is interrupted (node shutting down)
+     * @return the subscription; not thread-safe, for the one follower that opened it
      */
-    public boolean await(String sessionId, String streamId, long seen, Duration timeout) throws InterruptedException {
-        Signal signal = signals.computeIfAbsent(key(sessionId, streamId), k -> new Signal());
-        return signal.awaitChange(seen, timeout.toMillis());
+    public Subscription follow(String sessionId, String streamId) {
+        String key = key(sessionId, streamId);
+        Signal signal = signals.compute(key, (k, s) -> {
+            Signal followed = s == null ? new Signal() : s;
+            followed.followers++;
+            return followed;
+        });
+        return new Subscription(key, signal);
     }
 
-    /** Forgets the wake-up state of a stream nobody follows any more. */
-    public void forget(String sessionId, String streamId) {
-        signals.remove(key(sessionId, streamId));
+    /** @return how many streams have followers now */
+    int followedStreams() {
+        return signals.size();
+    }
+
+    /** One follower's view of a stream's changes. */
+    public final class Subscription implements AutoCloseable {
+        private final String key;
+        private final Signal signal;
+        private boolean closed;
+
+        private Subscription(String key, Signal signal) {
+            this.key = key;
+            this.signal = signal;
+        }
+
+        /** @return the stream's change counter; read it <em>before</em> reading the store, then pass it to await */
+        public long version() {
+            return signal.version();
+        }
+
+        /**
+         * Waits until the stream changed after {@code seen} was read, or the timeout passed.
+         *
+         * @param seen    a value returned by {@link #version()}
+         * @param timeout the longest wait; positive
+         * @return true when the stream changed, false on timeout
+         * @throws InterruptedException when the waiting thread is interrupted (node shutting down)
+         */
+        public boolean await(long seen, Duration timeout) throws InterruptedException {
+            return signal.awaitChange(seen, timeout.toMillis());
+        }
+
+        /** Stops following. Idempotent. */
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                signals.computeIfPresent(key, (k, s) -> --s.followers == 0 ? null : s);
+            }
+        }
     }
 
     private static String key(String sessionId, String streamId) {
         return sessionId + '\u0000' + streamId;
     }
 
-    /** A change counter with wait/notify. */
+    /** A change counter with wait/notify, and how many subscriptions share it (changed inside map updates). */
     private static final class Signal {
         private long version;
+        private int followers;
 
         synchronized long version() {
             return version;
