@@ -17,16 +17,7 @@ for tool in redis-server redis-cli java python3; do
 done
 
 REDIS_DIR=$(mktemp -d)
-REDIS_PORT=$(python3 -c 'import random, socket
-# below the ephemeral range: an outgoing connection cannot take the port before the server binds it
-for _ in range(200):
-    port, s = random.randint(10000, 32767), socket.socket()
-    try:
-        s.bind(("127.0.0.1", port)); print(port); break
-    except OSError:
-        pass
-    finally:
-        s.close()')
+REDIS_PORT=$(scripts/free-port)
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$REDIS_DIR" \
   --logfile "$REDIS_DIR/redis.log" --daemonize no &

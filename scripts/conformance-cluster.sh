@@ -67,16 +67,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 free_port() {
-  python3 -c 'import random, socket
-# below the ephemeral range: an outgoing connection cannot take the port before the server binds it
-for _ in range(200):
-    port, s = random.randint(10000, 32767), socket.socket()
-    try:
-        s.bind(("127.0.0.1", port)); print(port); break
-    except OSError:
-        pass
-    finally:
-        s.close()'
+  "$ROOT/scripts/free-port"
 }
 
 # wait_for_line FILE PATTERN PID: waits until FILE has a line matching PATTERN; fails when PID dies first.
