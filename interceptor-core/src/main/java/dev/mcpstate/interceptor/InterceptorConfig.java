@@ -1,5 +1,7 @@
 package dev.mcpstate.interceptor;
 
+import dev.mcpstate.store.internal.Checks;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -177,22 +179,19 @@ public final class InterceptorConfig {
 
         /** @param max at least 1: each open GET holds one thread of this node */
         public Builder maxOpenStreams(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxOpenStreams must be at least 1, was: " + max);
-            }
-            this.maxOpenStreams = max;
+            this.maxOpenStreams = Checks.atLeast(max, 1, "maxOpenStreams");
             return this;
         }
 
         /** @param interval positive */
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = positive(interval, "heartbeatInterval");
+            this.heartbeatInterval = Checks.positive(interval, "heartbeatInterval");
             return this;
         }
 
         /** @param silence positive, longer than the heartbeat interval when built */
         public Builder nodeDeadAfter(Duration silence) {
-            this.nodeDeadAfter = positive(silence, "nodeDeadAfter");
+            this.nodeDeadAfter = Checks.positive(silence, "nodeDeadAfter");
             return this;
         }
 
@@ -208,10 +207,7 @@ public final class InterceptorConfig {
 
         /** @param bytes largest accepted POST body; positive */
         public Builder maxBodyBytes(int bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxBodyBytes must be positive, was: " + bytes);
-            }
-            this.maxBodyBytes = bytes;
+            this.maxBodyBytes = Checks.positive(bytes, "maxBodyBytes");
             return this;
         }
 
@@ -229,44 +225,37 @@ public final class InterceptorConfig {
 
         /** @param interval positive */
         public Builder pollInterval(Duration interval) {
-            this.pollInterval = positive(interval, "pollInterval");
+            this.pollInterval = Checks.positive(interval, "pollInterval");
             return this;
         }
 
         /** @param interval positive */
         public Builder keepAlive(Duration interval) {
-            this.keepAlive = positive(interval, "keepAlive");
+            this.keepAlive = Checks.positive(interval, "keepAlive");
             return this;
         }
 
         /** @param timeout positive */
         public Builder responseStreamTimeout(Duration timeout) {
-            this.responseStreamTimeout = positive(timeout, "responseStreamTimeout");
+            this.responseStreamTimeout = Checks.positive(timeout, "responseStreamTimeout");
             return this;
         }
 
         /** @param interval zero or positive; zero updates last-seen on every request */
         public Builder touchInterval(Duration interval) {
-            Objects.requireNonNull(interval, "touchInterval must not be null");
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("touchInterval must not be negative, was: " + interval);
-            }
-            this.touchInterval = interval;
+            this.touchInterval = Checks.notNegative(interval, "touchInterval");
             return this;
         }
 
         /** @param interval positive */
         public Builder sweepInterval(Duration interval) {
-            this.sweepInterval = positive(interval, "sweepInterval");
+            this.sweepInterval = Checks.positive(interval, "sweepInterval");
             return this;
         }
 
         /** @param seconds at least 1 */
         public Builder retryAfterSeconds(int seconds) {
-            if (seconds < 1) {
-                throw new IllegalArgumentException("retryAfterSeconds must be at least 1, was: " + seconds);
-            }
-            this.retryAfterSeconds = seconds;
+            this.retryAfterSeconds = Checks.atLeast(seconds, 1, "retryAfterSeconds");
             return this;
         }
 
@@ -277,14 +266,6 @@ public final class InterceptorConfig {
                         + nodeDeadAfter + " <= " + heartbeatInterval);
             }
             return new InterceptorConfig(this);
-        }
-
-        private static Duration positive(Duration d, String field) {
-            Objects.requireNonNull(d, field + " must not be null");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(field + " must be positive, was: " + d);
-            }
-            return d;
         }
 
         private static String defaultNodeId() {

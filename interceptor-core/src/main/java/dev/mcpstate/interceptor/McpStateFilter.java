@@ -1,26 +1,13 @@
 package dev.mcpstate.interceptor;
 
-import dev.mcpstate.cluster.ClusterBus;
-import dev.mcpstate.interceptor.chain.Exchange;
-import dev.mcpstate.interceptor.chain.Headers;
-import dev.mcpstate.interceptor.chain.Interceptor;
-import dev.mcpstate.interceptor.chain.InterceptorChain;
-import dev.mcpstate.interceptor.http.ErrorCodes;
-import dev.mcpstate.interceptor.http.JsonRpcErrors;
-import dev.mcpstate.interceptor.link.Admission;
-import dev.mcpstate.interceptor.link.Capture;
-import dev.mcpstate.interceptor.link.Lifecycle;
-import dev.mcpstate.interceptor.link.ProtocolGate;
-import dev.mcpstate.interceptor.link.RequestBody;
-import dev.mcpstate.interceptor.link.ResponseRouting;
-import dev.mcpstate.interceptor.link.SessionGuard;
-import dev.mcpstate.interceptor.link.StreamResumption;
-import dev.mcpstate.interceptor.resume.StreamFollower;
-import dev.mcpstate.interceptor.resume.StreamHub;
-import dev.mcpstate.interceptor.resume.StreamIds;
-import dev.mcpstate.interceptor.sdk.ClusterTransportProvider;
-import dev.mcpstate.interceptor.sdk.ListeningStreamTransport;
-import dev.mcpstate.interceptor.sdk.SdkSessions;
+import dev.mcpstate.interceptor.internal.Node;
+import dev.mcpstate.interceptor.internal.chain.Exchange;
+import dev.mcpstate.interceptor.internal.chain.Headers;
+import dev.mcpstate.interceptor.internal.http.ErrorCodes;
+import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
+import dev.mcpstate.interceptor.internal.resume.StreamHub;
+import dev.mcpstate.interceptor.internal.resume.StreamIds;
+import dev.mcpstate.interceptor.internal.sdk.SdkSessions;
 import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StoreException;
@@ -45,104 +32,71 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * The mcp-state session filter: put it in front of the MCP Java SDK's
  * {@link HttpServletStreamableServerTransportProvider} (with {@code asyncSupported=true}) and the server's sessions
  * survive restarts, cut SSE streams resume with {@code Last-Event-ID}, and any node sharing the store serves any
- * session.
+ * session (MCP spec 2025-11-25, "Streamable HTTP": session management, resumability and redelivery).
  *
- * <p>Every request runs through a chain of links, in this order:
- * <ol>
- *   <li>{@link ProtocolGate} — protocol era (sessionless eras pass untouched), {@code Origin}, principal;</li>
- *   <li>{@link RequestBody} — size limit (413), JSON (-32700), JSON-RPC shape;</li>
- *   <li>{@link SessionGuard} — unknown, closed, expired or foreign sessions get 404;</li>
- *   <li>{@link Admission} — a stored session unknown to this node's SDK is admitted under its id;</li>
- *   <li>{@link ResponseRouting} — a client's answer to a server-to-client request goes to the issuing node;</li>
- *   <li>{@link StreamResumption} — every GET is answered from the store (replay, then live);</li>
- *   <li>{@link Capture} — every message is persisted before the client sees it; the filter owns event ids;</li>
- *   <li>{@link Lifecycle} — INITIALIZED, ACTIVE, CLOSED from what the SDK answered.</li>
- * </ol>
- * A storage fault anywhere answers {@code 503} with {@code Retry-After} and a JSON-RPC error body. Every response
- * carries {@code Mcp-State-Node}.
+ * <p>Every request runs through a chain of small links, each with one job, in the order
+ * {@link #linkNames()} lists (protocol gate, request body, session guard, admission, response routing, stream
+ * resumption, capture, lifecycle; {@code docs/ARCHITECTURE.md} explains each). A storage fault anywhere answers
+ * {@code 503} with {@code Retry-After} and a JSON-RPC error body; any other fault {@code 500} with a plain message,
+ * never a stack trace. Every response carries {@code Mcp-State-Node}.
  *
- * <p>Thread-safe. Construct it after {@code McpServer.sync(transport)...build()}. {@link #close()} (also called by
- * {@link #destroy()}) stops its background threads; it does not close the {@link Storage}.
+ * <p>Lifecycle: construct it after {@code McpServer.sync(transport)...build()}; the container's {@link #init}
+ * opens the cluster bus and starts the filter's threads, {@link #destroy()} (or {@link #close()}) stops them. A
+ * request that arrives before {@code init} or after {@code destroy} gets {@code 503}. The filter never closes the
+ * {@link Storage}.
+ *
+ * <p>Thread-safe.
  */
 public final class McpStateFilter implements Filter, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(McpStateFilter.class);
 
     private final InterceptorConfig config;
-    private final InterceptorChain chain;
-    private final StreamResumption resumption;
-    private final Retention retention;
-    private final ExecutorService followers;
-    private final ExecutorService writers;
-    private final ScheduledExecutorService sweeper;
-    private final SdkSessions sdkSessions;
     private final Storage storage;
     private final HttpServletStreamableServerTransportProvider sdk;
     private final McpJsonMapper jsonMapper;
+    private final SdkSessions sdkSessions;
     private final StreamHub hub;
-    private final ClusterBus bus;
-    private final Admission admission;
+    private final String owner;
+    private volatile Node node;
 
     /**
-     * @param storage the session and event stores; not null
+     * @param storage the storage shared by every node; not null
      * @param sdk     the SDK servlet this filter guards, already passed to {@code McpServer.sync(...)...build()};
      *                not null
      * @param config  filter settings; not null
-     * @throws IllegalStateException when the SDK's internals are not the ones mcp-state supports
+     * @throws IllegalStateException when the SDK's internals are not the ones mcp-state supports (the message names
+     *                               the SDK class and field)
      */
     public McpStateFilter(Storage storage, HttpServletStreamableServerTransportProvider sdk,
             InterceptorConfig config) {
-        Objects.requireNonNull(storage, "storage must not be null");
-        Objects.requireNonNull(sdk, "sdk must not be null");
+        this.storage = Objects.requireNonNull(storage, "storage must not be null");
+        this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
         this.config = Objects.requireNonNull(config, "config must not be null");
-        this.storage = storage;
-        this.sdk = sdk;
         this.jsonMapper = McpJsonDefaults.getMapper();
         this.sdkSessions = new SdkSessions(sdk, jsonMapper);
         this.hub = new StreamHub(storage.events());
-        String owner = config.nodeId() + "#" + UUID.randomUUID().toString().substring(0, 8);
-        this.bus = ClusterBus.open(storage, owner, config.heartbeatInterval(), config.nodeDeadAfter());
-        Function<String, ListeningStreamTransport> listening =
-                id -> new ListeningStreamTransport(id, hub, jsonMapper, owner);
-        this.followers = Executors.newCachedThreadPool(daemon("mcp-state-stream-"));
-        this.writers = Executors.newCachedThreadPool(daemon("mcp-state-writer-"));
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("mcp-state-retention-"));
-        this.resumption = new StreamResumption(hub, followers,
-                new StreamFollower.Settings(config.clock(), config.pollInterval(), config.keepAlive(),
-                        config.responseStreamTimeout()),
-                stream -> !bus.isAlive(stream.ownerNode()), config.maxOpenStreams(), config.retryAfterSeconds());
-        this.admission = new Admission(sdkSessions, listening);
-        this.chain = new InterceptorChain(List.of(
-                new ProtocolGate(config.allowedOrigins()),
-                new RequestBody(config.maxBodyBytes()),
-                new SessionGuard(storage.sessions(), config.clock(), storage.config().sessionIdleTtl(),
-                        config.touchInterval()),
-                admission,
-                new ResponseRouting(bus, hub),
-                resumption,
-                new Capture(hub, owner, writers),
-                new Lifecycle(storage.sessions(), hub, sdkSessions, listening, config.clock(), config.nodeId(),
-                        bus)));
-        bus.onResponse(this::deliverResponse);
-        bus.onSessionEnded(sessionId -> {
-            sdkSessions.evict(sessionId);
-            hub.wake(sessionId, StreamIds.LISTENING);
-        });
-        this.retention = new Retention(storage.sessions(), hub, sdkSessions, storage.config(), config.clock(), bus);
-        long sweepMillis = config.sweepInterval().toMillis();
-        sweeper.scheduleWithFixedDelay(retention, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        this.owner = config.nodeId() + "#" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Opens the cluster bus and starts the stream followers, the frame writers and retention. Called by the
+     * servlet container; idempotent.
+     *
+     * @throws StoreException when the cluster bus cannot subscribe
+     */
+    @Override
+    public synchronized void init(FilterConfig filterConfig) {
+        if (node == null) {
+            node = Node.start(storage, sdkSessions, hub, jsonMapper, config, owner);
+            node.bus().onResponse(this::deliverResponse);
+            log.info("mcp-state filter started: node={} owner={} storage={}", config.nodeId(), owner, storage);
+        }
     }
 
     /** Hands a client's response, routed here from another node, to the SDK session that awaits it. */
@@ -215,19 +169,25 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         return sdkSessions.ids();
     }
 
-    /** @return how many stored sessions this node admitted into its SDK since it started */
+    /** @return how many stored sessions this node admitted into its SDK since it started; 0 before {@link #init} */
     public long admissions() {
-        return admission.admittedCount();
+        Node running = node;
+        return running == null ? 0 : running.admission().admittedCount();
     }
 
     /** @return this node instance's owner tag, {@code <nodeId>#<instance>} */
     public String owner() {
-        return bus.owner();
+        return owner;
     }
 
-    /** @return the links of the chain, in order */
-    public List<Interceptor> links() {
-        return chain.links();
+    /**
+     * @return the simple class names of the chain's links, in the order every request passes them; empty before
+     *         {@link #init}
+     */
+    public List<String> linkNames() {
+        Node running = node;
+        return running == null ? List.of()
+                : running.chain().links().stream().map(link -> link.getClass().getSimpleName()).toList();
     }
 
     /** @return the settings */
@@ -235,14 +195,17 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         return config;
     }
 
-    /** Runs retention once now (purge expired sessions, trim old events, evict stale SDK sessions). */
+    /**
+     * Runs retention once now (purge expired sessions, trim old events, evict stale SDK sessions).
+     *
+     * @throws IllegalStateException before {@link #init} or after {@link #destroy()}
+     */
     public void runRetention() {
-        retention.run();
-    }
-
-    @Override
-    public void init(FilterConfig filterConfig) {
-        // everything is set up by the constructor
+        Node running = node;
+        if (running == null) {
+            throw new IllegalStateException("the mcp-state filter is not started: call init first");
+        }
+        running.retention().run();
     }
 
     @Override
@@ -254,8 +217,14 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         }
         response.setHeader(Headers.MCP_STATE_NODE, config.nodeId());
         Exchange exchange = new Exchange(request, response);
+        Node running = node;
+        if (running == null) {
+            fail(response, exchange, 503, ErrorCodes.STORAGE_UNAVAILABLE, "The server is not started; retry in "
+                    + config.retryAfterSeconds() + " s");
+            return;
+        }
         try {
-            chain.run(exchange, next);
+            running.chain().run(exchange, next);
         } catch (StoreException e) {
             log.error("storage fault: method={} session={} cause={}", request.getMethod(),
                     exchange.sessionIdHeader(), e.toString());
@@ -264,7 +233,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         } catch (RuntimeException e) {
             log.error("unexpected failure: method={} session={}", request.getMethod(), exchange.sessionIdHeader(),
                     e);
-            fail(response, exchange, 500, ErrorCodes.INTERNAL_ERROR, "Internal error");
+            fail(response, exchange, 500, ErrorCodes.INTERNAL_ERROR, JsonRpcErrors.messageFor(500));
         }
     }
 
@@ -281,27 +250,20 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         JsonRpcErrors.send(response, status, exchange.messageId(), code, message);
     }
 
+    /** Stops the filter's threads; called by the servlet container. Idempotent. */
     @Override
     public void destroy() {
         close();
     }
 
-    /** Stops the stream followers and the retention thread. Idempotent. */
+    /** Stops the stream followers, the frame writers, retention and the cluster bus. Idempotent. */
     @Override
-    public void close() {
-        sweeper.shutdownNow();
-        resumption.stopAll();
-        followers.shutdownNow();
-        writers.shutdown();
-        bus.close();
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+    public synchronized void close() {
+        Node running = node;
+        node = null;
+        if (running != null) {
+            running.close();
+            log.info("mcp-state filter stopped: node={} owner={}", config.nodeId(), owner);
+        }
     }
 }

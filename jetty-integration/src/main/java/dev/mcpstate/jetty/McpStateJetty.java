@@ -2,7 +2,7 @@ package dev.mcpstate.jetty;
 
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.interceptor.McpStateFilter;
-import dev.mcpstate.interceptor.sdk.ClusterTransportProvider;
+import dev.mcpstate.interceptor.ClusterTransportProvider;
 import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StorageConfig;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;

@@ -1,5 +1,6 @@
 package dev.mcpstate.sidecar;
 
+import dev.mcpstate.store.sidecar.SidecarStore;
 import dev.mcpstate.sidecar.internal.ToolAdapter;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 
@@ -10,10 +11,10 @@ import java.util.Objects;
  * The state sidecar tools as MCP tool specifications, ready for any {@code McpServer.sync(...)} builder:
  *
  * <pre>{@code
- * SidecarStore store = SidecarStores.open(storageConfig, Clock.systemUTC());
+ * Storage storage = Storage.open(StorageConfig.sqlite(Path.of("state.db")), Clock.systemUTC());
  * McpServer.sync(transportProvider)
  *         .serverInfo("my-server", "1.0")
- *         .tools(SidecarTools.specifications(store))   // the whole set, one line
+ *         .tools(SidecarTools.specifications(storage.sidecar()))   // the whole set, one line
  *         .build();
  * }</pre>
  *
@@ -31,7 +32,7 @@ import java.util.Objects;
  * a plain message, with nothing written. A storage fault ({@link dev.mcpstate.store.StoreException}) also gives
  * {@code isError: true}. Expected outcomes (claim lost, lease held, version mismatch) are normal results.
  *
- * <p>The specifications are thread-safe and share the store; the caller keeps ownership of the store and
+ * <p>The specifications are thread-safe and share the store; the caller keeps ownership of the storage and
  * closes it after the server.
  */
 public final class SidecarTools {

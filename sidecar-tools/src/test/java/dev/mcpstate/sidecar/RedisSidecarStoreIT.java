@@ -1,5 +1,6 @@
 package dev.mcpstate.sidecar;
 
+import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.testing.RedisTestServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +16,7 @@ class RedisSidecarStoreIT extends SidecarStoreContract {
     }
 
     @Override
-    protected SidecarStore openStore(Clock clock) {
-        return SidecarStores.open(StorageConfig.redis(RedisTestServer.url()), clock);
+    protected Storage openStorage(Clock clock) {
+        return Storage.open(StorageConfig.redis(RedisTestServer.url()), clock);
     }
 }

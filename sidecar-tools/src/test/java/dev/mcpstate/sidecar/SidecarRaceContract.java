@@ -1,5 +1,6 @@
 package dev.mcpstate.sidecar;
 
+import dev.mcpstate.store.Storage;
 import dev.mcpstate.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -32,19 +33,22 @@ abstract class SidecarRaceContract {
     static final int ROUNDS = 200;
 
     protected final MutableClock clock = new MutableClock();
-    private final List<SidecarStore> stores = new ArrayList<>();
+    private final List<Storage> storages = new ArrayList<>();
     private final List<ToolHarness> tools = new ArrayList<>();
     private ExecutorService pool;
 
-    /** Opens one more store instance on the shared, initially empty backend. */
-    protected abstract SidecarStore openStore(Clock clock);
+    /**
+     * Opens one more storage instance on the shared, initially empty backend (its own connections where the
+     * backend has any).
+     */
+    protected abstract Storage openStorage(Clock clock);
 
     @BeforeEach
     void openStores() {
         for (int i = 0; i < STORES; i++) {
-            SidecarStore store = openStore(clock);
-            stores.add(store);
-            tools.add(ToolHarness.inProcess(store, SidecarOptions.defaults()));
+            Storage storage = openStorage(clock);
+            storages.add(storage);
+            tools.add(ToolHarness.inProcess(storage.sidecar(), SidecarOptions.defaults()));
         }
         pool = Executors.newFixedThreadPool(THREADS);
     }
@@ -53,7 +57,7 @@ abstract class SidecarRaceContract {
     void closeStores() throws InterruptedException {
         pool.shutdownNow();
         assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        stores.forEach(SidecarStore::close);
+        storages.forEach(Storage::close);
     }
 
     private ToolHarness tools(int thread) {

@@ -1,5 +1,7 @@
 package dev.mcpstate.sidecar;
 
+import dev.mcpstate.store.Storage;
+import dev.mcpstate.store.sidecar.SidecarStore;
 import dev.mcpstate.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -21,21 +23,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class SidecarStoreContract {
 
     protected final MutableClock clock = new MutableClock();
+    protected Storage storage;
     protected SidecarStore store;
     protected ToolHarness tools;
 
-    /** Opens a store on a clean backend; the same location every call within one test. */
-    protected abstract SidecarStore openStore(Clock clock);
+    /**
+     * Opens the storage under test on a clean backend; the same location every call within one test, so a
+     * reopened storage sees what the previous one wrote.
+     */
+    protected abstract Storage openStorage(Clock clock);
 
     @BeforeEach
     void openStore() {
-        store = openStore(clock);
+        storage = openStorage(clock);
+        store = storage.sidecar();
         tools = ToolHarness.inProcess(store, SidecarOptions.builder().maxValueBytes(1024).build());
     }
 
     @AfterEach
     void closeStore() {
-        store.close();
+        storage.close();
     }
 
     private double now() {
@@ -559,8 +566,9 @@ abstract class SidecarStoreContract {
     void stateSurvivesReopeningTheStore() {
         tools.call("state_set", "key", "k", "value", "kept");
         String run = create("job", Map.of());
-        store.close();
-        store = openStore(clock);
+        storage.close();
+        storage = openStorage(clock);
+        store = storage.sidecar();
         tools = ToolHarness.inProcess(store, SidecarOptions.defaults());
         assertThat(tools.call("state_get", "key", "k").get("value").asText()).isEqualTo("kept");
         assertThat(tools.call("workflow_status", "run_id", run).get("status").asText()).isEqualTo("created");

@@ -1,5 +1,6 @@
 package dev.mcpstate.sidecar;
 
+import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StorageConfig;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +14,7 @@ class SqliteSidecarStoreTest extends SidecarStoreContract {
     Path dir;
 
     @Override
-    protected SidecarStore openStore(Clock clock) {
-        return SidecarStores.open(StorageConfig.sqlite(dir.resolve("sub/state.db")), clock);
+    protected Storage openStorage(Clock clock) {
+        return Storage.open(StorageConfig.sqlite(dir.resolve("sub/state.db")), clock);
     }
 }

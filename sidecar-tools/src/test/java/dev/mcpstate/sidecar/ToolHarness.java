@@ -1,5 +1,6 @@
 package dev.mcpstate.sidecar;
 
+import dev.mcpstate.store.sidecar.SidecarStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class ToolHarness {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = dev.mcpstate.store.internal.Json.MAPPER;
 
     private final Function<McpSchema.CallToolRequest, McpSchema.CallToolResult> caller;
 

@@ -13,6 +13,8 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import java.io.IOException;
@@ -36,8 +38,9 @@ import java.util.TreeSet;
  * count; listening streams first, then the most recently active) and its latest events across streams.
  * Refreshes every {@code --interval-ms} (polling, read-only); {@code --once} prints one snapshot and exits.
  *
- * <p>Reads the layout of {@link RedisKeys}: session records and stream information through the
- * {@link Storage} API, event counts ({@code XLEN}) and latest events ({@code XREVRANGE}) with Lettuce.
+ * <p>Reads the documented key layout of {@link RedisKeys}: session records and stream information through the
+ * {@link Storage} API, the session index, event counts ({@code XLEN}) and latest events ({@code XREVRANGE}) on a
+ * read-only Lettuce connection of its own.
  *
  * <p>Exit codes: {@link Cli#EXIT_OK}; {@link Cli#EXIT_FAILED} when Redis cannot be reached;
  * {@link Cli#EXIT_USAGE}.
@@ -80,10 +83,11 @@ public final class RedisMonitor {
     private final int maxStreams;
     private final int maxEvents;
 
-    private RedisMonitor(Storage storage, Clock clock, int maxSessions, int maxStreams, int maxEvents) {
+    private RedisMonitor(Storage storage, RedisCommands<String, String> redis, RedisKeys keys, Clock clock,
+            int maxSessions, int maxStreams, int maxEvents) {
         this.storage = storage;
-        this.redis = storage.redisDatabase().connection().sync();
-        this.keys = storage.redisDatabase().keys();
+        this.redis = redis;
+        this.keys = keys;
         this.clock = clock;
         this.maxSessions = maxSessions;
         this.maxStreams = maxStreams;
@@ -125,8 +129,11 @@ public final class RedisMonitor {
         args.positionals(0, "no arguments");
         boolean clear = out == System.out && System.console() != null;
         Clock clock = Clock.systemUTC();
-        try (Storage storage = Storage.open(config, clock)) {
-            RedisMonitor monitor = new RedisMonitor(storage, clock, sessions, streams, events);
+        RedisClient client = RedisClient.create(config.redisUrl());
+        try (Storage storage = Storage.open(config, clock);
+             StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisMonitor monitor = new RedisMonitor(storage, connection.sync(), new RedisKeys(config.redisKeyPrefix()),
+                    clock, sessions, streams, events);
             if (args.has("--once")) {
                 out.print(monitor.snapshot(config.redactedRedisUrl()));
                 return Cli.EXIT_OK;
@@ -143,6 +150,8 @@ public final class RedisMonitor {
                 Thread.sleep(interval.toMillis());
                 out.println();
             }
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.mcpstate.examples.server;
 
 import dev.mcpstate.jetty.McpStateJetty;
-import dev.mcpstate.sidecar.SidecarStores;
 import dev.mcpstate.sidecar.SidecarTools;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -31,7 +30,7 @@ public final class ExampleServer implements ServerDefinition {
     public McpSyncServer build(McpServer.SyncSpecification<?> spec, McpStateJetty state) {
         McpJsonMapper jsonMapper = McpJsonDefaults.getMapper();
         List<SyncToolSpecification> tools = new ArrayList<>(DemoTools.all(jsonMapper, state.config().nodeId()));
-        tools.addAll(SidecarTools.specifications(SidecarStores.on(state.storage())));
+        tools.addAll(SidecarTools.specifications(state.storage().sidecar()));
         return spec.serverInfo("mcp-state-example", "0.1.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
                 .tools(tools)

@@ -1,5 +1,6 @@
 package dev.mcpstate.sidecar.internal;
 
+import dev.mcpstate.store.internal.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpstate.sidecar.SidecarOptions;
 

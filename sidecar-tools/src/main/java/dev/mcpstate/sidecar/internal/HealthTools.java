@@ -1,7 +1,7 @@
 package dev.mcpstate.sidecar.internal;
 
-import dev.mcpstate.sidecar.SidecarStore;
-import dev.mcpstate.sidecar.StoreStats;
+import dev.mcpstate.store.sidecar.SidecarStore;
+import dev.mcpstate.store.sidecar.StoreStats;
 import dev.mcpstate.store.StoreException;
 
 import java.io.IOException;

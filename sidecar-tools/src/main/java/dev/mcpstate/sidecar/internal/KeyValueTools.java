@@ -1,8 +1,9 @@
 package dev.mcpstate.sidecar.internal;
 
-import dev.mcpstate.sidecar.KvEntry;
-import dev.mcpstate.sidecar.SetOutcome;
-import dev.mcpstate.sidecar.SidecarStore;
+import dev.mcpstate.store.internal.Json;
+import dev.mcpstate.store.sidecar.KvEntry;
+import dev.mcpstate.store.sidecar.SetOutcome;
+import dev.mcpstate.store.sidecar.SidecarStore;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.mcpstate.sidecar.internal;
 
-import dev.mcpstate.sidecar.Lease;
-import dev.mcpstate.sidecar.LeaseOutcome;
-import dev.mcpstate.sidecar.SidecarStore;
+import dev.mcpstate.store.sidecar.Lease;
+import dev.mcpstate.store.sidecar.LeaseOutcome;
+import dev.mcpstate.store.sidecar.SidecarStore;
 
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,11 @@
 package dev.mcpstate.sidecar.internal;
 
-import dev.mcpstate.sidecar.HistoryEntry;
-import dev.mcpstate.sidecar.HistoryPage;
-import dev.mcpstate.sidecar.SessionSnapshot;
+import dev.mcpstate.store.internal.Json;
+import dev.mcpstate.store.sidecar.HistoryEntry;
+import dev.mcpstate.store.sidecar.HistoryPage;
+import dev.mcpstate.store.sidecar.SessionSnapshot;
 import dev.mcpstate.sidecar.SidecarOptions;
-import dev.mcpstate.sidecar.SidecarStore;
+import dev.mcpstate.store.sidecar.SidecarStore;
 
 import java.util.List;
 import java.util.Map;

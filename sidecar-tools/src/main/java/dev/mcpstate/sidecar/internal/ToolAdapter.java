@@ -1,7 +1,8 @@
 package dev.mcpstate.sidecar.internal;
 
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.sidecar.SidecarOptions;
-import dev.mcpstate.sidecar.SidecarStore;
+import dev.mcpstate.store.sidecar.SidecarStore;
 import dev.mcpstate.store.StoreException;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;

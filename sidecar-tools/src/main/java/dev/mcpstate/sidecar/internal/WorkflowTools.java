@@ -1,10 +1,11 @@
 package dev.mcpstate.sidecar.internal;
 
-import dev.mcpstate.sidecar.RunChange;
-import dev.mcpstate.sidecar.SidecarStore;
-import dev.mcpstate.sidecar.WorkflowProgress;
-import dev.mcpstate.sidecar.WorkflowRun;
-import dev.mcpstate.sidecar.WorkflowStatus;
+import dev.mcpstate.store.internal.Json;
+import dev.mcpstate.store.sidecar.RunChange;
+import dev.mcpstate.store.sidecar.SidecarStore;
+import dev.mcpstate.store.sidecar.WorkflowProgress;
+import dev.mcpstate.store.sidecar.WorkflowRun;
+import dev.mcpstate.store.sidecar.WorkflowStatus;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;

@@ -1,0 +1,152 @@
+package dev.mcpstate.interceptor.internal;
+
+import dev.mcpstate.interceptor.InterceptorConfig;
+import dev.mcpstate.interceptor.internal.chain.Interceptor;
+import dev.mcpstate.interceptor.internal.chain.InterceptorChain;
+import dev.mcpstate.interceptor.internal.link.Admission;
+import dev.mcpstate.interceptor.internal.link.Capture;
+import dev.mcpstate.interceptor.internal.link.Lifecycle;
+import dev.mcpstate.interceptor.internal.link.ProtocolGate;
+import dev.mcpstate.interceptor.internal.link.RequestBody;
+import dev.mcpstate.interceptor.internal.link.ResponseRouting;
+import dev.mcpstate.interceptor.internal.link.SessionGuard;
+import dev.mcpstate.interceptor.internal.link.StreamResumption;
+import dev.mcpstate.interceptor.internal.resume.StreamFollower;
+import dev.mcpstate.interceptor.internal.resume.StreamHub;
+import dev.mcpstate.interceptor.internal.resume.StreamIds;
+import dev.mcpstate.interceptor.internal.sdk.ListeningStreamTransport;
+import dev.mcpstate.interceptor.internal.sdk.SdkSessions;
+import dev.mcpstate.store.ClusterBus;
+import dev.mcpstate.store.Storage;
+import io.modelcontextprotocol.json.McpJsonMapper;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A started session filter: its threads, its cluster bus and its chain of links. Created by
+ * {@code McpStateFilter.init}, closed by {@code McpStateFilter.destroy}.
+ *
+ * <p><b>The chain</b> — its order is defined here and nowhere else ({@link #links}); {@code docs/ARCHITECTURE.md}
+ * shows it and {@code ChainOrderTest} checks the two agree:
+ * <ol>
+ *   <li>{@link ProtocolGate} — protocol era (sessionless eras pass untouched), {@code Origin}, principal;</li>
+ *   <li>{@link RequestBody} — size limit (413), JSON (-32700), JSON-RPC shape; what the body holds;</li>
+ *   <li>{@link SessionGuard} — unknown, closed, expired or foreign sessions get 404; the session record;</li>
+ *   <li>{@link Admission} — a stored session unknown to this node's SDK is admitted under its id;</li>
+ *   <li>{@link ResponseRouting} — a client's answer to a server-to-client request goes to the issuing node;
+ *       before resumption and capture, because such a POST is answered here;</li>
+ *   <li>{@link StreamResumption} — every GET is answered from the store (replay, then live);</li>
+ *   <li>{@link Capture} — every message is persisted before the client sees it; the filter owns event ids;</li>
+ *   <li>{@link Lifecycle} — INITIALIZED, ACTIVE, CLOSED from what the SDK answered. Innermost, so its work after
+ *       the servlet runs first: the session it stores for {@code initialize} is in the exchange when
+ *       {@link Capture} records the initialize messages.</li>
+ * </ol>
+ *
+ * <p>Thread-safe.
+ */
+public final class Node implements AutoCloseable {
+
+    private final InterceptorChain chain;
+    private final ClusterBus bus;
+    private final Admission admission;
+    private final StreamResumption resumption;
+    private final Retention retention;
+    private final ExecutorService followers;
+    private final ExecutorService writers;
+    private final ScheduledExecutorService sweeper;
+
+    private Node(Storage storage, SdkSessions sdk, StreamHub hub, McpJsonMapper jsonMapper, InterceptorConfig config,
+            String owner) {
+        this.bus = storage.openBus(owner, config.heartbeatInterval(), config.nodeDeadAfter());
+        Function<String, ListeningStreamTransport> listening =
+                id -> new ListeningStreamTransport(id, hub, jsonMapper, owner);
+        this.followers = Executors.newCachedThreadPool(daemon("mcp-state-stream-"));
+        this.writers = Executors.newCachedThreadPool(daemon("mcp-state-writer-"));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("mcp-state-retention-"));
+        this.resumption = new StreamResumption(hub, followers,
+                new StreamFollower.Settings(config.clock(), config.pollInterval(), config.keepAlive(),
+                        config.responseStreamTimeout()),
+                stream -> !bus.isAlive(stream.ownerNode()), config.maxOpenStreams(), config.retryAfterSeconds());
+        this.admission = new Admission(sdk, listening);
+        this.chain = new InterceptorChain(links(storage, sdk, hub, config, owner, listening));
+        this.retention = new Retention(storage.sessions(), hub, sdk, storage.config(), config.clock(), bus);
+        bus.onSessionEnded(sessionId -> {
+            sdk.evict(sessionId);
+            hub.wake(sessionId, StreamIds.LISTENING);
+        });
+        long sweepMillis = config.sweepInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(retention, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The links, in chain order: the one definition of that order. */
+    private List<Interceptor> links(Storage storage, SdkSessions sdk, StreamHub hub, InterceptorConfig config,
+            String owner, Function<String, ListeningStreamTransport> listening) {
+        return List.of(
+                new ProtocolGate(config.allowedOrigins()),
+                new RequestBody(config.maxBodyBytes()),
+                new SessionGuard(storage.sessions(), config.clock(), storage.config().sessionIdleTtl(),
+                        config.touchInterval()),
+                admission,
+                new ResponseRouting(bus, hub),
+                resumption,
+                new Capture(hub, owner, writers),
+                new Lifecycle(storage.sessions(), hub, sdk, listening, config.clock(), config.nodeId(), bus));
+    }
+
+    /**
+     * Opens the cluster bus and starts the node's threads.
+     *
+     * @param owner this node instance's owner tag; not null
+     * @throws dev.mcpstate.store.StoreException when the bus cannot subscribe
+     */
+    public static Node start(Storage storage, SdkSessions sdk, StreamHub hub, McpJsonMapper jsonMapper,
+            InterceptorConfig config, String owner) {
+        return new Node(storage, sdk, hub, jsonMapper, config, owner);
+    }
+
+    /** @return the chain every request runs through */
+    public InterceptorChain chain() {
+        return chain;
+    }
+
+    /** @return the cluster bus of this node instance */
+    public ClusterBus bus() {
+        return bus;
+    }
+
+    /** @return the admission link, which counts admissions */
+    public Admission admission() {
+        return admission;
+    }
+
+    /** @return the retention job */
+    public Retention retention() {
+        return retention;
+    }
+
+    /** Stops the followers, the writers, the retention thread and the bus. Idempotent. */
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        resumption.stopAll();
+        followers.shutdownNow();
+        writers.shutdown();
+        bus.close();
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,72 @@
+package dev.mcpstate.interceptor.internal;
+
+import dev.mcpstate.store.ClusterBus;
+import dev.mcpstate.interceptor.internal.resume.StreamHub;
+import dev.mcpstate.interceptor.internal.sdk.SdkSessions;
+import dev.mcpstate.store.SessionRecord;
+import dev.mcpstate.store.SessionStore;
+import dev.mcpstate.store.StorageConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Keeps storage and this node's SDK bounded: purges sessions idle longer than their TTL (and terminal ones) with
+ * their events, trims events older than {@link StorageConfig#eventMaxAge()}, and evicts from this node's SDK the
+ * sessions the store no longer considers live. Runs periodically on one thread; {@link #run()} is also callable
+ * directly. A storage fault is logged and retried at the next run.
+ */
+public final class Retention implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(Retention.class);
+
+    private final SessionStore sessions;
+    private final StreamHub hub;
+    private final SdkSessions sdk;
+    private final StorageConfig storage;
+    private final Clock clock;
+    private final ClusterBus bus;
+
+    Retention(SessionStore sessions, StreamHub hub, SdkSessions sdk, StorageConfig storage, Clock clock,
+            ClusterBus bus) {
+        this.bus = Objects.requireNonNull(bus, "bus must not be null");
+        this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
+        this.hub = Objects.requireNonNull(hub, "hub must not be null");
+        this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
+        this.storage = Objects.requireNonNull(storage, "storage must not be null");
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+    }
+
+    @Override
+    public void run() {
+        try {
+            Instant now = clock.instant();
+            List<String> purged = sessions.purge(now.minus(storage.sessionIdleTtl()));
+            for (String id : purged) {
+                hub.events().deleteSession(id);
+                bus.publishSessionEnded(id);
+            }
+            long trimmed = hub.events().trim(now.minus(storage.eventMaxAge()));
+            int evicted = 0;
+            for (String id : sdk.ids()) {
+                Optional<SessionRecord> record = sessions.find(id);
+                if (record.isEmpty() || record.get().status().isTerminal()
+                        || record.get().isExpiredAt(now, storage.sessionIdleTtl())) {
+                    sdk.evict(id);
+                    evicted++;
+                }
+            }
+            if (!purged.isEmpty() || trimmed > 0 || evicted > 0) {
+                log.info("retention: purgedSessions={} trimmedEvents={} evictedLocal={}", purged.size(), trimmed,
+                        evicted);
+            }
+        } catch (RuntimeException e) {
+            log.warn("retention run failed, retrying next time: cause={}", e.toString());
+        }
+    }
+}

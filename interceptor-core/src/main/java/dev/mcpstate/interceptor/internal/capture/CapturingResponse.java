@@ -1,0 +1,293 @@
+package dev.mcpstate.interceptor.internal.capture;
+
+import dev.mcpstate.interceptor.internal.http.ErrorCodes;
+import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
+import dev.mcpstate.interceptor.sse.SseParser;
+import dev.mcpstate.interceptor.sse.SseEvent;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Wraps the servlet's response so that the filter sees every message before the client does.
+ *
+ * <ul>
+ *   <li><b>JSON and other bodies</b> are buffered whole; the filter inspects them after the servlet returns and
+ *       then calls {@link #commitBuffered(byte[])}.</li>
+ *   <li><b>{@code text/event-stream} bodies</b> are parsed frame by frame ({@link SseParser}, robust to frames
+ *       split across writes); each event goes to the {@link StreamRecorder}, which persists it and returns the
+ *       frame the client receives in its place.</li>
+ *   <li>When the client goes away, writes to it fail; the response then <em>detaches</em>: the servlet keeps
+ *       writing, events keep being recorded, and the client can resume from the store. The servlet never sees a
+ *       write error, so the MCP SDK never drops the session because of a broken connection.</li>
+ *   <li>{@link #sendError(int, String)} produces a JSON-RPC error body, never the container's HTML page.</li>
+ * </ul>
+ *
+ * <p>Thread-safe for writes: the SDK may write from a reactor thread while the request thread returns.
+ */
+public final class CapturingResponse extends HttpServletResponseWrapper {
+
+    private static final Logger log = LoggerFactory.getLogger(CapturingResponse.class);
+    private static final String EVENT_STREAM = "text/event-stream";
+
+    /** Events persisted but not yet written to the client, at most; the servlet's writes wait beyond it. */
+    static final int MAX_IN_FLIGHT = 256;
+
+    private final StreamRecorder recorder;
+    private final Executor frameWriter;
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private final CaptureStream stream = new CaptureStream();
+    private PrintWriter writer;
+    private SseParser parser;
+    private volatile boolean eventStream;
+    private volatile boolean detached;
+    private boolean started;
+
+    /**
+     * @param response the container's response; not null
+     * @param recorder persists SSE events; null to pass SSE bytes through unrecorded
+     * @param writer   writes persisted frames to the client, in order; not null
+     */
+    public CapturingResponse(HttpServletResponse response, StreamRecorder recorder, Executor writer) {
+        super(response);
+        this.recorder = recorder;
+        this.frameWriter = Objects.requireNonNull(writer, "writer must not be null");
+    }
+
+    /**
+     * @return a future that completes once every event the servlet wrote so far is persisted and written to the
+     *         client (or the stream was cut short by a storage fault); never fails
+     */
+    public synchronized CompletableFuture<Void> drained() {
+        return written.handle((v, e) -> null);
+    }
+
+    /** @return true once the servlet declared a {@code text/event-stream} body */
+    public boolean isEventStream() {
+        return eventStream;
+    }
+
+    /** @return the bytes of a non-SSE body buffered so far */
+    public synchronized byte[] bufferedBody() {
+        return buffer.toByteArray();
+    }
+
+    /**
+     * Sends a buffered (non-SSE) body to the client, with a {@code Content-Length}.
+     *
+     * @param body the bytes to send, usually {@link #bufferedBody()} or a sanitized replacement; not null
+     */
+    public synchronized void commitBuffered(byte[] body) throws IOException {
+        if (writer != null) {
+            writer.flush();
+        }
+        HttpServletResponse real = (HttpServletResponse) getResponse();
+        if (body.length > 0 && !real.isCommitted()) {
+            real.setContentLength(body.length);
+        }
+        if (body.length > 0) {
+            real.getOutputStream().write(body);
+        }
+        buffer.reset();
+    }
+
+    @Override
+    public void setContentType(String type) {
+        super.setContentType(type);
+        noteContentType(type);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        super.setHeader(name, value);
+        if ("content-type".equalsIgnoreCase(name)) {
+            noteContentType(value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        super.addHeader(name, value);
+        if ("content-type".equalsIgnoreCase(name)) {
+            noteContentType(value);
+        }
+    }
+
+    private void noteContentType(String type) {
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith(EVENT_STREAM)) {
+            eventStream = true;
+        }
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() {
+        startIfEventStream();
+        return stream;
+    }
+
+    @Override
+    public synchronized PrintWriter getWriter() {
+        startIfEventStream();
+        if (writer == null) {
+            writer = new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), false);
+        }
+        return writer;
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        if (eventStream) {
+            stream.flush();
+        }
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        sendError(sc, null);
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        String message = sc >= 500 || msg == null || msg.isBlank() ? JsonRpcErrors.messageFor(sc) : msg;
+        int code = sc >= 500 ? ErrorCodes.INTERNAL_ERROR : JsonRpcErrors.codeFor(sc);
+        synchronized (this) {
+            buffer.reset();
+            eventStream = false;
+        }
+        JsonRpcErrors.send((HttpServletResponse) getResponse(), sc, null, code, message);
+    }
+
+    private synchronized void startIfEventStream() {
+        if (!eventStream || started) {
+            return;
+        }
+        started = true;
+        parser = new SseParser(this::pipeline);
+        String priming = recorder == null ? null : recorder.onStreamStart();
+        if (priming != null) {
+            sendToClient(priming);
+            flushClient();
+        }
+    }
+
+    /**
+     * Starts persisting an event and chains its frame behind the frames before it: a frame reaches the client only
+     * once it is durable, and in the order the servlet wrote the events. A failed append fails every later link, so
+     * nothing after a lost event is sent; the client's stream then ends and the client can resume.
+     */
+    private void pipeline(SseEvent event) {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the client's stream was full", e);
+        }
+        CompletableFuture<String> frame = recorder.onEvent(event).toCompletableFuture();
+        written = written.thenCombineAsync(frame, (ignored, text) -> {
+            if (text != null) {
+                sendToClient(text);
+                flushClient();
+            }
+            return (Void) null;
+        }, frameWriter).whenComplete((v, e) -> {
+            inFlight.release();
+            if (e != null && !detached) {
+                log.error("event not persisted, ending the client's stream: cause={}", e.toString());
+                detached = true;
+            }
+        });
+    }
+
+    private void sendToClient(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        sendToClient(bytes, 0, bytes.length);
+    }
+
+    private void sendToClient(byte[] bytes, int off, int len) {
+        if (detached) {
+            return;
+        }
+        try {
+            getResponse().getOutputStream().write(bytes, off, len);
+        } catch (IOException | RuntimeException e) {
+            detach(e);
+        }
+    }
+
+    private void flushClient() {
+        if (detached) {
+            return;
+        }
+        try {
+            getResponse().flushBuffer();
+        } catch (IOException | RuntimeException e) {
+            detach(e);
+        }
+    }
+
+    private void detach(Exception cause) {
+        if (!detached) {
+            detached = true;
+            log.debug("client went away; stream continues into the store only: cause={}", cause.toString());
+        }
+    }
+
+    /** The stream the servlet writes to. */
+    private final class CaptureStream extends ServletOutputStream {
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            synchronized (CapturingResponse.this) {
+                if (!eventStream) {
+                    buffer.write(b, off, len);
+                    return;
+                }
+                startIfEventStream();
+                if (recorder == null) {
+                    sendToClient(b, off, len);
+                    return;
+                }
+                parser.feed(b, off, len);
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (eventStream && recorder == null) {
+                flushClient();
+            }
+            // recorded streams are flushed frame by frame once each event is durable
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setWriteListener(WriteListener listener) {
+            throw new IllegalStateException("the mcp-state filter captures the body with blocking writes");
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.mcpstate.interceptor.internal.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpstate.interceptor.internal.capture.CapturingResponse;
+import dev.mcpstate.store.SessionRecord;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.util.Objects;
+
+/**
+ * One HTTP exchange on the MCP endpoint, as it passes the links of the session filter. Everything a link learns
+ * that another link needs travels here: the parsed body ({@code RequestBody}), the session record
+ * ({@code SessionGuard} for an existing session, {@code Lifecycle} once {@code initialize} created one), the
+ * response stream id and the capture of the servlet's answer ({@code Capture}). Links may replace the request or
+ * response with wrappers.
+ *
+ * <p>Not thread-safe: an exchange belongs to the request thread, and to the response capture once the response
+ * goes asynchronous.
+ */
+public final class Exchange {
+
+    /** What a POST body holds (MCP spec 2025-11-25, "Sending Messages to the Server"). */
+    public enum MessageKind {
+        /** The {@code initialize} request: opens a session. */
+        INITIALIZE,
+        /** A JSON-RPC request other than {@code initialize}: the server answers with JSON or an SSE stream. */
+        REQUEST,
+        /** A JSON-RPC notification: answered 202. */
+        NOTIFICATION,
+        /** A JSON-RPC response to a server-initiated request: answered 202. */
+        RESPONSE,
+        /** A JSON array (batch, protocol 2025-03-26 only) or anything else not classified above. */
+        OTHER,
+        /** Not a POST. */
+        NONE
+    }
+
+    private HttpServletRequest request;
+    private HttpServletResponse response;
+    private byte[] body;
+    private JsonNode message;
+    private MessageKind kind = MessageKind.NONE;
+    private String protocolVersion;
+    private String principal;
+    private SessionRecord session;
+    private String streamId;
+    private CapturingResponse capture;
+
+    /**
+     * @param request  the servlet request; not null
+     * @param response the servlet response; not null
+     */
+    public Exchange(HttpServletRequest request, HttpServletResponse response) {
+        this.request = Objects.requireNonNull(request, "request must not be null");
+        this.response = Objects.requireNonNull(response, "response must not be null");
+    }
+
+    public HttpServletRequest request() {
+        return request;
+    }
+
+    public void request(HttpServletRequest wrapped) {
+        this.request = Objects.requireNonNull(wrapped, "request must not be null");
+    }
+
+    public HttpServletResponse response() {
+        return response;
+    }
+
+    public void response(HttpServletResponse wrapped) {
+        this.response = Objects.requireNonNull(wrapped, "response must not be null");
+    }
+
+    /** @return the POST body bytes, or null when not read (not a POST) */
+    public byte[] body() {
+        return body;
+    }
+
+    /** @return the parsed POST body, or null when not a POST */
+    public JsonNode message() {
+        return message;
+    }
+
+    /** Records the POST body and what it holds. */
+    public void message(byte[] rawBody, JsonNode parsed, MessageKind messageKind) {
+        this.body = rawBody;
+        this.message = parsed;
+        this.kind = messageKind;
+    }
+
+    public MessageKind kind() {
+        return kind;
+    }
+
+    /** @return the JSON-RPC method of the POSTed request or notification, or null */
+    public String method() {
+        JsonNode method = message == null ? null : message.get("method");
+        return method == null || !method.isTextual() ? null : method.asText();
+    }
+
+    /** @return the JSON-RPC id of the POSTed request or response, or null */
+    public JsonNode messageId() {
+        return message == null ? null : message.get("id");
+    }
+
+    /** @return the {@code MCP-Protocol-Version} in force: the header, else the session's, else null */
+    public String protocolVersion() {
+        if (protocolVersion != null) {
+            return protocolVersion;
+        }
+        return session == null ? null : session.protocolVersion();
+    }
+
+    public void protocolVersion(String version) {
+        this.protocolVersion = version;
+    }
+
+    /** @return the authenticated caller's name, or null without authentication */
+    public String principal() {
+        return principal;
+    }
+
+    public void principal(String name) {
+        this.principal = name;
+    }
+
+    /** @return the value of the {@code Mcp-Session-Id} request header, or null */
+    public String sessionIdHeader() {
+        String id = request.getHeader(Headers.MCP_SESSION_ID);
+        return id == null || id.isBlank() ? null : id;
+    }
+
+    /** @return the stored session this exchange belongs to, or null before the session guard or for initialize */
+    public SessionRecord session() {
+        return session;
+    }
+
+    public void session(SessionRecord record) {
+        this.session = record;
+    }
+
+    /** @return the id of the response stream this POST opens, or null */
+    public String streamId() {
+        return streamId;
+    }
+
+    public void streamId(String id) {
+        this.streamId = id;
+    }
+
+    /**
+     * @return the capture of the servlet's answer, set by {@code Capture} before the servlet runs; null before it
+     *         (and for exchanges the filter answers itself)
+     */
+    public CapturingResponse capture() {
+        return capture;
+    }
+
+    /** Installs the capture as the response the servlet sees. */
+    public void capture(CapturingResponse wrapped) {
+        this.capture = Objects.requireNonNull(wrapped, "capture must not be null");
+        this.response = wrapped;
+    }
+}

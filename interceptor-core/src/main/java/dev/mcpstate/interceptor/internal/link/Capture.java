@@ -1,0 +1,240 @@
+package dev.mcpstate.interceptor.internal.link;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpstate.interceptor.internal.capture.CapturingResponse;
+import dev.mcpstate.interceptor.internal.capture.DrainingRequest;
+import dev.mcpstate.interceptor.internal.capture.StreamRecorder;
+import dev.mcpstate.interceptor.internal.chain.Exchange;
+import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
+import dev.mcpstate.interceptor.internal.chain.Interceptor;
+import dev.mcpstate.interceptor.internal.http.ErrorCodes;
+import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
+import dev.mcpstate.interceptor.internal.resume.StreamHub;
+import dev.mcpstate.interceptor.internal.resume.StreamIds;
+import dev.mcpstate.interceptor.internal.route.RoutedIds;
+import dev.mcpstate.interceptor.sse.SseEvent;
+import dev.mcpstate.interceptor.sse.SseFrames;
+import dev.mcpstate.store.Direction;
+import dev.mcpstate.store.SessionRecord;
+import dev.mcpstate.store.StoredEvent;
+import dev.mcpstate.store.StreamKind;
+import dev.mcpstate.store.internal.Json;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * Persists every JSON-RPC message of a POST, both directions, before the client sees a byte of the
+ * answer.
+ *
+ * <ul>
+ *   <li>The POSTed message is appended first (direction client-to-server). A request opens a response stream
+ *       with a fresh stream id.</li>
+ *   <li>An SSE answer is parsed as the SDK writes it; each event is appended (pipelined: the SDK does not wait for
+ *       the store, but a frame reaches the client only once its event is durable, in order), then sent with the
+ *       filter's event id
+ *       ({@code <streamId>:<entryId>}) in place of the SDK's. Server-to-client requests get a node-namespaced id
+ *       ({@link RoutedIds}) so the client's answer can be routed back from any node. The final response closes the stream in the store.
+ *       Protocol 2025-11-25 clients first get a priming event {@code <streamId>:0}.</li>
+ *   <li>A JSON answer is buffered, appended, then sent. Error bodies of the SDK become JSON-RPC error responses;
+ *       a 5xx body's message is replaced by a plain one (the SDK's can carry stack traces), the original is
+ *       logged.</li>
+ * </ul>
+ * {@code initialize} is recorded once the lifecycle link has stored the new session.
+ */
+public final class Capture implements Interceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(Capture.class);
+
+    private final StreamHub hub;
+    private final String owner;
+    private final Executor writer;
+
+    /**
+     * @param hub    appends events and wakes followers; not null
+     * @param owner  this node instance's owner tag for the streams it produces; not null
+     * @param writer writes persisted SSE frames to clients; not null
+     */
+    public Capture(StreamHub hub, String owner, Executor writer) {
+        this.hub = Objects.requireNonNull(hub, "hub must not be null");
+        this.owner = Objects.requireNonNull(owner, "owner must not be null");
+        this.writer = Objects.requireNonNull(writer, "writer must not be null");
+    }
+
+    @Override
+    public void intercept(Chain chain) throws IOException, ServletException {
+        Exchange exchange = chain.exchange();
+        boolean post = "POST".equals(exchange.request().getMethod());
+        SessionRecord session = exchange.session();
+        if (post) {
+            exchange.streamId(StreamIds.newResponseStream());
+            if (session != null && exchange.kind() == MessageKind.REQUEST) {
+                hub.openAndAppend(session.sessionId(), exchange.streamId(), StreamKind.RESPONSE, owner,
+                        Direction.CLIENT_TO_SERVER, new String(exchange.body(), StandardCharsets.UTF_8));
+            } else if (session != null) {
+                appendClientMessage(exchange);
+            }
+        }
+        Recorder recorder = post ? new Recorder(exchange) : null;
+        CapturingResponse capture = new CapturingResponse(exchange.response(), recorder, writer);
+        exchange.capture(capture);
+        if (post) {
+            exchange.request(new DrainingRequest(exchange.request(), capture::drained));
+        }
+        chain.proceed();
+        if (!capture.isEventStream()) {
+            finishBuffered(exchange, capture);
+        }
+        if (recorder != null && exchange.kind() == MessageKind.REQUEST && exchange.session() != null
+                && !recorder.closedStream) {
+            closeWhenDone(exchange);
+        }
+    }
+
+    private void appendClientMessage(Exchange exchange) {
+        hub.append(exchange.session().sessionId(), exchange.streamId(), Direction.CLIENT_TO_SERVER,
+                new String(exchange.body(), StandardCharsets.UTF_8));
+    }
+
+    private void finishBuffered(Exchange exchange, CapturingResponse capture) throws IOException {
+        byte[] body = capture.bufferedBody();
+        int status = capture.getStatus();
+        if (body.length == 0) {
+            capture.commitBuffered(body);
+            return;
+        }
+        JsonNode json = parse(body);
+        if (status >= 400) {
+            body = asJsonRpcError(exchange, status, json, body);
+        } else if (json != null && json.has("jsonrpc") && exchange.session() != null) {
+            if (exchange.kind() == MessageKind.INITIALIZE) {
+                appendClientMessage(exchange);
+            }
+            hub.append(exchange.session().sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT,
+                    new String(body, StandardCharsets.UTF_8));
+        }
+        capture.commitBuffered(body);
+    }
+
+    /** Turns the SDK's error bodies (serialized exceptions, stack traces included) into JSON-RPC errors. */
+    private static byte[] asJsonRpcError(Exchange exchange, int status, JsonNode json, byte[] original) {
+        if (json != null && json.has("jsonrpc") && json.has("error") && status < 500) {
+            return original;
+        }
+        JsonNode rpcError = json == null ? null : json.path("jsonRpcError");
+        int code = rpcError != null && rpcError.has("code") ? rpcError.get("code").asInt()
+                : JsonRpcErrors.codeFor(status);
+        String message;
+        if (status >= 500) {
+            log.warn("servlet answered status={}; body replaced, original: {}", status,
+                    new String(original, StandardCharsets.UTF_8));
+            message = JsonRpcErrors.messageFor(500);
+            code = ErrorCodes.INTERNAL_ERROR;
+        } else if (rpcError != null && rpcError.hasNonNull("message")) {
+            message = rpcError.get("message").asText();
+        } else if (json != null && json.hasNonNull("message")) {
+            message = json.get("message").asText();
+        } else {
+            message = JsonRpcErrors.messageFor(status);
+        }
+        return JsonRpcErrors.bytes(exchange.messageId(), code, message);
+    }
+
+    private void closeWhenDone(Exchange exchange) {
+        String sessionId = exchange.session().sessionId();
+        String streamId = exchange.streamId();
+        if (!exchange.request().isAsyncStarted()) {
+            hub.close(sessionId, streamId);
+            return;
+        }
+        exchange.request().getAsyncContext().addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                closeQuietly(sessionId, streamId);
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                // the SDK disables the timeout; the stream goes on into the store
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                // the client went away; the SDK keeps producing into the store
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // not restarted
+            }
+        });
+    }
+
+    private void closeQuietly(String sessionId, String streamId) {
+        try {
+            hub.close(sessionId, streamId);
+        } catch (RuntimeException e) {
+            log.warn("could not close stream: session={} stream={} cause={}", sessionId, streamId, e.toString());
+        }
+    }
+
+    private static JsonNode parse(byte[] body) {
+        return Json.parseOrNull(body);
+    }
+
+    /** Records the SSE events of one POST's response stream. */
+    private final class Recorder implements StreamRecorder {
+        private final Exchange exchange;
+        /** Set once the final response closed the stream; written by the response writer, read after the servlet. */
+        private volatile boolean closedStream;
+
+        Recorder(Exchange exchange) {
+            this.exchange = exchange;
+        }
+
+        @Override
+        public String onStreamStart() {
+            if (exchange.session() == null || !StreamResumption.wantsPriming(exchange.protocolVersion())) {
+                return null;
+            }
+            return SseFrames.priming(exchange.streamId() + ":0");
+        }
+
+        @Override
+        public CompletionStage<String> onEvent(SseEvent event) {
+            if (event.data().isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            SessionRecord session = exchange.session();
+            if (session == null) {
+                return CompletableFuture.completedFuture(
+                        SseFrames.message(event.id() == null ? "" : event.id(), event.data()));
+            }
+            String data = RoutedIds.namespace(owner, event.data());
+            boolean last = isFinalResponse(data);
+            if (last) {
+                closedStream = true;
+            }
+            return hub.appendAsync(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT, data, last)
+                    .thenApply(stored -> SseFrames.message(stored.id().toString(), data));
+        }
+
+        private boolean isFinalResponse(String data) {
+            JsonNode requestId = exchange.messageId();
+            if (requestId == null || (!data.contains("\"result\"") && !data.contains("\"error\""))) {
+                return false;
+            }
+            JsonNode message = parse(data.getBytes(StandardCharsets.UTF_8));
+            return message != null && !message.has("method") && requestId.equals(message.get("id"));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.mcpstate.interceptor.internal.link;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpstate.interceptor.internal.capture.CachedBodyRequest;
+import dev.mcpstate.interceptor.internal.chain.Exchange;
+import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
+import dev.mcpstate.interceptor.internal.chain.Interceptor;
+import dev.mcpstate.interceptor.internal.http.ErrorCodes;
+import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
+import jakarta.servlet.ServletException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import dev.mcpstate.store.internal.Json;
+
+/**
+ * Reads and classifies a POST body, so that later links know what the client sent.
+ *
+ * <ul>
+ *   <li>Body larger than the limit: {@code 413} with JSON-RPC error {@link ErrorCodes#TOO_LARGE}; the body is not
+ *       read past the limit.</li>
+ *   <li>Not JSON: {@code 400} with JSON-RPC {@link ErrorCodes#PARSE_ERROR} (-32700).</li>
+ *   <li>JSON but not a JSON-RPC 2.0 message: {@code 400} with {@link ErrorCodes#INVALID_REQUEST}.</li>
+ * </ul>
+ * The servlet then reads the same bytes again from a {@link CachedBodyRequest}.
+ */
+public final class RequestBody implements Interceptor {
+
+
+    private final int maxBodyBytes;
+
+    /** @param maxBodyBytes largest accepted body, in bytes; positive */
+    public RequestBody(int maxBodyBytes) {
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("maxBodyBytes must be positive, was: " + maxBodyBytes);
+        }
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void intercept(Chain chain) throws IOException, ServletException {
+        Exchange exchange = chain.exchange();
+        if (!"POST".equals(exchange.request().getMethod())) {
+            chain.proceed();
+            return;
+        }
+        long declared = exchange.request().getContentLengthLong();
+        byte[] body = declared > maxBodyBytes ? null : readAtMost(exchange.request().getInputStream());
+        if (body == null) {
+            JsonRpcErrors.send(exchange.response(), 413, null, ErrorCodes.TOO_LARGE,
+                    "Request body larger than " + maxBodyBytes + " bytes");
+            return;
+        }
+        JsonNode message;
+        try {
+            message = Json.MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            JsonRpcErrors.send(exchange.response(), 400, null, ErrorCodes.PARSE_ERROR,
+                    "Parse error: the body is not valid JSON");
+            return;
+        }
+        MessageKind kind = classify(message);
+        if (kind == null) {
+            JsonRpcErrors.send(exchange.response(), 400, message == null ? null : message.get("id"),
+                    ErrorCodes.INVALID_REQUEST, "Invalid request: the body is not a JSON-RPC 2.0 message");
+            return;
+        }
+        exchange.message(body, message, kind);
+        exchange.request(new CachedBodyRequest(exchange.request(), body));
+        chain.proceed();
+    }
+
+    private byte[] readAtMost(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        int n;
+        while ((n = in.read(chunk)) != -1) {
+            if (out.size() + n > maxBodyBytes) {
+                return null;
+            }
+            out.write(chunk, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** @return the kind, or null when the JSON is not a JSON-RPC message */
+    static MessageKind classify(JsonNode message) {
+        if (message == null || message.isMissingNode()) {
+            return null;
+        }
+        if (message.isArray()) {
+            return message.isEmpty() ? null : MessageKind.OTHER;
+        }
+        if (!message.isObject() || !"2.0".equals(message.path("jsonrpc").asText(null))) {
+            return null;
+        }
+        JsonNode method = message.get("method");
+        boolean hasId = message.hasNonNull("id");
+        if (method != null) {
+            if (!method.isTextual()) {
+                return null;
+            }
+            if (!hasId) {
+                return MessageKind.NOTIFICATION;
+            }
+            return "initialize".equals(method.asText()) ? MessageKind.INITIALIZE : MessageKind.REQUEST;
+        }
+        if (hasId && (message.has("result") || message.has("error"))) {
+            return MessageKind.RESPONSE;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.mcpstate.interceptor.internal.link;
+
+import dev.mcpstate.interceptor.internal.chain.Exchange;
+import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
+import dev.mcpstate.interceptor.internal.chain.Interceptor;
+import dev.mcpstate.interceptor.internal.http.ErrorCodes;
+import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
+import dev.mcpstate.store.SessionRecord;
+import dev.mcpstate.store.SessionStatus;
+import dev.mcpstate.store.SessionStore;
+import jakarta.servlet.ServletException;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Admits only requests of live sessions, on every node alike (spec 2025-11-25, "Session Management").
+ *
+ * <ul>
+ *   <li>{@code initialize} needs no session and passes.</li>
+ *   <li>Any other request without {@code Mcp-Session-Id}: {@code 400}.</li>
+ *   <li>A session the store does not know, that is CLOSED or EXPIRED, or idle longer than its TTL (then marked
+ *       EXPIRED): {@code 404}, so the client starts a new session.</li>
+ *   <li>A session bound to another principal: {@code 404} too, so its existence does not leak.</li>
+ * </ul>
+ * A live session's last-seen time is refreshed, at most once per {@code touchInterval} to spare the store.
+ */
+public final class SessionGuard implements Interceptor {
+
+    private final SessionStore sessions;
+    private final Clock clock;
+    private final Duration idleTtl;
+    private final Duration touchInterval;
+
+    /**
+     * @param sessions      the session store; not null
+     * @param clock         the clock; not null
+     * @param idleTtl       idle time after which a session expires; not null
+     * @param touchInterval least time between two last-seen updates of one session; not null
+     */
+    public SessionGuard(SessionStore sessions, Clock clock, Duration idleTtl, Duration touchInterval) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        this.idleTtl = Objects.requireNonNull(idleTtl, "idleTtl must not be null");
+        this.touchInterval = Objects.requireNonNull(touchInterval, "touchInterval must not be null");
+    }
+
+    @Override
+    public void intercept(Chain chain) throws IOException, ServletException {
+        Exchange exchange = chain.exchange();
+        if (exchange.kind() == MessageKind.INITIALIZE) {
+            chain.proceed();
+            return;
+        }
+        String sessionId = exchange.sessionIdHeader();
+        if (sessionId == null) {
+            JsonRpcErrors.send(exchange.response(), 400, exchange.messageId(), ErrorCodes.BAD_REQUEST,
+                    "Bad request: the Mcp-Session-Id header is required after initialize");
+            return;
+        }
+        Optional<SessionRecord> found = sessions.find(sessionId);
+        Instant now = clock.instant();
+        SessionRecord session = found.orElse(null);
+        if (session != null && !session.status().isTerminal() && session.isExpiredAt(now, idleTtl)) {
+            sessions.updateStatus(sessionId, SessionStatus.EXPIRED);
+            session = session.withStatus(SessionStatus.EXPIRED);
+        }
+        if (session == null || session.status().isTerminal()
+                || !Objects.equals(session.principal(), exchange.principal())) {
+            JsonRpcErrors.send(exchange.response(), 404, exchange.messageId(), ErrorCodes.NOT_FOUND,
+                    "Session not found; it may have been closed or expired: start a new session with initialize");
+            return;
+        }
+        if (!Duration.between(session.lastSeenAt(), now).minus(touchInterval).isNegative()) {
+            sessions.touch(sessionId, now);
+            session = session.withLastSeenAt(now);
+        }
+        exchange.session(session);
+        chain.proceed();
+    }
+}

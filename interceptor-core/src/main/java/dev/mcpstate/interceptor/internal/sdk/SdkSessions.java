@@ -1,0 +1,183 @@
+package dev.mcpstate.interceptor.internal.sdk;
+
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.DefaultMcpStreamableServerSessionFactory;
+import io.modelcontextprotocol.server.McpNotificationHandler;
+import io.modelcontextprotocol.server.McpRequestHandler;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
+import io.modelcontextprotocol.spec.McpStreamableServerTransport;
+import reactor.core.publisher.Mono;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The one place where mcp-state reaches into the MCP Java SDK's internals: the session registry of
+ * {@link HttpServletStreamableServerTransportProvider} (a private {@code ConcurrentHashMap}) and the handler maps of
+ * {@link DefaultMcpStreamableServerSessionFactory}, which the SDK offers no public way to read.
+ *
+ * <p>With them a session persisted elsewhere is <em>admitted</em> into this node's SDK under its original
+ * {@code Mcp-Session-Id}, so {@code exchange.sessionId()} is the same on every node and after restarts. Checked
+ * against MCP Java SDK 2.0.1; {@code SdkSessionsTest} fails loudly when an SDK upgrade moves these internals.
+ *
+ * <p>Thread-safe. Errors: {@link IllegalStateException} when the SDK's internals are not as expected, or when the
+ * server was not built yet ({@code McpServer.sync(transport)...build()} sets the session factory).
+ */
+public final class SdkSessions {
+
+    private final HttpServletStreamableServerTransportProvider provider;
+    private final McpJsonMapper jsonMapper;
+    private final ConcurrentHashMap<String, McpStreamableServerSession> sessions;
+
+    /**
+     * @param provider   the SDK servlet; not null
+     * @param jsonMapper the SDK JSON mapper used to read persisted initialize params; not null
+     * @throws IllegalStateException when the SDK's session registry cannot be reached
+     */
+    @SuppressWarnings("unchecked")
+    public SdkSessions(HttpServletStreamableServerTransportProvider provider, McpJsonMapper jsonMapper) {
+        this.provider = Objects.requireNonNull(provider, "provider must not be null");
+        this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper must not be null");
+        this.sessions = (ConcurrentHashMap<String, McpStreamableServerSession>) read(provider,
+                HttpServletStreamableServerTransportProvider.class, "sessions");
+    }
+
+    /** @return true when this node's SDK holds the session */
+    public boolean contains(String sessionId) {
+        return sessions.containsKey(sessionId);
+    }
+
+    /** @return this node's SDK session, or null */
+    public McpStreamableServerSession get(String sessionId) {
+        return sessions.get(sessionId);
+    }
+
+    /** @return the ids of the sessions this node's SDK holds; a snapshot */
+    public Set<String> ids() {
+        return Set.copyOf(sessions.keySet());
+    }
+
+    /**
+     * Creates an SDK session with a given id, as if the client had just initialized it on this node, unless the
+     * SDK holds that id already.
+     *
+     * @param sessionId        the persisted {@code Mcp-Session-Id}; not null
+     * @param initializeParams the persisted JSON params of the client's {@code initialize}; not null
+     * @return the SDK session now registered under that id (a concurrent admission may have won)
+     * @throws IllegalStateException when the params cannot be read or the SDK's factory is not the default one
+     */
+    public McpStreamableServerSession admit(String sessionId, String initializeParams) {
+        McpStreamableServerSession existing = sessions.get(sessionId);
+        if (existing != null) {
+            return existing;
+        }
+        McpSchema.InitializeRequest init;
+        try {
+            init = jsonMapper.readValue(initializeParams, McpSchema.InitializeRequest.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored initialize params of session " + sessionId + " are unreadable",
+                    e);
+        }
+        FactoryParts parts = factoryParts();
+        McpStreamableServerSession session = new McpStreamableServerSession(sessionId, init.capabilities(),
+                init.clientInfo(), parts.requestTimeout(), parts.requestHandlers(), parts.notificationHandlers(),
+                () -> parts.onClose().apply(sessionId), parts.jsonSchemaValidator());
+        McpStreamableServerSession raced = sessions.putIfAbsent(sessionId, session);
+        return raced != null ? raced : session;
+    }
+
+    /**
+     * Attaches a listening stream to an SDK session, so that messages the server sends outside any request
+     * (list-changed and logging notifications, {@code notifyClients}) reach {@code transport} even when no client
+     * holds a GET stream on this node.
+     *
+     * @return false when this node's SDK does not hold the session
+     */
+    public boolean attachListeningStream(String sessionId, McpStreamableServerTransport transport) {
+        McpStreamableServerSession session = sessions.get(sessionId);
+        if (session == null) {
+            return false;
+        }
+        session.listeningStream(transport);
+        return true;
+    }
+
+    /**
+     * Drops a session from this node's SDK and closes it, as the SDK does on DELETE. Idempotent.
+     */
+    public void evict(String sessionId) {
+        McpStreamableServerSession session = sessions.remove(sessionId);
+        if (session != null) {
+            session.closeGracefully().onErrorResume(e -> Mono.empty()).subscribe();
+        }
+    }
+
+    private FactoryParts factoryParts() {
+        Object factory = read(provider, HttpServletStreamableServerTransportProvider.class, "sessionFactory");
+        if (factory == null) {
+            throw new IllegalStateException("the MCP server is not built yet: call McpServer.sync(transport)"
+                    + "...build() before serving requests");
+        }
+        if (!(factory instanceof DefaultMcpStreamableServerSessionFactory)) {
+            throw new IllegalStateException("mcp-state admits sessions only with the SDK's default session factory,"
+                    + " found " + factory.getClass().getName());
+        }
+        return new FactoryParts(factory);
+    }
+
+    /** The handler maps and settings of the SDK's default session factory. */
+    private static final class FactoryParts {
+        private final Object factory;
+
+        FactoryParts(Object factory) {
+            this.factory = factory;
+        }
+
+        Duration requestTimeout() {
+            return (Duration) field("requestTimeout");
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, McpRequestHandler<?>> requestHandlers() {
+            return (Map<String, McpRequestHandler<?>>) field("requestHandlers");
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, McpNotificationHandler> notificationHandlers() {
+            return (Map<String, McpNotificationHandler>) field("notificationHandlers");
+        }
+
+        @SuppressWarnings("unchecked")
+        Function<String, Mono<Void>> onClose() {
+            return (Function<String, Mono<Void>>) field("onClose");
+        }
+
+        JsonSchemaValidator jsonSchemaValidator() {
+            return (JsonSchemaValidator) field("jsonSchemaValidator");
+        }
+
+        private Object field(String name) {
+            return read(factory, DefaultMcpStreamableServerSessionFactory.class, name);
+        }
+    }
+
+    private static Object read(Object target, Class<?> type, String name) {
+        try {
+            Field field = type.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.get(target);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("MCP Java SDK internals changed: " + type.getName() + "." + name
+                    + " is not readable (mcp-state supports SDK 2.0.x): " + e, e);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.mcpstate.sidecar.server;
+
+import dev.mcpstate.interceptor.InterceptorConfig;
+import dev.mcpstate.jetty.McpStateJetty;
+import dev.mcpstate.sidecar.SidecarOptions;
+import dev.mcpstate.store.sidecar.SidecarStore;
+import dev.mcpstate.sidecar.SidecarTools;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The sidecar tools served over Streamable HTTP at {@code http://host:port/mcp} by an embedded Jetty 12.
+ *
+ * <p>Start with {@link #start(SidecarServerConfig, Clock)}, stop with {@link #close()}. The endpoint sits behind the
+ * mcp-state session filter ({@link McpStateJetty}) on the same storage as the tools: sessions survive restarts and
+ * cut streams resume.
+ */
+public final class SidecarServer implements AutoCloseable {
+
+    /** Name reported in the MCP {@code serverInfo}. */
+    public static final String SERVER_NAME = "mcp-state-sidecar";
+
+    private static final Logger log = LoggerFactory.getLogger(SidecarServer.class);
+
+    private final Server jetty;
+    private final McpSyncServer mcpServer;
+    private final SidecarStore store;
+    private final URI url;
+    private final McpStateJetty state;
+
+    private SidecarServer(Server jetty, McpSyncServer mcpServer, SidecarStore store, McpStateJetty state, URI url) {
+        this.state = state;
+        this.jetty = jetty;
+        this.mcpServer = mcpServer;
+        this.store = store;
+        this.url = url;
+    }
+
+    /**
+     * Opens the store and starts the HTTP server.
+     *
+     * @param config the configuration; not null
+     * @param clock the store's time source; not null
+     * @return the running server
+     * @throws Exception when the store cannot be opened or the port bound (everything opened is closed again)
+     */
+    public static SidecarServer start(SidecarServerConfig config, Clock clock) throws Exception {
+        Objects.requireNonNull(config, "config must not be null");
+        McpStateJetty state = McpStateJetty.builder().storage(config.storage())
+                .config(InterceptorConfig.builder().clock(clock).build()).build();
+        SidecarStore store = state.storage().sidecar();
+        Server jetty = new Server();
+        McpSyncServer mcpServer = null;
+        try {
+            ServerConnector connector = new ServerConnector(jetty);
+            connector.setHost(config.host());
+            connector.setPort(config.port());
+            jetty.addConnector(connector);
+
+            HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+                    .jsonMapper(McpJsonDefaults.getMapper())
+                    .mcpEndpoint(SidecarServerConfig.MCP_PATH)
+                    .build();
+            mcpServer = buildMcpServer(McpServer.sync(transport), store, config.options());
+
+            ServletContextHandler context = new ServletContextHandler();
+            context.setContextPath("/");
+            state.mount(context, SidecarServerConfig.MCP_PATH, transport);
+            jetty.setHandler(context);
+            jetty.start();
+
+            URI url = URI.create("http://" + hostForUrl(config.host()) + ":" + connector.getLocalPort()
+                    + SidecarServerConfig.MCP_PATH);
+            log.info("sidecar started url={} backend={}", url, config.backendDescription());
+            return new SidecarServer(jetty, mcpServer, store, state, url);
+        } catch (Exception | Error e) {
+            closeQuietly(jetty, mcpServer, state, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Adds the sidecar tools and this server's identity to an SDK server specification and builds it; works
+     * for the HTTP and the stdio transport alike.
+     *
+     * @param spec the {@code McpServer.sync(transport)} specification; not null
+     * @param store the store; not null
+     * @param options tool input limits; not null
+     * @return the built server
+     */
+    public static McpSyncServer buildMcpServer(McpServer.SyncSpecification<?> spec, SidecarStore store,
+            SidecarOptions options) {
+        return spec.serverInfo(McpSchema.Implementation.builder(SERVER_NAME, version()).build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .instructions("Shared state for cooperating agents: key-value with TTL (state_*), workflow runs "
+                        + "(workflow_*), expiring leases with fencing tokens (lease_*), session snapshots "
+                        + "(session_*), an audit log (history_log) and health (sidecar_health).")
+                .tools(SidecarTools.specifications(store, options))
+                .build();
+    }
+
+    /** @return the module version, or {@code "dev"} when not run from a built jar */
+    static String version() {
+        String version = SidecarServer.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    /** @return the MCP endpoint, e.g. {@code http://127.0.0.1:8000/mcp} */
+    public URI url() {
+        return url;
+    }
+
+    /** @return the store the tools use */
+    public SidecarStore store() {
+        return store;
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /** Stops the MCP server, Jetty and the store. Idempotent. */
+    @Override
+    public void close() {
+        closeQuietly(jetty, mcpServer, state, null);
+        log.info("sidecar stopped url={}", url);
+    }
+
+    private static void closeQuietly(Server jetty, McpSyncServer mcpServer, McpStateJetty state, Throwable cause) {
+        try {
+            if (mcpServer != null) {
+                mcpServer.closeGracefully();
+            }
+        } catch (RuntimeException e) {
+            log.debug("closing the MCP server failed", e);
+        }
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            log.debug("stopping Jetty failed", e);
+        }
+        try {
+            state.close();
+        } catch (RuntimeException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            } else {
+                log.warn("closing the storage failed", e);
+            }
+        }
+    }
+
+    private static String hostForUrl(String host) {
+        if (host.isEmpty() || host.equals("0.0.0.0")) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.mcpstate.store;
+
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * How the nodes that share one store talk to each other: deliver a client's JSON-RPC response to the node that
+ * issued the server-to-client request, tell every node that a session ended, and tell whether a node is alive.
+ *
+ * <p>Each node instance has an <em>owner</em> tag ({@code <nodeId>#<instance>}) that it subscribes under. On
+ * Redis this is pub/sub plus heartbeat keys ({@link RedisClusterBus}); on SQLite there is one node, and
+ * {@link LocalClusterBus} delivers in process.
+ *
+ * <p>Implementations are thread-safe. Handlers run on a bus thread; they must not block for long.
+ */
+public interface ClusterBus extends AutoCloseable {
+
+    /** @return this node instance's owner tag */
+    String owner();
+
+    /**
+     * Sends a client's JSON-RPC response to the node instance that issued the request.
+     *
+     * @param owner     the issuing node instance; not null
+     * @param sessionId the session; not null
+     * @param response  the JSON-RPC response text, with the request id the SDK of that node issued; not null
+     * @return true when a live node instance received it
+     */
+    boolean sendResponse(String owner, String sessionId, String response);
+
+    /**
+     * Receives the responses other nodes route to this one.
+     *
+     * @param handler called with (sessionId, response JSON text); not null
+     */
+    void onResponse(BiConsumer<String, String> handler);
+
+    /** Tells every node that a session ended (DELETE or expiry), so they drop their local copy now. */
+    void publishSessionEnded(String sessionId);
+
+    /** @param handler called with the id of a session that ended on some node, this one included; not null */
+    void onSessionEnded(Consumer<String> handler);
+
+    /**
+     * @param owner a node instance's owner tag; not null
+     * @return true when that node instance has proved recently that it is alive
+     */
+    boolean isAlive(String owner);
+
+    /** Stops heart-beating and unsubscribes. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,144 @@
+package dev.mcpstate.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Persists the JSON-RPC messages of sessions as ordered streams of events, so that a client can resume a cut SSE
+ * stream with {@code Last-Event-ID} (MCP spec 2025-11-25, "Resumability and Redelivery").
+ *
+ * <p>A session has many streams: one {@link StreamKind#RESPONSE} stream per POSTed request and one
+ * {@link StreamKind#LISTENING} stream. Within a stream, events are totally ordered by entry id; entry ids are
+ * unique across all streams of a session. Retention is bounded: a stream keeps at most
+ * {@link StorageConfig#maxEventsPerStream()} events, and events older than {@link StorageConfig#eventMaxAge()}
+ * are trimmed.
+ *
+ * <p>Implementations are thread-safe. Every method throws {@link StoreException} on a storage fault.
+ */
+public interface EventStore {
+
+    /**
+     * Registers a stream. Opening a stream that exists already leaves it unchanged.
+     *
+     * @param sessionId the session; not null
+     * @param streamId  the stream, of the form {@link EventId#streamId()}; not null
+     * @param kind      the kind of stream; not null
+     * @param ownerNode the node that produces the stream's events; not null
+     */
+    void openStream(String sessionId, String streamId, StreamKind kind, String ownerNode);
+
+    /**
+     * @return the stream, or empty when it was never opened or has been purged
+     */
+    Optional<StreamInfo> stream(String sessionId, String streamId);
+
+    /**
+     * Marks a stream as ended. Idempotent; a stream that is not stored is ignored.
+     */
+    void closeStream(String sessionId, String streamId);
+
+    /**
+     * Appends one message to a stream and assigns its entry id. Durable when this method returns.
+     *
+     * @param sessionId the session; not null
+     * @param streamId  the stream; need not be opened first; not null
+     * @param direction which way the message travelled; not null
+     * @param message   JSON-RPC message text; not null
+     * @return the stored event with its id
+     */
+    StoredEvent append(String sessionId, String streamId, Direction direction, String message);
+
+    /**
+     * Opens a stream and appends its first message, as one atomic step where the backend allows (one
+     * transaction, one Lua script): the request of a response stream arrives with the stream. Same effects as
+     * {@link #openStream} followed by {@link #append}.
+     *
+     * @return the stored event with its id
+     */
+    default StoredEvent openStreamAndAppend(String sessionId, String streamId, StreamKind kind, String ownerNode,
+            Direction direction, String message) {
+        openStream(sessionId, streamId, kind, ownerNode);
+        return append(sessionId, streamId, direction, message);
+    }
+
+    /**
+     * Appends a stream's last message and marks the stream ended, as one atomic step where the backend allows: the
+     * final response of a response stream. Same effects as {@link #append} followed by {@link #closeStream}.
+     *
+     * @return the stored event with its id
+     */
+    default StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
+        StoredEvent event = append(sessionId, streamId, direction, message);
+        closeStream(sessionId, streamId);
+        return event;
+    }
+
+    /**
+     * {@link #append} without waiting: the returned future completes once the event is durable. Calls made one after
+     * another from one thread are stored in call order. The default runs {@link #append} at once.
+     *
+     * @return the stored event, or a future failed with {@link StoreException}
+     */
+    default CompletableFuture<StoredEvent> appendAsync(String sessionId, String streamId, Direction direction,
+            String message) {
+        try {
+            return CompletableFuture.completedFuture(append(sessionId, streamId, direction, message));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * {@link #appendAndClose} without waiting, ordered like {@link #appendAsync}. The default runs it at once.
+     *
+     * @return the stored event, or a future failed with {@link StoreException}
+     */
+    default CompletableFuture<StoredEvent> appendAndCloseAsync(String sessionId, String streamId, Direction direction,
+            String message) {
+        try {
+            return CompletableFuture.completedFuture(appendAndClose(sessionId, streamId, direction, message));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Reads the events of one stream strictly after a position, oldest first.
+     *
+     * @param sessionId the session; not null
+     * @param streamId  the stream; not null
+     * @param afterEntryId the entry id to read after, or {@link EventId#START} for the whole stream; not null
+     * @param limit     the most events to return; at least 1
+     * @return up to {@code limit} events, oldest first; empty when nothing follows
+     */
+    List<StoredEvent> readAfter(String sessionId, String streamId, String afterEntryId, int limit);
+
+    /**
+     * @return the entry id of the newest event of a stream, or {@link EventId#START} when it has none
+     */
+    String lastEntryId(String sessionId, String streamId);
+
+    /**
+     * Tells whether an entry id was issued in a stream: it is {@link EventId#START}, or an event with that entry
+     * id is stored there, or it lies at or before the newest entry of the stream but was trimmed by retention.
+     *
+     * @return true when resuming after {@code entryId} is meaningful for that stream
+     */
+    boolean isKnownPosition(String sessionId, String streamId, String entryId);
+
+    /**
+     * Deletes every stream and event of a session.
+     */
+    void deleteSession(String sessionId);
+
+    /**
+     * Applies retention: trims events older than {@code olderThan}.
+     *
+     * @param olderThan events created strictly before this are removed; not null
+     * @return how many events were removed, or -1 when the backend cannot count them
+     */
+    long trim(Instant olderThan);
+
+}

@@ -1,0 +1,52 @@
+package dev.mcpstate.store;
+
+import dev.mcpstate.store.sidecar.SidecarStore;
+
+import java.time.Duration;
+
+/**
+ * The storage SPI of mcp-state: one open backend that supplies everything mcp-state keeps and shares — the
+ * {@link SessionStore}, the {@link EventStore}, the {@link SidecarStore} of the state-sidecar tools, and the
+ * {@link ClusterBus} through which the nodes sharing the backend talk.
+ *
+ * <p>Built in: SQLite (one file, one node), Redis (many nodes) and in memory (one process, for tests), chosen by
+ * {@link StorageConfig} and opened by {@link Storage#open(StorageConfig, java.time.Clock)}. Any other
+ * implementation plugs in through {@link Storage#of(StorageBackend, StorageConfig, java.time.Clock)}; its stores
+ * must pass the contract suites the built-in backends pass.
+ *
+ * <p>Implementations are thread-safe. Every store method throws {@link StoreException} on a storage fault and
+ * nothing else for a fault; expected outcomes are return values. The backend owns its connections: the stores it
+ * hands out are valid until {@link #close()}.
+ */
+public interface StorageBackend extends AutoCloseable {
+
+    /** @return a short lower-case name for logs, health and metrics, e.g. {@code sqlite}, {@code redis} */
+    String name();
+
+    /** @return true when several nodes can share this backend (any node then serves any session) */
+    boolean shared();
+
+    /** @return the session store; the same instance on every call */
+    SessionStore sessions();
+
+    /** @return the event store; the same instance on every call */
+    EventStore events();
+
+    /** @return the store of the state-sidecar tools on this backend; the same instance on every call */
+    SidecarStore sidecar();
+
+    /**
+     * Opens a cluster bus for one node instance. Each call opens a new bus; the caller closes it.
+     *
+     * @param owner             this node instance's owner tag, {@code <nodeId>#<instance>}; not null
+     * @param heartbeatInterval how often this node proves it is alive; positive
+     * @param deadAfter         silence after which a node counts as dead; longer than {@code heartbeatInterval}
+     * @return the bus, already heart-beating
+     * @throws StoreException when the bus cannot subscribe
+     */
+    ClusterBus openBus(String owner, Duration heartbeatInterval, Duration deadAfter);
+
+    /** Releases the backend's connections. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,171 @@
+package dev.mcpstate.store.redis;
+
+import dev.mcpstate.store.ClusterBus;
+import dev.mcpstate.store.StoreException;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The bus of nodes sharing one Redis.
+ *
+ * <ul>
+ *   <li>Responses: {@code PUBLISH <prefix>:node:<owner>:responses "<sessionId>\n<json>"}; each node instance
+ *       subscribes to its own channel. {@code PUBLISH} answers how many subscribers got it, which tells whether
+ *       the issuing node is there.</li>
+ *   <li>Session ends: {@code PUBLISH <prefix>:sessions:ended <sessionId>}, subscribed by every node.</li>
+ *   <li>Liveness: every {@code heartbeatInterval} a node sets {@code <prefix>:node:<owner>:alive} with expiry
+ *       {@code deadAfter}; a node is alive while that key exists.</li>
+ * </ul>
+ * These keys are outside any session's hash slot, which is fine on Redis Cluster (pub/sub is cluster-wide,
+ * heartbeat keys are single-key commands). Thread-safe.
+ */
+final class RedisClusterBus implements ClusterBus {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisClusterBus.class);
+    /** Longest wait for the heartbeat key's removal on close. */
+    private static final Duration CLOSE_WAIT = Duration.ofMillis(500);
+
+    private final RedisDatabase redis;
+    private final RedisKeys keys;
+    private final String owner;
+    private final String responsesChannel;
+    private final String endedChannel;
+    private final Duration deadAfter;
+    private final StatefulRedisPubSubConnection<String, String> subscriber;
+    private final ScheduledExecutorService heartbeat;
+    private final List<BiConsumer<String, String>> responseHandlers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> endedHandlers = new CopyOnWriteArrayList<>();
+
+    RedisClusterBus(RedisDatabase redis, String owner, Duration heartbeatInterval, Duration deadAfter) {
+        this.redis = Objects.requireNonNull(redis, "redis must not be null");
+        this.owner = Objects.requireNonNull(owner, "owner must not be null");
+        this.deadAfter = Objects.requireNonNull(deadAfter, "deadAfter must not be null");
+        if (deadAfter.compareTo(heartbeatInterval) <= 0) {
+            throw new IllegalArgumentException("deadAfter must be longer than heartbeatInterval, was: " + deadAfter
+                    + " <= " + heartbeatInterval);
+        }
+        this.keys = redis.keys();
+        this.responsesChannel = keys.nodeResponses(owner);
+        this.endedChannel = keys.sessionsEnded();
+        try {
+            this.subscriber = redis.connectPubSub();
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot subscribe to Redis pub/sub: " + e.getMessage(), e);
+        }
+        subscriber.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                dispatch(channel, message);
+            }
+        });
+        subscriber.sync().subscribe(responsesChannel, endedChannel);
+        beat();
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mcp-state-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = heartbeatInterval.toMillis();
+        heartbeat.scheduleWithFixedDelay(this::beatQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String owner() {
+        return owner;
+    }
+
+    @Override
+    public boolean sendResponse(String target, String sessionId, String response) {
+        Long receivers = redis.call("route response",
+                () -> redis.sync().publish(keys.nodeResponses(target), sessionId + "\n" + response));
+        return receivers != null && receivers > 0;
+    }
+
+    @Override
+    public void onResponse(BiConsumer<String, String> handler) {
+        responseHandlers.add(Objects.requireNonNull(handler, "handler must not be null"));
+    }
+
+    @Override
+    public void publishSessionEnded(String sessionId) {
+        redis.call("publish session end", () -> redis.sync().publish(endedChannel, sessionId));
+    }
+
+    @Override
+    public void onSessionEnded(Consumer<String> handler) {
+        endedHandlers.add(Objects.requireNonNull(handler, "handler must not be null"));
+    }
+
+    @Override
+    public boolean isAlive(String target) {
+        if (owner.equals(target)) {
+            return true;
+        }
+        Long exists = redis.call("check node liveness", () -> redis.sync().exists(aliveKey(target)));
+        return exists != null && exists > 0;
+    }
+
+    @Override
+    public void close() {
+        heartbeat.shutdownNow();
+        try {
+            // best effort and bounded: when Redis is already gone the key expires by itself after deadAfter
+            redis.async().del(aliveKey(owner)).toCompletableFuture()
+                    .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.debug("could not remove heartbeat: owner={} cause={}", owner, e.toString());
+        }
+        subscriber.closeAsync();
+    }
+
+    private void dispatch(String channel, String message) {
+        try {
+            if (channel.equals(endedChannel)) {
+                endedHandlers.forEach(h -> h.accept(message));
+            } else if (channel.equals(responsesChannel)) {
+                int newline = message.indexOf('\n');
+                if (newline > 0) {
+                    String sessionId = message.substring(0, newline);
+                    String response = message.substring(newline + 1);
+                    responseHandlers.forEach(h -> h.accept(sessionId, response));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("bus handler failed: channel={} cause={}", channel, e.toString());
+        }
+    }
+
+    private void beat() {
+        redis.call("heartbeat", () -> redis.sync().set(aliveKey(owner), "1",
+                SetArgs.Builder.px(deadAfter.toMillis())));
+    }
+
+    private void beatQuietly() {
+        try {
+            beat();
+        } catch (RuntimeException e) {
+            log.warn("heartbeat failed: owner={} cause={}", owner, e.toString());
+        }
+    }
+
+    private String aliveKey(String target) {
+        return keys.nodeAlive(target);
+    }
+}

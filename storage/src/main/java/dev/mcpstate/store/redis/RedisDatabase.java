@@ -1,0 +1,202 @@
+package dev.mcpstate.store.redis;
+
+import dev.mcpstate.store.StorageConfig;
+import dev.mcpstate.store.StoreException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The one Redis connection of a {@link RedisBackend}: one Lettuce client and one multiplexed connection with string
+ * keys and values, shared by the session store, the event store, the sidecar store and the cluster bus (which opens
+ * its own pub/sub connection from the same client).
+ *
+ * <p>Keys left behind by sessions that nobody purges expire by themselves: every write refreshes a cleanup
+ * expiry of {@code max(sessionIdleTtl, eventMaxAge) + 1 hour} (real time) on the keys it touches. Whether a
+ * session has expired is decided by callers from its last-seen time and the injected clock, never from these
+ * expiries. Durability of writes is that of the Redis server's persistence settings (AOF/RDB).
+ *
+ * <p>Thread-safe. Lettuce's {@link RedisException}s are rethrown as {@link StoreException} naming the operation.
+ */
+final class RedisDatabase implements AutoCloseable {
+
+    /** Added to the longest retention time to get the cleanup expiry of a session's keys. */
+    static final Duration CLEANUP_MARGIN = Duration.ofHours(1);
+
+    private static final Logger log = LoggerFactory.getLogger(RedisDatabase.class);
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisKeys keys;
+    private final long cleanupTtlMillis;
+    private final Duration timeout;
+    private final String description;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RedisDatabase(RedisClient client, StatefulRedisConnection<String, String> connection,
+            StorageConfig config, Duration timeout) {
+        this.client = client;
+        this.connection = connection;
+        this.keys = new RedisKeys(config.redisKeyPrefix());
+        Duration longest = config.sessionIdleTtl().compareTo(config.eventMaxAge()) > 0
+                ? config.sessionIdleTtl() : config.eventMaxAge();
+        this.cleanupTtlMillis = longest.plus(CLEANUP_MARGIN).toMillis();
+        this.timeout = timeout;
+        this.description = config.redactedRedisUrl();
+    }
+
+    /**
+     * Connects to the Redis of a configuration.
+     *
+     * @param config the configuration; its {@link StorageConfig#redisUrl()} and key prefix are used; not null
+     * @return the connected database
+     * @throws StoreException when Redis cannot be reached
+     */
+    static RedisDatabase open(StorageConfig config) {
+        Objects.requireNonNull(config, "config must not be null");
+        RedisURI uri = RedisURI.create(config.redisUrl());
+        RedisClient client = RedisClient.create(uri);
+        try {
+            RedisDatabase db = new RedisDatabase(client, client.connect(), config, uri.getTimeout());
+            log.info("Redis store opened url={} prefix={}", db.description, config.redisKeyPrefix());
+            return db;
+        } catch (RedisException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            throw new StoreException("could not connect to Redis " + config.redactedRedisUrl() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** @return the shared connection, for tests in this package */
+    StatefulRedisConnection<String, String> connection() {
+        return connection;
+    }
+
+    /** @return the asynchronous commands of the shared connection; thread-safe */
+    RedisClusterAsyncCommands<String, String> async() {
+        return connection.async();
+    }
+
+    /** @return the synchronous commands of the shared connection; thread-safe */
+    RedisClusterCommands<String, String> sync() {
+        return connection.sync();
+    }
+
+    /** @return a new pub/sub connection of the same client; the caller closes it */
+    StatefulRedisPubSubConnection<String, String> connectPubSub() {
+        return client.connectPubSub();
+    }
+
+    /** @return the key layout */
+    RedisKeys keys() {
+        return keys;
+    }
+
+    /** @return the cleanup expiry, in milliseconds, that writes set on the keys they touch */
+    long cleanupTtlMillis() {
+        return cleanupTtlMillis;
+    }
+
+    /** @return where this database is, with any password redacted */
+    String description() {
+        return description;
+    }
+
+    /**
+     * Runs Redis work, translating faults.
+     *
+     * @param what names the operation in the {@link StoreException} message
+     * @throws StoreException when the work throws a {@link RedisException}
+     */
+    <T> T call(String what, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RedisException e) {
+            throw new StoreException("Redis " + what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs a script and waits for its result (interrupt-safe, see {@link LuaScript#run}).
+     *
+     * @throws StoreException when it fails or times out
+     */
+    <T> T run(String what, LuaScript script, String[] keys, String... args) {
+        return call(what, () -> script.run(async(), timeout, keys, args));
+    }
+
+    /**
+     * Sends a script without waiting; scripts sent one after another from one thread run in that order.
+     *
+     * @return its result, or a future failed with {@link StoreException}
+     */
+    <T> CompletableFuture<T> runAsync(String what, LuaScript script, String[] keys, String... args) {
+        CompletableFuture<T> sent;
+        try {
+            sent = script.runAsync(async(), keys, args);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new StoreException("Redis " + what + " failed: " + e.getMessage(),
+                    e));
+        }
+        return sent.handle((result, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                throw new StoreException("Redis " + what + " failed: " + cause.getMessage(), cause);
+            }
+            return result;
+        });
+    }
+
+    /**
+     * Waits for pipelined commands sent with the async API.
+     *
+     * @param what names the operation in the {@link StoreException} message
+     * @return their results, in order
+     * @throws StoreException when one failed or they did not complete within the connection timeout
+     */
+    <T> List<T> awaitAll(String what, List<CompletableFuture<T>> futures) {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new StoreException("Redis " + what + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreException("Redis " + what + " timed out after " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("Redis " + what + " was interrupted", e);
+        }
+        List<T> results = new ArrayList<>(futures.size());
+        futures.forEach(f -> results.add(f.join()));
+        return results;
+    }
+
+    /** Closes the connection and shuts the client down. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            connection.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            log.info("Redis store closed url={}", description);
+        }
+    }
+}

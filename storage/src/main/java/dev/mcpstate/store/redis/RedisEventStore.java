@@ -1,0 +1,313 @@
+package dev.mcpstate.store.redis;
+
+import dev.mcpstate.store.Direction;
+import dev.mcpstate.store.EventId;
+import dev.mcpstate.store.EventStore;
+import dev.mcpstate.store.StoreException;
+import dev.mcpstate.store.StoredEvent;
+import dev.mcpstate.store.StreamInfo;
+import dev.mcpstate.store.StreamKind;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@link EventStore} on Redis Streams: one Redis Stream per session stream ({@code <prefix>:{<sessionId>}:events:
+ * <streamId>}, entry fields {@code t} = epoch millis, {@code dir} = {@link Direction} name, {@code msg} = the JSON
+ * text), stream information in the hash {@code <prefix>:{<sessionId>}:streams}. See {@link RedisKeys}.
+ *
+ * <p><b>Entry ids.</b> Every append runs one Lua script that {@code INCR}s the session counter
+ * {@code <prefix>:{<sessionId>}:seq} to {@code n} and {@code XADD}s the event with the explicit id {@code n-0}.
+ * Entry ids are therefore unique across all streams of a session and increase with every append, like the SQLite
+ * store's; the counter is kept by {@link #deleteSession}, so ids are never reissued within a session.
+ * {@link #readAfter} and {@link #isKnownPosition} also accept the short form {@code n}.
+ *
+ * <p><b>Retention.</b> Each {@code XADD} trims its stream exactly to
+ * {@link dev.mcpstate.store.StorageConfig#maxEventsPerStream()} ({@code MAXLEN}, not {@code ~}, so the bound is
+ * exact). {@link #trim(Instant)} walks the sessions of the global index and, for each stream, deletes entries
+ * from the oldest end while their {@code t} is older than the cutoff, in batches of 100 (bounded by the stream
+ * length); it is meant for a periodic background job. Streams of sessions that have no record (so are not in the
+ * index) are not age-trimmed; like all abandoned keys, they expire after the cleanup expiry of
+ * {@link RedisDatabase}.
+ *
+ * <p>{@link #isKnownPosition} treats an id as known when it is stored in the stream, or lies before the stream's
+ * oldest retained entry and at or before its last generated id (a trimmed position).
+ *
+ * <p>Thread-safe; every method throws {@link dev.mcpstate.store.StoreException} on a storage fault, and
+ * {@link #readAfter} throws {@link IllegalArgumentException} for an entry id that is not a stream entry id.
+ * {@link #close()} does nothing: the connection belongs to the {@link RedisBackend}.
+ */
+final class RedisEventStore implements EventStore {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisEventStore.class);
+
+    private static final LuaScript APPEND = script("append.lua");
+    private static final LuaScript OPEN_AND_APPEND = script("open_and_append.lua");
+    private static final LuaScript APPEND_AND_CLOSE = script("append_and_close.lua");
+    private static final LuaScript OPEN = script("open_stream.lua", ScriptOutputType.INTEGER);
+    private static final LuaScript CLOSE = script("close_stream.lua", ScriptOutputType.INTEGER);
+    private static final LuaScript POSITION = script("position.lua", ScriptOutputType.MULTI);
+    private static final LuaScript TRIM = script("trim.lua", ScriptOutputType.INTEGER);
+
+    private static LuaScript script(String name) {
+        return script(name, ScriptOutputType.VALUE);
+    }
+
+    private static LuaScript script(String name, ScriptOutputType type) {
+        return LuaScript.load(type, "store/common.lua", "store/" + name);
+    }
+
+    private static final int TRIM_SESSIONS_PER_ROUND = 500;
+
+    private final RedisDatabase db;
+    private final RedisKeys keys;
+    private final Clock clock;
+    private final String maxLen;
+    private final String ttl;
+
+    /**
+     * @param db                 the shared Redis; not null
+     * @param clock              the source of event and stream times; not null
+     * @param maxEventsPerStream events kept per stream; at least 1
+     */
+    RedisEventStore(RedisDatabase db, Clock clock, int maxEventsPerStream) {
+        this.db = Objects.requireNonNull(db, "db must not be null");
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        if (maxEventsPerStream < 1) {
+            throw new IllegalArgumentException("maxEventsPerStream must be at least 1, was: " + maxEventsPerStream);
+        }
+        this.keys = db.keys();
+        this.maxLen = Integer.toString(maxEventsPerStream);
+        this.ttl = Long.toString(db.cleanupTtlMillis());
+    }
+
+    @Override
+    public void openStream(String sessionId, String streamId, StreamKind kind, String ownerNode) {
+        Objects.requireNonNull(streamId, "streamId must not be null");
+        Objects.requireNonNull(kind, "kind must not be null");
+        Objects.requireNonNull(ownerNode, "ownerNode must not be null");
+        String info = streamInfo(kind, ownerNode);
+        db.run("open stream", OPEN, new String[] {keys.streams(sessionId)}, ttl, streamId, info);
+    }
+
+    private String streamInfo(StreamKind kind, String ownerNode) {
+        return kind.name() + "|0|" + clock.millis() + "|" + ownerNode;
+    }
+
+    @Override
+    public Optional<StreamInfo> stream(String sessionId, String streamId) {
+        Objects.requireNonNull(streamId, "streamId must not be null");
+        String info = db.call("read stream", () -> db.sync().hget(keys.streams(sessionId), streamId));
+        if (info == null) {
+            return Optional.empty();
+        }
+        String[] parts = info.split("\\|", 4);
+        return Optional.of(new StreamInfo(sessionId, streamId, StreamKind.valueOf(parts[0]), "1".equals(parts[1]),
+                parts[3], Instant.ofEpochMilli(Long.parseLong(parts[2]))));
+    }
+
+    @Override
+    public void closeStream(String sessionId, String streamId) {
+        Objects.requireNonNull(streamId, "streamId must not be null");
+        db.run("close stream", CLOSE, new String[] {keys.streams(sessionId)}, streamId);
+    }
+
+    @Override
+    public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
+        return appendWith(APPEND, "append event", sessionId, streamId, direction, message);
+    }
+
+    /** One Lua script: the stream's information and its first event. */
+    @Override
+    public StoredEvent openStreamAndAppend(String sessionId, String streamId, StreamKind kind, String ownerNode,
+            Direction direction, String message) {
+        Objects.requireNonNull(kind, "kind must not be null");
+        Objects.requireNonNull(ownerNode, "ownerNode must not be null");
+        return appendWith(OPEN_AND_APPEND, "open stream and append", sessionId, streamId, direction, message,
+                streamInfo(kind, ownerNode));
+    }
+
+    /** One Lua script: the stream's last event and its closed flag. */
+    @Override
+    public StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
+        return appendWith(APPEND_AND_CLOSE, "append and close", sessionId, streamId, direction, message);
+    }
+
+    /** Pipelined on the shared connection: Redis runs the scripts in the order they were sent. */
+    @Override
+    public CompletableFuture<StoredEvent> appendAsync(String sessionId, String streamId, Direction direction,
+            String message) {
+        return appendAsyncWith(APPEND, "append event", sessionId, streamId, direction, message);
+    }
+
+    /** Pipelined like {@link #appendAsync}. */
+    @Override
+    public CompletableFuture<StoredEvent> appendAndCloseAsync(String sessionId, String streamId, Direction direction,
+            String message) {
+        return appendAsyncWith(APPEND_AND_CLOSE, "append and close", sessionId, streamId, direction, message);
+    }
+
+    private CompletableFuture<StoredEvent> appendAsyncWith(LuaScript script, String what, String sessionId,
+            String streamId, Direction direction, String message) {
+        Objects.requireNonNull(streamId, "streamId must not be null");
+        Objects.requireNonNull(direction, "direction must not be null");
+        Objects.requireNonNull(message, "message must not be null");
+        long now = clock.millis();
+        return db.<String>runAsync(what, script, appendKeys(sessionId, streamId),
+                appendArgs(streamId, now, direction, message))
+                .thenApply(entryId -> new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
+                        Instant.ofEpochMilli(now)));
+    }
+
+    private String[] appendKeys(String sessionId, String streamId) {
+        return new String[] {keys.sequence(sessionId), keys.events(sessionId, streamId),
+            keys.eventStreams(sessionId), keys.streams(sessionId)};
+    }
+
+    private String[] appendArgs(String streamId, long now, Direction direction, String message, String... info) {
+        String[] args = new String[6 + info.length];
+        args[0] = ttl;
+        args[1] = maxLen;
+        args[2] = streamId;
+        args[3] = Long.toString(now);
+        args[4] = direction.name();
+        args[5] = message;
+        System.arraycopy(info, 0, args, 6, info.length);
+        return args;
+    }
+
+    private StoredEvent appendWith(LuaScript script, String what, String sessionId, String streamId,
+            Direction direction, String message, String... info) {
+        Objects.requireNonNull(streamId, "streamId must not be null");
+        Objects.requireNonNull(direction, "direction must not be null");
+        Objects.requireNonNull(message, "message must not be null");
+        long now = clock.millis();
+        String[] scriptKeys = appendKeys(sessionId, streamId);
+        String[] args = appendArgs(streamId, now, direction, message, info);
+        String entryId = db.run(what, script, scriptKeys, args);
+        return new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
+                Instant.ofEpochMilli(now));
+    }
+
+    @Override
+    public List<StoredEvent> readAfter(String sessionId, String streamId, String afterEntryId, int limit) {
+        Objects.requireNonNull(streamId, "streamId must not be null");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was: " + limit);
+        }
+        Range.Boundary<String> lower;
+        if (EventId.START.equals(afterEntryId)) {
+            lower = Range.Boundary.unbounded();
+        } else {
+            long[] after = StreamEntryId.parse(afterEntryId);
+            if (after == null) {
+                throw new IllegalArgumentException("afterEntryId must be a stream entry id, was: " + afterEntryId);
+            }
+            if (StreamEntryId.isMax(after)) {
+                return List.of();
+            }
+            lower = Range.Boundary.excluding(StreamEntryId.format(after));
+        }
+        List<StreamMessage<String, String>> entries = db.call("read events", () -> db.sync()
+                .xrange(keys.events(sessionId, streamId), Range.from(lower, Range.Boundary.unbounded()),
+                        Limit.from(limit)));
+        return entries.stream().map(e -> toEvent(sessionId, streamId, e)).toList();
+    }
+
+    private static StoredEvent toEvent(String sessionId, String streamId, StreamMessage<String, String> entry) {
+        Map<String, String> body = entry.getBody();
+        return new StoredEvent(sessionId, new EventId(streamId, entry.getId()), Direction.valueOf(body.get("dir")),
+                body.get("msg"), Instant.ofEpochMilli(Long.parseLong(body.get("t"))));
+    }
+
+    @Override
+    public String lastEntryId(String sessionId, String streamId) {
+        Objects.requireNonNull(streamId, "streamId must not be null");
+        List<StreamMessage<String, String>> newest = db.call("read last entry id", () -> db.sync()
+                .xrevrange(keys.events(sessionId, streamId), Range.unbounded(), Limit.from(1)));
+        return newest.isEmpty() ? EventId.START : newest.get(0).getId();
+    }
+
+    @Override
+    public boolean isKnownPosition(String sessionId, String streamId, String entryId) {
+        Objects.requireNonNull(streamId, "streamId must not be null");
+        Objects.requireNonNull(entryId, "entryId must not be null");
+        if (EventId.START.equals(entryId)) {
+            return true;
+        }
+        long[] position = StreamEntryId.parse(entryId);
+        if (position == null) {
+            return false;
+        }
+        List<Object> found = db.run("check event position", POSITION,
+                new String[] {keys.events(sessionId, streamId)}, StreamEntryId.format(position));
+        if (found.isEmpty() || ((Long) found.get(0)) == 1) {
+            return !found.isEmpty();
+        }
+        long[] oldest = StreamEntryId.parse((String) found.get(1));
+        long[] last = StreamEntryId.parse((String) found.get(2));
+        return last != null && StreamEntryId.compare(position, last) <= 0
+                && (oldest == null || StreamEntryId.compare(position, oldest) < 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Keeps the session's entry id counter, so ids are never reissued if the session appends again.
+     */
+    @Override
+    public void deleteSession(String sessionId) {
+        db.call("delete session events", () -> {
+            Set<String> streamIds = db.sync().smembers(keys.eventStreams(sessionId));
+            List<String> doomed = new ArrayList<>(List.of(keys.streams(sessionId), keys.eventStreams(sessionId)));
+            streamIds.forEach(streamId -> doomed.add(keys.events(sessionId, streamId)));
+            return db.sync().del(doomed.toArray(String[]::new));
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return how many events were removed
+     */
+    @Override
+    public long trim(Instant olderThan) {
+        String cutoff = Long.toString(Objects.requireNonNull(olderThan, "olderThan must not be null").toEpochMilli());
+        long removed = db.call("trim events", () -> {
+            long total = 0;
+            for (long start = 0; ; start += TRIM_SESSIONS_PER_ROUND) {
+                List<String> sessionIds = db.sync().zrange(keys.sessionIndex(), start,
+                        start + TRIM_SESSIONS_PER_ROUND - 1);
+                if (sessionIds.isEmpty()) {
+                    return total;
+                }
+                List<Set<String>> streams = db.awaitAll("trim events", sessionIds.stream()
+                        .map(id -> db.async().smembers(keys.eventStreams(id)).toCompletableFuture()).toList());
+                List<CompletableFuture<Long>> trims = new ArrayList<>();
+                for (int i = 0; i < sessionIds.size(); i++) {
+                    for (String streamId : streams.get(i)) {
+                        trims.add(TRIM.runAsync(db.async(), new String[] {keys.events(sessionIds.get(i), streamId)},
+                                cutoff));
+                    }
+                }
+                total += db.awaitAll("trim events", trims).stream().mapToLong(Long::longValue).sum();
+            }
+        });
+        log.debug("trimmed events removed={} olderThan={}", removed, olderThan);
+        return removed;
+    }
+
+}

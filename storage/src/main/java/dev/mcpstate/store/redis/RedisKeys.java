@@ -1,0 +1,119 @@
+package dev.mcpstate.store.redis;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every Redis key and pub/sub channel mcp-state uses, in one place. All keys of one session carry the hash tag
+ * {@code {<sessionId>}}, so they share one hash slot and each Lua script on one session runs unchanged on Redis
+ * Cluster; the sidecar's keys carry the tag {@code {sc}}.
+ *
+ * <pre>
+ * &lt;prefix&gt;:{&lt;sessionId&gt;}:session              hash: the session record (times in epoch millis)
+ * &lt;prefix&gt;:{&lt;sessionId&gt;}:streams              hash: streamId -&gt; "KIND|closed|openedAtMillis|owner"
+ * &lt;prefix&gt;:{&lt;sessionId&gt;}:event-streams        set: ids of the streams that have an events key
+ * &lt;prefix&gt;:{&lt;sessionId&gt;}:seq                  string: session-wide counter behind entry ids
+ * &lt;prefix&gt;:{&lt;sessionId&gt;}:events:&lt;streamId&gt;    stream: one entry per event, fields dir, msg, t
+ * &lt;prefix&gt;:sessions                        sorted set: sessionId scored by last-seen millis (global)
+ * &lt;prefix&gt;:sessions:terminal               set: ids of sessions that reached a terminal status (global)
+ * &lt;prefix&gt;:node:&lt;owner&gt;:alive               string with expiry: a node instance's heartbeat
+ * &lt;prefix&gt;:node:&lt;owner&gt;:responses           channel: client responses routed to that node instance
+ * &lt;prefix&gt;:sessions:ended                  channel: ids of sessions that ended on some node
+ * &lt;prefix&gt;:sidecar:{sc}:...                 the state-sidecar tools' keys, built by the sidecar scripts
+ *                                         from {@link #sidecarBase()} (see {@code sidecar/common.lua})
+ * </pre>
+ *
+ * The global keys live in other slots than the session keys; commands on them are always sent separately from
+ * the per-session ones. Immutable and thread-safe.
+ */
+public final class RedisKeys {
+
+    private final String prefix;
+
+    /** @param prefix the key prefix, without separator (see {@code StorageConfig#redisKeyPrefix()}); not null */
+    public RedisKeys(String prefix) {
+        this.prefix = Objects.requireNonNull(prefix, "prefix must not be null");
+    }
+
+    /** @return the prefix of every key */
+    public String prefix() {
+        return prefix;
+    }
+
+    private String sessionKey(String sessionId, String suffix) {
+        Objects.requireNonNull(sessionId, "sessionId must not be null");
+        if (sessionId.isEmpty() || sessionId.indexOf('{') >= 0 || sessionId.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("sessionId must be non-empty without '{' or '}', was: '"
+                    + sessionId + "'");
+        }
+        return prefix + ":{" + sessionId + "}:" + suffix;
+    }
+
+    /** @return the hash holding the session record */
+    public String session(String sessionId) {
+        return sessionKey(sessionId, "session");
+    }
+
+    /** @return the hash of stream information, by stream id */
+    public String streams(String sessionId) {
+        return sessionKey(sessionId, "streams");
+    }
+
+    /** @return the set of stream ids that have an events key */
+    public String eventStreams(String sessionId) {
+        return sessionKey(sessionId, "event-streams");
+    }
+
+    /** @return the counter behind the session's entry ids */
+    public String sequence(String sessionId) {
+        return sessionKey(sessionId, "seq");
+    }
+
+    /** @return the Redis Stream holding the events of one stream */
+    public String events(String sessionId, String streamId) {
+        return sessionKey(sessionId, "events:" + streamId);
+    }
+
+    /**
+     * @return the session-level keys of a session (session, streams, event-streams, seq) followed by the events
+     *         keys of the given streams
+     */
+    String[] sessionScoped(String sessionId, Collection<String> streamIds) {
+        List<String> all = new ArrayList<>(4 + streamIds.size());
+        all.addAll(List.of(session(sessionId), streams(sessionId), eventStreams(sessionId), sequence(sessionId)));
+        streamIds.forEach(streamId -> all.add(events(sessionId, streamId)));
+        return all.toArray(String[]::new);
+    }
+
+    /** @return the global sorted set of session ids scored by last-seen epoch millis */
+    public String sessionIndex() {
+        return prefix + ":sessions";
+    }
+
+    /** @return the global set of ids of sessions that reached a terminal status, awaiting purge */
+    public String terminalSessions() {
+        return prefix + ":sessions:terminal";
+    }
+
+    /** @return the heartbeat key of a node instance */
+    public String nodeAlive(String owner) {
+        return prefix + ":node:" + owner + ":alive";
+    }
+
+    /** @return the pub/sub channel of the client responses routed to a node instance */
+    public String nodeResponses(String owner) {
+        return prefix + ":node:" + owner + ":responses";
+    }
+
+    /** @return the pub/sub channel on which nodes announce sessions that ended */
+    public String sessionsEnded() {
+        return prefix + ":sessions:ended";
+    }
+
+    /** @return the base of every sidecar key, passed to the sidecar scripts as {@code KEYS[1]} */
+    public String sidecarBase() {
+        return prefix + ":sidecar:{sc}:";
+    }
+}

@@ -1,0 +1,101 @@
+package dev.mcpstate.store.sqlite;
+
+import dev.mcpstate.store.ClusterBus;
+import dev.mcpstate.store.EventStore;
+import dev.mcpstate.store.SessionStore;
+import dev.mcpstate.store.StorageBackend;
+import dev.mcpstate.store.StorageConfig;
+import dev.mcpstate.store.StoreException;
+import dev.mcpstate.store.internal.LocalClusterBus;
+import dev.mcpstate.store.sidecar.SidecarStore;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The SQLite backend: one embedded database file in WAL mode holding sessions, streams, events and the sidecar's
+ * tables ({@link SqliteSchema}). One node; everything survives a restart. Its cluster bus delivers in process.
+ *
+ * <p>Thread-safe. Open it through {@link dev.mcpstate.store.Storage#open(StorageConfig, Clock)} with
+ * {@link StorageConfig#sqlite(Path)}.
+ */
+public final class SqliteBackend implements StorageBackend {
+
+    private final SqliteDatabase db;
+    private final SqliteSessionStore sessions;
+    private final SqliteEventStore events;
+    private final SqliteSidecarStore sidecar;
+
+    private SqliteBackend(SqliteDatabase db, StorageConfig config, Clock clock) {
+        this.db = db;
+        this.sessions = new SqliteSessionStore(db);
+        this.sidecar = new SqliteSidecarStore(db, clock);
+        this.events = new SqliteEventStore(db, clock, config.maxEventsPerStream());
+    }
+
+    /**
+     * Opens (creating when missing) the database file of a configuration and its schema.
+     *
+     * @param config the configuration; its {@link StorageConfig#sqlitePath()} is used; not null
+     * @param clock  the clock of every time the stores record; not null
+     * @return the open backend
+     * @throws StoreException when the file cannot be created or opened
+     */
+    public static SqliteBackend open(StorageConfig config, Clock clock) {
+        Objects.requireNonNull(config, "config must not be null");
+        Objects.requireNonNull(clock, "clock must not be null");
+        return new SqliteBackend(SqliteDatabase.open(config.sqlitePath()), config, clock);
+    }
+
+    /** @return the absolute path of the database file */
+    public Path path() {
+        return db.path();
+    }
+
+    /** @return the database, for tests in this package */
+    SqliteDatabase database() {
+        return db;
+    }
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
+    }
+
+    @Override
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    @Override
+    public EventStore events() {
+        return events;
+    }
+
+    @Override
+    public SidecarStore sidecar() {
+        return sidecar;
+    }
+
+    @Override
+    public ClusterBus openBus(String owner, Duration heartbeatInterval, Duration deadAfter) {
+        return new LocalClusterBus(owner);
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteBackend[" + db.path() + "]";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.mcpstate.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Statement helpers bound to one connection inside one transaction. Not thread-safe. */
+final class SqliteTx {
+
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private final Connection connection;
+
+    SqliteTx(Connection connection) {
+        this.connection = connection;
+    }
+
+    <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            List<T> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(mapper.map(rs));
+            }
+            return rows;
+        }
+    }
+
+    <T> Optional<T> first(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        List<T> rows = query(sql, mapper, params);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    long count(String sql, Object... params) throws SQLException {
+        return first(sql, rs -> rs.getLong(1), params).orElse(0L);
+    }
+
+    int update(String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Increments a named counter (creating it at 1) and returns the new value. */
+    long nextCounter(String name) throws SQLException {
+        return first("INSERT INTO sidecar_counters (name, value) VALUES (?, 1) "
+                + "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value", rs -> rs.getLong(1), name)
+                .orElseThrow();
+    }
+
+    /** Appends one history entry. */
+    void history(String key, String op, String newValue, String previousValue, String agentId, long now)
+            throws SQLException {
+        update("INSERT INTO sidecar_history (key, op, new_value, previous_value, agent_id, written_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", key, op, newValue, previousValue, agentId, now);
+    }
+
+    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        try {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps;
+        } catch (SQLException e) {
+            ps.close();
+            throw e;
+        }
+    }
+
+    /** @return the column as a Long, null for SQL NULL */
+    static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+}

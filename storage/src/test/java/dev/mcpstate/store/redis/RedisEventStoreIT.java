@@ -1,0 +1,63 @@
+package dev.mcpstate.store.redis;
+
+import dev.mcpstate.store.Direction;
+import dev.mcpstate.store.EventStoreContract;
+import dev.mcpstate.store.SessionStatus;
+import dev.mcpstate.store.Storage;
+import dev.mcpstate.store.StorageConfig;
+import dev.mcpstate.store.StorageConfig;
+import dev.mcpstate.store.StreamKind;
+import dev.mcpstate.testing.RedisTestServer;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(EmptyRedisBeforeEach.class)
+class RedisEventStoreIT extends EventStoreContract {
+
+    @Override
+    protected StorageConfig config() {
+        return StorageConfig.redis(RedisTestServer.url());
+    }
+
+    @Test
+    void everyKeyOfASessionCarriesItsHashTagAndACleanupExpiry() {
+        try (Storage storage = Storage.open(StorageConfig.redis(RedisTestServer.url()).toBuilder()
+                .redisKeyPrefix("tagged").build(), clock)) {
+            String sid = newSessionId();
+            storage.sessions().save(session(sid));
+            storage.sessions().touch(sid, clock.instant());
+            storage.sessions().updateStatus(sid, SessionStatus.CLOSED);
+            storage.events().openStream(sid, "listen", StreamKind.LISTENING, "node-a");
+            storage.events().append(sid, "listen", Direction.SERVER_TO_CLIENT, "{}");
+            storage.events().append(sid, "r1", Direction.SERVER_TO_CLIENT, "{}");
+            RedisCommands<String, String> redis = ((RedisBackend) storage.backend()).database().connection().sync();
+
+            List<String> keys = redis.keys("tagged:*");
+
+            assertThat(keys).containsExactlyInAnyOrder("tagged:{" + sid + "}:session", "tagged:{" + sid + "}:streams",
+                    "tagged:{" + sid + "}:event-streams", "tagged:{" + sid + "}:seq",
+                    "tagged:{" + sid + "}:events:listen", "tagged:{" + sid + "}:events:r1",
+                    "tagged:sessions", "tagged:sessions:terminal");
+            keys.stream().filter(k -> k.contains("{")).forEach(k -> assertThat(redis.pttl(k)).as(k)
+                    .isPositive().isLessThanOrEqualTo(((RedisBackend) storage.backend()).database().cleanupTtlMillis()));
+        }
+    }
+
+    @Test
+    void entryIdsAreStreamEntryIdsCountedPerSession() {
+        String sid = newSessionId();
+
+        String first = events.append(sid, "a", Direction.SERVER_TO_CLIENT, "{}").id().entryId();
+        String second = events.append(sid, "b", Direction.SERVER_TO_CLIENT, "{}").id().entryId();
+        String otherSession = events.append(newSessionId(), "a", Direction.SERVER_TO_CLIENT, "{}").id().entryId();
+
+        assertThat(List.of(first, second, otherSession)).containsExactly("1-0", "2-0", "1-0");
+        assertThat(events.isKnownPosition(sid, "a", "1")).as("short form").isTrue();
+        assertThat(events.readAfter(sid, "b", "1", 10)).hasSize(1);
+    }
+}
