@@ -1,5 +1,7 @@
 package dev.mcpstate.benchmarks;
 
+import dev.mcpstate.store.internal.Json;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -55,7 +57,7 @@ public final class BenchMain {
             jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                     + profile.toAbsolutePath() + "/{name}.jfr");
         }
-        ObjectNode header = McpSession.JSON.createObjectNode();
+        ObjectNode header = Json.MAPPER.createObjectNode();
         header.put("started", Instant.now().toString()).put("quick", quick).putObject("machine")
                 .put("nproc", Runtime.getRuntime().availableProcessors()).put("cpu", Machine.cpuModel())
                 .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))

@@ -1,7 +1,9 @@
 package dev.mcpstate.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpstate.examples.client.McpHttpClient;
 import dev.mcpstate.interceptor.sse.SseEvent;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.testing.FreePort;
 
 import java.io.IOException;
@@ -187,15 +189,16 @@ final class Drill {
     private void session(URI lb, int index) {
         Random random = new Random(index);
         Set<String> seenIds = new HashSet<>();
-        try (McpSession s = new McpSession(lb, Duration.ofSeconds(30))) {
+        McpHttpClient s = new McpHttpClient(lb).readTimeout(Duration.ofSeconds(30));
+        try {
             for (int attempt = 0; s.sessionId() == null; attempt++) {
                 if (attempt > 50 || !timeLeft()) {
                     tally.problems.add("session " + index + " could not initialize");
                     return;
                 }
                 try {
-                    s.open();
-                } catch (IOException e) {
+                    s.open("mcp-state-drill", "{}");
+                } catch (RuntimeException e) {
                     s.adopt(null);
                     tally.retriedConnection.incrementAndGet();
                     LockSupport.parkNanos(20_000_000L);
@@ -228,7 +231,7 @@ final class Drill {
     }
 
     /** One call to completion: retried (new id) after a 502, a dropped connection, or -32005. */
-    private boolean call(McpSession s, String tool, String args, int steps, Random random, Set<String> seenIds) {
+    private boolean call(McpHttpClient s, String tool, String args, int steps, Random random, Set<String> seenIds) {
         long[] last = {System.nanoTime()};
         for (int attempt = 0; attempt < 30 && timeLeft(); attempt++) {
             int id = s.nextId();
@@ -236,7 +239,7 @@ final class Drill {
             int cutsLeft = steps > 1 ? 2 : 0;
             try {
                 // a POST dropped before its response head may or may not have run: retried, nothing was delivered
-                Http.Response r = s.post(McpSession.toolCall(id, tool, args, steps > 0 ? "t" + id : null));
+                McpHttpClient.Response r = s.post(McpHttpClient.toolCall(id, tool, args, steps > 0 ? "t" + id : null));
                 if (gatewayFailed(r)) {
                     continue;
                 }
@@ -280,7 +283,7 @@ final class Drill {
                 }
                 a.account(true);
                 return true;
-            } catch (IOException e) {
+            } catch (UncheckedIOException e) {
                 tally.retriedConnection.incrementAndGet();
                 a.account(false);
                 LockSupport.parkNanos(20_000_000L);
@@ -291,23 +294,23 @@ final class Drill {
     }
 
     /** GET + Last-Event-ID after a cut; @return the open stream, or null when no id was seen yet */
-    private Http.Response resume(McpSession s, Attempt a) {
+    private McpHttpClient.Response resume(McpHttpClient s, Attempt a) {
         if (a.lastEventId == null) {
             return null;
         }
         for (int i = 0; i < 30 && timeLeft(); i++) {
             try {
-                Http.Response r = s.get(a.lastEventId);
+                McpHttpClient.Response r = s.get(a.lastEventId);
                 if (gatewayFailed(r)) {
                     continue;
                 }
-                if (r.status != 200) {
-                    tally.problems.add("resume after " + a.lastEventId + " answered " + r.status + ": " + r.text());
+                if (r.status() != 200) {
+                    tally.problems.add("resume after " + a.lastEventId + " answered " + r.status() + ": " + r.text());
                     return null;
                 }
                 tally.resumes.incrementAndGet();
                 return r;
-            } catch (IOException e) {
+            } catch (UncheckedIOException e) {
                 tally.retriedConnection.incrementAndGet();
                 LockSupport.parkNanos(20_000_000L);
             }
@@ -317,8 +320,8 @@ final class Drill {
     }
 
     /** A 502/503/504 of the load balancer: the request never reached a server; pause, then retry it. */
-    private boolean gatewayFailed(Http.Response r) throws IOException {
-        if (r.status != 502 && r.status != 503 && r.status != 504) {
+    private boolean gatewayFailed(McpHttpClient.Response r) {
+        if (r.status() != 502 && r.status() != 503 && r.status() != 504) {
             return false;
         }
         r.text();
@@ -328,20 +331,20 @@ final class Drill {
     }
 
     /** A listening GET: its priming event, then the client goes away. */
-    private boolean listen(McpSession s) {
+    private boolean listen(McpHttpClient s) {
         for (int i = 0; i < 30 && timeLeft(); i++) {
-            try (Http.Response r = s.get(null)) {
+            try (McpHttpClient.Response r = s.get(null)) {
                 if (gatewayFailed(r)) {
                     continue;
                 }
-                SseEvent priming = new SseReader(r.body).next();
-                if (r.status == 200 && priming != null && priming.id() != null
+                SseEvent priming = r.next();
+                if (r.status() == 200 && priming != null && priming.id() != null
                         && priming.id().startsWith("listen:")) {
                     return true;
                 }
-                tally.problems.add("listening GET answered " + r.status + " " + priming);
+                tally.problems.add("listening GET answered " + r.status() + " " + priming);
                 return false;
-            } catch (IOException e) {
+            } catch (UncheckedIOException e) {
                 tally.retriedConnection.incrementAndGet();
                 LockSupport.parkNanos(20_000_000L);
             }
@@ -369,10 +372,9 @@ final class Drill {
         }
 
         /** Reads until the final response (returned), the end of the stream or the planned cut (null). */
-        JsonNode read(Http.Response r, int cutAfter) throws IOException {
+        JsonNode read(McpHttpClient.Response r, int cutAfter) {
             try (r) {
-                SseReader events = new SseReader(r.body);
-                for (SseEvent e = events.next(); e != null; e = events.next()) {
+                for (SseEvent e = r.next(); e != null; e = r.next()) {
                     long now = System.nanoTime();
                     tally.stall(now - last[0]);
                     last[0] = now;
@@ -386,7 +388,7 @@ final class Drill {
                     if (e.id() != null && !seenIds.add(e.id())) {
                         duplicates++;
                     }
-                    JsonNode m = McpSession.parse(e.data());
+                    JsonNode m = Json.parseOrNull(e.data());
                     if ("notifications/progress".equals(m.path("method").asText())) {
                         int p = m.at("/params/progress").asInt();
                         int expected = progress.isEmpty() ? 1 : progress.get(progress.size() - 1) + 1;
@@ -405,7 +407,7 @@ final class Drill {
                     }
                 }
                 return null;
-            } catch (java.net.SocketException | java.io.EOFException dropped) {
+            } catch (UncheckedIOException dropped) {
                 return null;
             }
         }

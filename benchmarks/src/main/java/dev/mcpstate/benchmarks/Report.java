@@ -1,5 +1,7 @@
 package dev.mcpstate.benchmarks;
 
+import dev.mcpstate.store.internal.Json;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -29,7 +31,7 @@ final class Report {
     }
 
     private final List<Row> rows = new ArrayList<>();
-    private final ObjectNode details = McpSession.JSON.createObjectNode();
+    private final ObjectNode details = Json.MAPPER.createObjectNode();
 
     void add(String scenario, String metric, double value, String unit) {
         add(scenario, metric, value, unit, Double.NaN, Double.NaN, "", null);
@@ -75,7 +77,7 @@ final class Report {
         }
         root.set("details", details);
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, McpSession.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
     }
 
     private static void fill(ObjectNode o, Row r) {

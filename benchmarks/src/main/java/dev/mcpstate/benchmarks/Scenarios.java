@@ -1,7 +1,7 @@
 package dev.mcpstate.benchmarks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcpstate.interceptor.sse.SseParser;
+import dev.mcpstate.examples.client.McpHttpClient;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,7 +57,7 @@ final class Scenarios {
     void echo(Map<String, URI> targets) throws Exception {
         Map<String, List<Load.Op>> ops = new LinkedHashMap<>();
         for (Map.Entry<String, URI> t : targets.entrySet()) {
-            ops.put(t.getKey(), sessions(t.getValue(), plan.sessions(), s -> () -> s.call("echo", ECHO_ARGS)));
+            ops.put(t.getKey(), sessions(t.getValue(), plan.sessions(), s -> () -> call(s, "echo", ECHO_ARGS)));
         }
         // JIT warm-up of each server before the first round: the Redis client's and Jetty's paths need several
         // seconds of traffic on 2 cores before a server reaches its steady rate
@@ -103,19 +102,17 @@ final class Scenarios {
                         "p99 added <= 1 ms", v99 - bare99 <= 1.0);
             }
         }
-        closeAll(ops);
     }
 
     /** Events/s of {@code slow_count(interval_ms=0)} through filter+Redis vs the raw XADD ceiling of that Redis. */
     void sse(URI redisNode, int redisPort) throws Exception {
         List<Double> rates = new ArrayList<>();
-        try (McpSession s = new McpSession(redisNode, READ_TIMEOUT).open()) {
-            streamEvents(s, 500); // warm-up
-            for (int r = 0; r < plan.rounds(); r++) {
-                long t0 = System.nanoTime();
-                int events = streamEvents(s, plan.sseCount());
-                rates.add(events / ((System.nanoTime() - t0) / 1e9));
-            }
+        McpHttpClient s = session(redisNode);
+        streamEvents(s, 500); // warm-up
+        for (int r = 0; r < plan.rounds(); r++) {
+            long t0 = System.nanoTime();
+            int events = streamEvents(s, plan.sseCount());
+            rates.add(events / ((System.nanoTime() - t0) / 1e9));
         }
         double c50 = xaddCeiling(redisPort, 50);
         double c1 = xaddCeiling(redisPort, 1);
@@ -129,12 +126,11 @@ final class Scenarios {
     }
 
     /** Calls {@code slow_count(count, 0)} with a progress token; @return the message events received. */
-    private static int streamEvents(McpSession s, int count) throws IOException {
-        try (Http.Response r = s.post(McpSession.toolCall(s.nextId(), "slow_count",
+    private static int streamEvents(McpHttpClient s, int count) throws IOException {
+        try (McpHttpClient.Response r = s.post(McpHttpClient.toolCall(s.nextId(), "slow_count",
                 "{\"count\":" + count + ",\"interval_ms\":0}", "p"))) {
-            SseReader events = new SseReader(r.body);
             int n = 0;
-            for (var e = events.next(); e != null; e = events.next()) {
+            for (var e = r.next(); e != null; e = r.next()) {
                 n += e.data().isEmpty() ? 0 : 1;
             }
             if (n != 2 * count + 1) {
@@ -176,14 +172,13 @@ final class Scenarios {
         for (Map.Entry<String, URI> t : targets.entrySet()) {
             List<Double> first = new ArrayList<>();
             List<Double> last = new ArrayList<>();
-            try (McpSession s = new McpSession(t.getValue(), READ_TIMEOUT).open()) {
-                String stream = produce10k(s);
-                for (int r = 0; r < plan.rounds() + 1; r++) {
-                    double[] fl = replayOnce(s, stream + ":0");
-                    if (r > 0) { // the first replay warms the code path
-                        first.add(fl[0]);
-                        last.add(fl[1]);
-                    }
+            McpHttpClient s = session(t.getValue());
+            String stream = produce10k(s);
+            for (int r = 0; r < plan.rounds() + 1; r++) {
+                double[] fl = replayOnce(s, stream + ":0");
+                if (r > 0) { // the first replay warms the code path
+                    first.add(fl[0]);
+                    last.add(fl[1]);
                 }
             }
             report.details("replay_10k").putPOJO(t.getKey() + "_first_byte_rounds", first)
@@ -197,12 +192,11 @@ final class Scenarios {
     }
 
     /** 4,999 steps with a progress token: 9,998 notifications, the response and the request = 10,000 events. */
-    private static String produce10k(McpSession s) throws IOException {
-        try (Http.Response r = s.post(McpSession.toolCall(s.nextId(), "slow_count",
+    private static String produce10k(McpHttpClient s) {
+        try (McpHttpClient.Response r = s.post(McpHttpClient.toolCall(s.nextId(), "slow_count",
                 "{\"count\":4999,\"interval_ms\":0}", "p"))) {
-            SseReader events = new SseReader(r.body);
-            String stream = events.next().id();
-            while (events.next() != null) {
+            String stream = r.next().id();
+            while (r.next() != null) {
                 // read to the end
             }
             return stream.substring(0, stream.indexOf(':'));
@@ -210,23 +204,21 @@ final class Scenarios {
     }
 
     /** @return {ms to the first body byte, ms to the last}, from sending the GET */
-    private static double[] replayOnce(McpSession s, String lastEventId) throws IOException {
-        AtomicInteger events = new AtomicInteger();
-        SseParser parser = new SseParser(e -> events.addAndGet(e.data().isEmpty() ? 0 : 1));
-        byte[] buffer = new byte[64 * 1024];
+    private static double[] replayOnce(McpHttpClient s, String lastEventId) throws IOException {
+        int events = 0;
         long t0 = System.nanoTime();
         double firstMs = Double.NaN;
-        try (Http.Response r = s.get(lastEventId)) {
-            for (int n = r.body.read(buffer); n >= 0; n = r.body.read(buffer)) {
+        try (McpHttpClient.Response r = s.get(lastEventId)) {
+            for (var e = r.next(); e != null; e = r.next()) {
                 if (Double.isNaN(firstMs)) {
-                    firstMs = (System.nanoTime() - t0) / 1e6;
+                    firstMs = (System.nanoTime() - t0) / 1e6; // the priming event: the first bytes of the body
                 }
-                parser.feed(buffer, 0, n);
+                events += e.data().isEmpty() ? 0 : 1;
             }
         }
         double lastMs = (System.nanoTime() - t0) / 1e6;
-        if (events.get() != 9_999) {
-            throw new IOException("replay delivered " + events.get() + " events, expected 9999");
+        if (events != 9_999) {
+            throw new IOException("replay delivered " + events + " events, expected 9999");
         }
         return new double[] {firstMs, lastMs};
     }
@@ -235,21 +227,21 @@ final class Scenarios {
     void admission(URI nodeA, URI nodeB) throws Exception {
         double[] cold = new double[plan.admissions()];
         double[] warm = new double[plan.admissions()];
-        try (McpSession a = new McpSession(nodeA, READ_TIMEOUT); McpSession b = new McpSession(nodeB, READ_TIMEOUT)) {
-            for (int i = -20; i < plan.admissions(); i++) { // 20 unrecorded warm-up sessions
-                a.adopt(null);
-                a.open();
-                a.call("echo", ECHO_ARGS);
-                b.adopt(a.sessionId());
-                long t0 = System.nanoTime();
-                b.call("echo", ECHO_ARGS);
-                long t1 = System.nanoTime();
-                b.call("echo", ECHO_ARGS);
-                long t2 = System.nanoTime();
-                if (i >= 0) {
-                    cold[i] = (t1 - t0) / 1e6;
-                    warm[i] = (t2 - t1) / 1e6;
-                }
+        McpHttpClient a = new McpHttpClient(nodeA).readTimeout(READ_TIMEOUT);
+        McpHttpClient b = new McpHttpClient(nodeB).readTimeout(READ_TIMEOUT);
+        for (int i = -20; i < plan.admissions(); i++) { // 20 unrecorded warm-up sessions
+            a.adopt(null);
+            a.open("bench", "{}");
+            call(a, "echo", ECHO_ARGS);
+            b.adopt(a.sessionId());
+            long t0 = System.nanoTime();
+            call(b, "echo", ECHO_ARGS);
+            long t1 = System.nanoTime();
+            call(b, "echo", ECHO_ARGS);
+            long t2 = System.nanoTime();
+            if (i >= 0) {
+                cold[i] = (t1 - t0) / 1e6;
+                warm[i] = (t2 - t1) / 1e6;
             }
         }
         double c50 = Stats.percentile(cold, 50);
@@ -267,25 +259,25 @@ final class Scenarios {
         for (Map.Entry<String, URI> t : targets.entrySet()) {
             URI uri = t.getValue();
             Map<String, List<Load.Op>> ops = new LinkedHashMap<>();
-            ops.put("echo", sessions(uri, plan.sessions(), s -> () -> s.call("echo", ECHO_ARGS)));
-            ops.put("state_set", sessions(uri, plan.sessions(), s -> () -> s.call("state_set",
+            ops.put("echo", sessions(uri, plan.sessions(), s -> () -> call(s, "echo", ECHO_ARGS)));
+            ops.put("state_set", sessions(uri, plan.sessions(), s -> () -> call(s, "state_set",
                     "{\"key\":\"bench/" + s.sessionId() + "\",\"value\":{\"n\":1}}")));
             ops.put("state_get", sessions(uri, plan.sessions(), s -> {
                 String key = "{\"key\":\"bench/" + s.sessionId() + "\"";
-                s.call("state_set", key + ",\"value\":{\"n\":1}}");
-                return () -> s.call("state_get", key + "}");
+                call(s, "state_set", key + ",\"value\":{\"n\":1}}");
+                return () -> call(s, "state_get", key + "}");
             }));
             ops.put("workflow_claim", sessions(uri, plan.sessions(), s -> {
-                String created = s.call("workflow_create", "{\"name\":\"bench\"}");
+                String created = call(s, "workflow_create", "{\"name\":\"bench\"}");
                 Matcher m = Pattern.compile("wf-[0-9a-f]{12}").matcher(created);
                 if (!m.find()) {
                     throw new IOException("no run id in " + created);
                 }
                 String args = "{\"run_id\":\"" + m.group() + "\",\"agent_id\":\"a-" + s.sessionId()
                         + "\",\"lease_ttl_seconds\":0.001}";
-                return () -> s.call("workflow_claim", args);
+                return () -> call(s, "workflow_claim", args);
             }));
-            ops.put("lease_acquire", sessions(uri, plan.sessions(), s -> () -> s.call("lease_acquire",
+            ops.put("lease_acquire", sessions(uri, plan.sessions(), s -> () -> call(s, "lease_acquire",
                     "{\"resource_id\":\"bench/" + s.sessionId() + "\",\"holder_id\":\"h\",\"ttl_seconds\":0.001}")));
             Map<String, List<Double>> rps = rounds(ops, (name, o) -> Load.throughput(o, plan.window()));
             double echo = Stats.median(rps.get("echo"));
@@ -300,12 +292,11 @@ final class Scenarios {
                             v / echo >= 0.8);
                 }
             }
-            closeAll(ops);
         }
     }
 
     private interface OpFor {
-        Load.Op create(McpSession s) throws Exception;
+        Load.Op create(McpHttpClient s) throws Exception;
     }
 
     private interface Measure {
@@ -326,20 +317,30 @@ final class Scenarios {
         return out;
     }
 
-    private final Map<Load.Op, McpSession> owners = new LinkedHashMap<>();
-
-    private List<Load.Op> sessions(URI uri, int n, OpFor op) throws Exception {
+    private static List<Load.Op> sessions(URI uri, int n, OpFor op) throws Exception {
         List<Load.Op> ops = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            McpSession s = new McpSession(uri, READ_TIMEOUT).open();
-            Load.Op o = op.create(s);
-            owners.put(o, s);
-            ops.add(o);
+            ops.add(op.create(session(uri)));
         }
         return ops;
     }
 
-    private void closeAll(Map<String, List<Load.Op>> ops) {
-        ops.values().forEach(list -> list.forEach(o -> owners.remove(o).close()));
+    /** @return a client with an open session, its reads bounded by {@link #READ_TIMEOUT} */
+    static McpHttpClient session(URI uri) {
+        return new McpHttpClient(uri).readTimeout(READ_TIMEOUT).open("bench", "{}");
+    }
+
+    /**
+     * Calls a tool to its final response.
+     *
+     * @return the final response's JSON text
+     * @throws IOException when it is not a result, or a tool error
+     */
+    static String call(McpHttpClient s, String tool, String argumentsJson) throws IOException {
+        String last = s.callTool(tool, argumentsJson).toString();
+        if (!last.contains("\"result\"") || last.contains("\"isError\":true")) {
+            throw new IOException(tool + " failed: " + last);
+        }
+        return last;
     }
 }

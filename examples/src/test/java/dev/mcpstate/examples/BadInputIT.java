@@ -1,5 +1,8 @@
 package dev.mcpstate.examples;
 
+import dev.mcpstate.examples.client.McpHttpClient;
+import dev.mcpstate.store.internal.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpstate.examples.server.McpStateServer;
 import dev.mcpstate.store.SessionStore;
@@ -23,12 +26,12 @@ class BadInputIT {
     @TempDir
     Path dir;
     private McpStateServer server;
-    private McpHttp client;
+    private McpHttpClient client;
 
     @BeforeEach
     void start() throws Exception {
         server = McpStateServer.start(Backend.SQLITE.options(dir.resolve("state.db"), "node-a"));
-        client = new McpHttp(server.uri()).open();
+        client = Clients.session(server.uri());
     }
 
     @AfterEach
@@ -38,7 +41,7 @@ class BadInputIT {
 
     @Test
     void malformedJsonGets400WithParseError() throws Exception {
-        HttpResponse<String> response = client.post("{\"jsonrpc\":\"2.0\",", Map.of());
+        McpHttpClient.Response response = client.post("{\"jsonrpc\":\"2.0\",", Map.of());
         assertError(response, 400, -32700);
     }
 
@@ -56,39 +59,39 @@ class BadInputIT {
 
     @Test
     void garbageLastEventIdGets400() throws Exception {
-        assertError(client.getString("definitely not an id"), 400, -32000);
+        assertError(client.get("definitely not an id"), 400, -32000);
     }
 
     @Test
     void unknownLastEventIdGets404() throws Exception {
-        assertError(client.getString("r000000000000:42"), 404, -32001);
-        assertError(client.getString("listen:999999"), 404, -32001);
+        assertError(client.get("r000000000000:42"), 404, -32001);
+        assertError(client.get("listen:999999"), 404, -32001);
     }
 
     @Test
     void unknownSessionGets404OnEveryMethod() throws Exception {
-        McpHttp stranger = new McpHttp(server.uri());
-        stranger.sessionId = "no-such-session";
-        assertError(stranger.post(McpHttp.toolCall(1, "echo", "{\"text\":\"x\"}", null), Map.of()), 404, -32001);
-        assertError(stranger.getString(null), 404, -32001);
+        McpHttpClient stranger = new McpHttpClient(server.uri());
+        stranger.adopt("no-such-session");
+        assertError(stranger.post(McpHttpClient.toolCall(1, "echo", "{\"text\":\"x\"}", null), Map.of()), 404, -32001);
+        assertError(stranger.get(null), 404, -32001);
         assertError(stranger.delete(), 404, -32001);
     }
 
     @Test
     void requestWithoutSessionIdGets400() throws Exception {
-        McpHttp anonymous = new McpHttp(server.uri());
-        assertError(anonymous.post(McpHttp.toolCall(1, "echo", "{\"text\":\"x\"}", null), Map.of()), 400, -32000);
+        McpHttpClient anonymous = new McpHttpClient(server.uri());
+        assertError(anonymous.post(McpHttpClient.toolCall(1, "echo", "{\"text\":\"x\"}", null), Map.of()), 400, -32000);
     }
 
     @Test
     void unsupportedProtocolVersionGets400() throws Exception {
-        assertError(client.post(McpHttp.toolCall(1, "echo", "{\"text\":\"x\"}", null),
+        assertError(client.post(McpHttpClient.toolCall(1, "echo", "{\"text\":\"x\"}", null),
                 Map.of("MCP-Protocol-Version", "1999-01-01")), 400, -32000);
     }
 
     @Test
     void foreignOriginGets403() throws Exception {
-        assertError(client.post(McpHttp.toolCall(1, "echo", "{\"text\":\"x\"}", null),
+        assertError(client.post(McpHttpClient.toolCall(1, "echo", "{\"text\":\"x\"}", null),
                 Map.of("Origin", "https://evil.example")), 403, -32004);
     }
 
@@ -96,49 +99,49 @@ class BadInputIT {
     void sessionlessEraRequestPassesThroughUntouched() throws Exception {
         SessionStore sessions = server.state().storage().sessions();
         int sessionsBefore = sessions.list().size();
-        String lastEntry = server.state().storage().events().lastEntryId(client.sessionId, "listen");
+        String lastEntry = server.state().storage().events().lastEntryId(client.sessionId(), "listen");
 
-        HttpResponse<String> response = new McpHttp(server.uri()).post(
+        McpHttpClient.Response response = new McpHttpClient(server.uri()).post(
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
                         + "\"2026-07-28\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\",\"version\":\"1\"}}}",
                 Map.of("MCP-Protocol-Version", "2026-07-28"));
 
         // the SDK answered it itself (it knows no 2026 era and issues a session), and the filter stored nothing
-        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.status()).isEqualTo(200);
         assertThat(sessions.list()).hasSize(sessionsBefore);
-        assertThat(response.headers().firstValue("Mcp-Session-Id")).isPresent();
-        assertThat(sessions.find(response.headers().firstValue("Mcp-Session-Id").get())).isEmpty();
-        assertThat(server.state().storage().events().lastEntryId(client.sessionId, "listen")).isEqualTo(lastEntry);
+        assertThat(response.header("Mcp-Session-Id")).isNotNull();
+        assertThat(sessions.find(response.header("Mcp-Session-Id"))).isEmpty();
+        assertThat(server.state().storage().events().lastEntryId(client.sessionId(), "listen")).isEqualTo(lastEntry);
     }
 
     @Test
     void storageFaultGets503WithRetryAfterAndNoStackTrace() throws Exception {
         server.state().storage().close();
-        HttpResponse<String> response = client.post(McpHttp.toolCall(1, "echo", "{\"text\":\"x\"}", null),
+        McpHttpClient.Response response = client.post(McpHttpClient.toolCall(1, "echo", "{\"text\":\"x\"}", null),
                 Map.of());
         assertError(response, 503, -32003);
-        assertThat(response.headers().firstValue("Retry-After")).contains("1");
+        assertThat(response.header("Retry-After")).contains("1");
     }
 
     @Test
     void sdkErrorBodiesBecomeJsonRpcErrorsWithoutStackTraces() throws Exception {
         // the SDK rejects a POST whose Accept lacks text/event-stream with a serialized exception
-        HttpResponse<String> response = client.post(McpHttp.toolCall(1, "echo", "{\"text\":\"x\"}", null),
+        McpHttpClient.Response response = client.post(McpHttpClient.toolCall(1, "echo", "{\"text\":\"x\"}", null),
                 Map.of("Accept", "application/json"));
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).doesNotContain("stackTrace").doesNotContain("at io.");
-        JsonNode body = McpHttp.JSON.readTree(response.body());
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.text()).doesNotContain("stackTrace").doesNotContain("at io.");
+        JsonNode body = Json.MAPPER.readTree(response.text());
         assertThat(body.get("jsonrpc").asText()).isEqualTo("2.0");
         assertThat(body.at("/error/message").asText()).contains("text/event-stream");
     }
 
-    private static void assertError(HttpResponse<String> response, int status, int code) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
-        JsonNode body = McpHttp.JSON.readTree(response.body());
+    private static void assertError(McpHttpClient.Response response, int status, int code) throws Exception {
+        assertThat(response.status()).as(response.text()).isEqualTo(status);
+        assertThat(response.header("Content-Type")).startsWith("application/json");
+        JsonNode body = Json.MAPPER.readTree(response.text());
         assertThat(body.get("jsonrpc").asText()).isEqualTo("2.0");
         assertThat(body.at("/error/code").asInt()).isEqualTo(code);
         assertThat(body.at("/error/message").asText()).isNotBlank();
-        assertThat(response.body()).doesNotContain("Exception").doesNotContain("stackTrace");
+        assertThat(response.text()).doesNotContain("Exception").doesNotContain("stackTrace");
     }
 }

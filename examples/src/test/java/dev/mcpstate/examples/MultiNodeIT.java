@@ -1,8 +1,10 @@
 package dev.mcpstate.examples;
 
+import dev.mcpstate.examples.client.McpHttpClient;
+import dev.mcpstate.interceptor.sse.SseEvent;
+import dev.mcpstate.store.internal.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mcpstate.examples.McpHttp.Event;
-import dev.mcpstate.examples.McpHttp.SseReader;
 import dev.mcpstate.examples.server.McpStateServer;
 import dev.mcpstate.examples.server.ServerOptions;
 import dev.mcpstate.interceptor.InterceptorConfig;
@@ -77,18 +79,18 @@ class MultiNodeIT {
 
     @Test
     void everyRequestOfASessionWorksWhileRotatingAcrossAllNodes() {
-        McpHttp client = new McpHttp(lb).open();
+        McpHttpClient client = Clients.session(lb);
         Set<String> servedBy = new HashSet<>();
         Set<String> sessionIdsSeenBySdk = new HashSet<>();
         for (int i = 1; i <= 30; i++) {
-            HttpResponse<String> response = client.post(switch (i % 3) {
-                case 0 -> McpHttp.toolCall(i, "echo", "{\"text\":\"call " + i + "\"}", null);
-                case 1 -> McpHttp.toolCall(i, "slow_count", "{\"count\":3,\"interval_ms\":0}", "p" + i);
-                default -> McpHttp.toolCall(i, "whoami", "{}", null);
+            McpHttpClient.Response response = client.post(switch (i % 3) {
+                case 0 -> McpHttpClient.toolCall(i, "echo", "{\"text\":\"call " + i + "\"}", null);
+                case 1 -> McpHttpClient.toolCall(i, "slow_count", "{\"count\":3,\"interval_ms\":0}", "p" + i);
+                default -> McpHttpClient.toolCall(i, "whoami", "{}", null);
             }, Map.of());
-            assertThat(response.statusCode()).as("call %d", i).isEqualTo(200);
-            servedBy.add(response.headers().firstValue("Mcp-State-Node").orElseThrow());
-            JsonNode result = finalResult(response.body(), i);
+            assertThat(response.status()).as("call %d", i).isEqualTo(200);
+            servedBy.add(response.node());
+            JsonNode result = response.finalResponse(i);
             assertThat(result.has("error")).as("call %d: %s", i, result).isFalse();
             String text = result.at("/result/content/0/text").asText();
             if (i % 3 == 2) {
@@ -98,19 +100,19 @@ class MultiNodeIT {
             }
         }
         assertThat(servedBy).containsExactlyInAnyOrder("node-1", "node-2", "node-3");
-        assertThat(sessionIdsSeenBySdk).containsExactly("session=" + client.sessionId);
+        assertThat(sessionIdsSeenBySdk).containsExactly("session=" + client.sessionId());
     }
 
     @Test
     void listeningStreamOnOneNodeGetsNotificationsFromTheOthersOnceInOrderAndResumesElsewhere() {
-        McpHttp viaNode1 = new McpHttp(nodes.get(0).uri()).open();
-        McpHttp viaNode2 = on(1, viaNode1);
-        McpHttp viaNode3 = on(2, viaNode1);
-        viaNode2.callTool(1, "whoami", "{}"); // admits the session on node 2
-        viaNode3.callTool(2, "whoami", "{}"); // and on node 3
+        McpHttpClient viaNode1 = Clients.session(nodes.get(0).uri());
+        McpHttpClient viaNode2 = on(1, viaNode1);
+        McpHttpClient viaNode3 = on(2, viaNode1);
+        viaNode2.callTool("whoami", "{}"); // admits the session on node 2
+        viaNode3.callTool("whoami", "{}"); // and on node 3
 
-        List<Event> before = new ArrayList<>();
-        try (SseReader reader = new SseReader(viaNode1.get(null).body())) {
+        List<SseEvent> before = new ArrayList<>();
+        try (McpHttpClient.Response reader = viaNode1.get(null)) {
             reader.next(); // priming
             notifyOn(1, "n1");
             notifyOn(2, "n2");
@@ -122,59 +124,59 @@ class MultiNodeIT {
         notifyOn(2, "n4");
         notifyOn(1, "n5");
 
-        List<Event> after = new ArrayList<>();
-        try (SseReader reader = new SseReader(viaNode2.get(before.get(2).id()).body())) {
+        List<SseEvent> after = new ArrayList<>();
+        try (McpHttpClient.Response reader = viaNode2.get(before.get(2).id())) {
             after.add(reader.nextMessage());
             after.add(reader.nextMessage());
             notifyOn(0, "n6");
             after.add(reader.nextMessage());
         }
-        List<Event> all = new ArrayList<>(before);
+        List<SseEvent> all = new ArrayList<>(before);
         all.addAll(after);
-        assertThat(all).extracting(Event::id).doesNotHaveDuplicates();
-        assertThat(all).extracting(e -> e.json().at("/params/data").asText())
+        assertThat(all).extracting(SseEvent::id).doesNotHaveDuplicates();
+        assertThat(all).extracting(e -> json(e).at("/params/data").asText())
                 .containsExactly("n1", "n2", "n3", "n4", "n5", "n6");
     }
 
     @Test
     void listChangedSentOnANodeThatNeverSawTheSessionReachesItsListeningStream() {
-        McpHttp viaNode1 = new McpHttp(nodes.get(0).uri()).open();
-        try (SseReader reader = new SseReader(viaNode1.get(null).body())) {
+        McpHttpClient viaNode1 = Clients.session(nodes.get(0).uri());
+        try (McpHttpClient.Response reader = viaNode1.get(null)) {
             reader.next(); // priming
-            assertThat(filterOf(2).localSessionIds()).doesNotContain(viaNode1.sessionId);
+            assertThat(filterOf(2).localSessionIds()).doesNotContain(viaNode1.sessionId());
 
             nodes.get(2).mcp().notifyToolsListChanged();
 
-            Event event = reader.nextMessage();
-            assertThat(event.json().get("method").asText()).isEqualTo("notifications/tools/list_changed");
+            SseEvent event = reader.nextMessage();
+            assertThat(json(event).get("method").asText()).isEqualTo("notifications/tools/list_changed");
             assertThat(event.id()).startsWith("listen:");
         }
     }
 
     @Test
     void loggingLevelSetThroughOneNodeAppliesOnEveryNode() {
-        McpHttp viaNode1 = new McpHttp(nodes.get(0).uri()).open();
-        McpHttp viaNode2 = on(1, viaNode1);
-        McpHttp viaNode3 = on(2, viaNode1);
+        McpHttpClient viaNode1 = Clients.session(nodes.get(0).uri());
+        McpHttpClient viaNode2 = on(1, viaNode1);
+        McpHttpClient viaNode3 = on(2, viaNode1);
         assertThat(methodsOf(viaNode2, 1)).contains("notifications/message"); // node 2 holds it at level info
 
-        HttpResponse<String> set = viaNode1.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\","
+        McpHttpClient.Response set = viaNode1.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\","
                 + "\"params\":{\"level\":\"error\"}}", Map.of());
-        assertThat(set.statusCode()).isEqualTo(200);
+        assertThat(set.status()).isEqualTo(200);
 
         assertThat(methodsOf(viaNode2, 3)).contains("notifications/progress").doesNotContain("notifications/message");
         assertThat(methodsOf(viaNode3, 4)).contains("notifications/progress").doesNotContain("notifications/message");
-        assertThat(filterOf(2).localSessionIds()).contains(viaNode1.sessionId);
+        assertThat(filterOf(2).localSessionIds()).contains(viaNode1.sessionId());
     }
 
     /** Runs slow_count(2) and returns the methods of the notifications its stream carried. */
-    private static List<String> methodsOf(McpHttp client, int id) {
+    private static List<String> methodsOf(McpHttpClient client, int id) {
         List<String> methods = new ArrayList<>();
-        try (SseReader reader = new SseReader(client.postStream(McpHttp.toolCall(id, "slow_count",
-                "{\"count\":2,\"interval_ms\":0}", "p" + id)).body())) {
-            for (Event e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
-                if (e.json().has("method")) {
-                    methods.add(e.json().get("method").asText());
+        try (McpHttpClient.Response reader = client.post(McpHttpClient.toolCall(id, "slow_count",
+                "{\"count\":2,\"interval_ms\":0}", "p" + id))) {
+            for (SseEvent e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
+                if (json(e).has("method")) {
+                    methods.add(json(e).get("method").asText());
                 }
             }
         }
@@ -183,29 +185,29 @@ class MultiNodeIT {
 
     @Test
     void responseStreamCutOnOneNodeResumesThroughTheLoadBalancer() {
-        McpHttp viaNode1 = new McpHttp(nodes.get(0).uri()).open();
-        HttpResponse<InputStream> stream = viaNode1.postStream(McpHttp.toolCall(9, "slow_count",
+        McpHttpClient viaNode1 = Clients.session(nodes.get(0).uri());
+        McpHttpClient.Response stream = viaNode1.post(McpHttpClient.toolCall(9, "slow_count",
                 "{\"count\":10,\"interval_ms\":30}", "t"));
-        List<Event> before = new ArrayList<>();
-        try (SseReader reader = new SseReader(stream.body())) {
+        List<SseEvent> before = new ArrayList<>();
+        try (McpHttpClient.Response reader = stream) {
             reader.next();
             while (before.size() < 4) {
                 before.add(reader.nextMessage());
             }
         }
-        McpHttp viaLb = new McpHttp(lb);
-        viaLb.sessionId = viaNode1.sessionId;
-        viaLb.callTool(10, "whoami", "{}"); // the LB's first request goes to node-1: move the rotation on
-        HttpResponse<InputStream> resumed = viaLb.get(before.get(3).id());
-        assertThat(resumed.headers().firstValue("Mcp-State-Node")).contains("node-2");
-        List<Event> after = readAll(resumed);
-        List<Event> all = new ArrayList<>(before);
+        McpHttpClient viaLb = new McpHttpClient(lb);
+        viaLb.adopt(viaNode1.sessionId());
+        viaLb.callTool("whoami", "{}"); // the LB's first request goes to node-1: move the rotation on
+        McpHttpClient.Response resumed = viaLb.get(before.get(3).id());
+        assertThat(resumed.header("Mcp-State-Node")).contains("node-2");
+        List<SseEvent> after = readAll(resumed);
+        List<SseEvent> all = new ArrayList<>(before);
         all.addAll(after);
-        assertThat(all).extracting(Event::id).doesNotHaveDuplicates();
-        assertThat(all.stream().map(Event::json).filter(j -> j.path("method").asText().equals(
+        assertThat(all).extracting(SseEvent::id).doesNotHaveDuplicates();
+        assertThat(all.stream().map(MultiNodeIT::json).filter(j -> j.path("method").asText().equals(
                 "notifications/progress")).map(j -> j.at("/params/progress").asInt()).toList())
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 10).boxed().toList());
-        assertThat(all.get(all.size() - 1).json().at("/result/content/0/text").asText()).isEqualTo("counted 10");
+        assertThat(json(all.get(all.size() - 1)).at("/result/content/0/text").asText()).isEqualTo("counted 10");
     }
 
     @Test
@@ -214,22 +216,22 @@ class MultiNodeIT {
         Process doomed = processes.start(Processes.SERVER_JAR, "mcp-state-server ready", List.of("--port",
                 Integer.toString(port),
                 "--store", "redis", "--redis-url", RedisTestServer.url(), "--node-id", "doomed"));
-        McpHttp viaDoomed = new McpHttp(URI.create("http://127.0.0.1:" + port + "/mcp")).open();
-        HttpResponse<InputStream> stream = viaDoomed.postStream(McpHttp.toolCall(5, "slow_count",
+        McpHttpClient viaDoomed = Clients.session(URI.create("http://127.0.0.1:" + port + "/mcp"));
+        McpHttpClient.Response stream = viaDoomed.post(McpHttpClient.toolCall(5, "slow_count",
                 "{\"count\":1000,\"interval_ms\":50}", "k"));
         String lastSeen;
-        try (SseReader reader = new SseReader(stream.body())) {
+        try (McpHttpClient.Response reader = stream) {
             reader.next();
             reader.nextMessage();
             lastSeen = reader.nextMessage().id();
         }
         doomed.destroyForcibly().onExit().get(); // kill -9: no goodbye, the heartbeat just stops
 
-        McpHttp viaNode2 = on(1, viaDoomed);
+        McpHttpClient viaNode2 = on(1, viaDoomed);
         Instant start = Instant.now();
-        List<Event> after = readAll(viaNode2.get(lastSeen));
+        List<SseEvent> after = readAll(viaNode2.get(lastSeen));
         Duration took = Duration.between(start, Instant.now());
-        JsonNode last = after.get(after.size() - 1).json();
+        JsonNode last = json(after.get(after.size() - 1));
         assertThat(last.get("id").asInt()).isEqualTo(5);
         assertThat(last.at("/error/code").asInt()).isEqualTo(-32005);
         // the jar runs with the default bound: 5 s without heartbeat, plus polling
@@ -238,19 +240,19 @@ class MultiNodeIT {
 
     @Test
     void elicitationAnsweredOnAnotherNodeCompletesTheToolCall() {
-        McpHttp viaNode1 = new McpHttp(nodes.get(0).uri()).open();
-        McpHttp viaNode2 = on(1, viaNode1);
-        HttpResponse<InputStream> stream = viaNode1.postStream(McpHttp.toolCall(3, "confirm_action",
+        McpHttpClient viaNode1 = Clients.session(nodes.get(0).uri());
+        McpHttpClient viaNode2 = on(1, viaNode1);
+        McpHttpClient.Response stream = viaNode1.post(McpHttpClient.toolCall(3, "confirm_action",
                 "{\"action\":\"deploy\"}", null));
-        try (SseReader reader = new SseReader(stream.body())) {
-            JsonNode request = reader.nextMessage().json();
+        try (McpHttpClient.Response reader = stream) {
+            JsonNode request = json(reader.nextMessage());
             assertThat(request.get("method").asText()).isEqualTo("elicitation/create");
             assertThat(request.get("id").asText()).startsWith("mcps|node-1#");
-            HttpResponse<String> answered = viaNode2.post("{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id")
+            McpHttpClient.Response answered = viaNode2.post("{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id")
                     + ",\"result\":{\"action\":\"accept\",\"content\":{\"confirm\":true}}}", Map.of());
-            assertThat(answered.statusCode()).isEqualTo(202);
-            assertThat(answered.headers().firstValue("Mcp-State-Node")).contains("node-2");
-            JsonNode result = reader.nextMessage().json();
+            assertThat(answered.status()).isEqualTo(202);
+            assertThat(answered.header("Mcp-State-Node")).contains("node-2");
+            JsonNode result = json(reader.nextMessage());
             assertThat(result.get("id").asInt()).isEqualTo(3);
             assertThat(result.at("/result/content/0/text").asText()).isEqualTo("confirmed deploy");
         }
@@ -258,49 +260,49 @@ class MultiNodeIT {
 
     @Test
     void samplingAnsweredOnAnotherNodeCompletesTheToolCall() {
-        McpHttp viaNode3 = new McpHttp(nodes.get(2).uri()).open();
-        McpHttp viaNode1 = on(0, viaNode3);
-        HttpResponse<InputStream> stream = viaNode3.postStream(McpHttp.toolCall(4, "ask_model",
+        McpHttpClient viaNode3 = Clients.session(nodes.get(2).uri());
+        McpHttpClient viaNode1 = on(0, viaNode3);
+        McpHttpClient.Response stream = viaNode3.post(McpHttpClient.toolCall(4, "ask_model",
                 "{\"prompt\":\"2+2?\"}", null));
-        try (SseReader reader = new SseReader(stream.body())) {
-            JsonNode request = reader.nextMessage().json();
+        try (McpHttpClient.Response reader = stream) {
+            JsonNode request = json(reader.nextMessage());
             assertThat(request.get("method").asText()).isEqualTo("sampling/createMessage");
             assertThat(viaNode1.post("{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id") + ",\"result\":{\"role\":"
                     + "\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"4\"},\"model\":\"test-model\"}}",
-                    Map.of()).statusCode()).isEqualTo(202);
-            JsonNode result = reader.nextMessage().json();
+                    Map.of()).status()).isEqualTo(202);
+            JsonNode result = json(reader.nextMessage());
             assertThat(result.at("/result/content/0/text").asText()).isEqualTo("model test-model said: 4");
         }
     }
 
     @Test
     void deleteOnOneNodeIsNotFoundOnAllThree() {
-        McpHttp viaNode1 = new McpHttp(nodes.get(0).uri()).open();
+        McpHttpClient viaNode1 = Clients.session(nodes.get(0).uri());
         for (int i = 0; i < 3; i++) {
-            on(i, viaNode1).callTool(10 + i, "whoami", "{}");
+            on(i, viaNode1).callTool("whoami", "{}");
         }
-        assertThat(on(1, viaNode1).delete().statusCode()).isEqualTo(200);
+        assertThat(on(1, viaNode1).delete().status()).isEqualTo(200);
         for (int i = 0; i < 3; i++) {
-            McpHttp client = on(i, viaNode1);
-            assertThat(client.post(McpHttp.toolCall(20 + i, "echo", "{\"text\":\"x\"}", null), Map.of())
-                    .statusCode()).as("node %d", i + 1).isEqualTo(404);
-            assertThat(client.getString(null).statusCode()).isEqualTo(404);
+            McpHttpClient client = on(i, viaNode1);
+            assertThat(client.post(McpHttpClient.toolCall(20 + i, "echo", "{\"text\":\"x\"}", null), Map.of())
+                    .status()).as("node %d", i + 1).isEqualTo(404);
+            assertThat(client.get(null).status()).isEqualTo(404);
             McpStateFilter filter = filterOf(i);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> !filter.localSessionIds().contains(viaNode1.sessionId));
+                    .until(() -> !filter.localSessionIds().contains(viaNode1.sessionId()));
         }
     }
 
     @Test
     void concurrentFirstRequestsOnThreeNodesAdmitExactlyOneSdkSessionPerNode() throws Exception {
-        McpHttp creator = new McpHttp(nodes.get(0).uri()).open();
+        McpHttpClient creator = Clients.session(nodes.get(0).uri());
         ExecutorService pool = Executors.newFixedThreadPool(12);
         try {
             List<Callable<Integer>> calls = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                McpHttp client = on(i % 3, creator);
+                McpHttpClient client = on(i % 3, creator);
                 int id = 100 + i;
-                calls.add(() -> client.post(McpHttp.toolCall(id, "whoami", "{}", null), Map.of()).statusCode());
+                calls.add(() -> client.post(McpHttpClient.toolCall(id, "whoami", "{}", null), Map.of()).status());
             }
             for (Future<Integer> status : pool.invokeAll(calls)) {
                 assertThat(status.get()).isEqualTo(200);
@@ -309,7 +311,7 @@ class MultiNodeIT {
             pool.shutdownNow();
         }
         for (int i = 0; i < 3; i++) {
-            assertThat(filterOf(i).localSessionIds()).containsOnlyOnce(creator.sessionId);
+            assertThat(filterOf(i).localSessionIds()).containsOnlyOnce(creator.sessionId());
         }
         assertThat(filterOf(1).admissions()).isEqualTo(1);
         assertThat(filterOf(2).admissions()).isEqualTo(1);
@@ -319,9 +321,9 @@ class MultiNodeIT {
         return nodes.get(node).state().filters().get(0);
     }
 
-    private McpHttp on(int node, McpHttp session) {
-        McpHttp client = new McpHttp(nodes.get(node).uri());
-        client.sessionId = session.sessionId;
+    private McpHttpClient on(int node, McpHttpClient session) {
+        McpHttpClient client = new McpHttpClient(nodes.get(node).uri());
+        client.adopt(session.sessionId());
         return client;
     }
 
@@ -329,27 +331,18 @@ class MultiNodeIT {
         nodes.get(node).notifyClients("notifications/message", Map.of("level", "info", "data", data));
     }
 
-    private static List<Event> readAll(HttpResponse<InputStream> response) {
-        assertThat(response.statusCode()).isEqualTo(200);
-        List<Event> events = new ArrayList<>();
-        try (SseReader reader = new SseReader(response.body())) {
-            for (Event e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
+    private static List<SseEvent> readAll(McpHttpClient.Response response) {
+        assertThat(response.status()).isEqualTo(200);
+        List<SseEvent> events = new ArrayList<>();
+        try (McpHttpClient.Response reader = response) {
+            for (SseEvent e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
                 events.add(e);
             }
         }
         return events;
     }
 
-    private static JsonNode finalResult(String sseBody, int id) {
-        try (SseReader reader = new SseReader(new java.io.ByteArrayInputStream(
-                sseBody.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
-            for (Event e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
-                JsonNode json = e.json();
-                if (json.has("id") && json.get("id").asInt() == id) {
-                    return json;
-                }
-            }
-        }
-        throw new AssertionError("no response to " + id + " in " + sseBody);
+    private static JsonNode json(SseEvent event) {
+        return Json.parseOrNull(event.data());
     }
 }

@@ -1,5 +1,8 @@
 package dev.mcpstate.examples;
 
+import dev.mcpstate.examples.client.McpHttpClient;
+import dev.mcpstate.store.internal.Json;
+
 import dev.mcpstate.examples.server.McpStateServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,36 +26,36 @@ class RestartIT {
     @EnumSource(Backend.class)
     void sessionContinuesWithTheSameIdAfterARestart(Backend backend) throws Exception {
         backend.reset();
-        McpHttp client;
+        McpHttpClient client;
         String sessionId;
         try (McpStateServer first = McpStateServer.start(backend.options(dir.resolve("state.db"), "node-a"))) {
-            client = new McpHttp(first.uri()).open();
-            sessionId = client.sessionId;
-            assertThat(client.callTool(1, "whoami", "{}").at("/result/content/0/text").asText())
+            client = Clients.session(first.uri());
+            sessionId = client.sessionId();
+            assertThat(client.callTool("whoami", "{}").at("/result/content/0/text").asText())
                     .isEqualTo("session=" + sessionId + " node=node-a");
         }
         try (McpStateServer second = McpStateServer.start(backend.options(dir.resolve("state.db"), "node-a"))) {
-            McpHttp again = new McpHttp(second.uri());
-            again.sessionId = sessionId;
-            assertThat(again.callTool(2, "whoami", "{}").at("/result/content/0/text").asText())
+            McpHttpClient again = new McpHttpClient(second.uri());
+            again.adopt(sessionId);
+            assertThat(again.callTool("whoami", "{}").at("/result/content/0/text").asText())
                     .isEqualTo("session=" + sessionId + " node=node-a");
-            assertThat(again.callTool(3, "echo", "{\"text\":\"still here\"}").at("/result/content/0/text").asText())
+            assertThat(again.callTool("echo", "{\"text\":\"still here\"}").at("/result/content/0/text").asText())
                     .isEqualTo("still here");
 
-            HttpResponse<String> deleted = again.delete();
-            assertThat(deleted.statusCode()).isEqualTo(200);
-            HttpResponse<String> after = again.post(McpHttp.toolCall(4, "echo", "{\"text\":\"x\"}", null),
+            McpHttpClient.Response deleted = again.delete();
+            assertThat(deleted.status()).isEqualTo(200);
+            McpHttpClient.Response after = again.post(McpHttpClient.toolCall(4, "echo", "{\"text\":\"x\"}", null),
                     java.util.Map.of());
-            assertThat(after.statusCode()).isEqualTo(404);
-            assertThat(McpHttp.JSON.readTree(after.body()).at("/error/code").asInt()).isEqualTo(-32001);
+            assertThat(after.status()).isEqualTo(404);
+            assertThat(Json.MAPPER.readTree(after.text()).at("/error/code").asInt()).isEqualTo(-32001);
         }
         try (McpStateServer third = McpStateServer.start(backend.options(dir.resolve("state.db"), "node-a"))) {
-            McpHttp closed = new McpHttp(third.uri());
-            closed.sessionId = sessionId;
-            assertThat(closed.post(McpHttp.toolCall(5, "echo", "{\"text\":\"x\"}", null), java.util.Map.of())
-                    .statusCode()).isEqualTo(404);
-            assertThat(closed.getString(null).statusCode()).isEqualTo(404);
-            assertThat(closed.delete().statusCode()).isEqualTo(404);
+            McpHttpClient closed = new McpHttpClient(third.uri());
+            closed.adopt(sessionId);
+            assertThat(closed.post(McpHttpClient.toolCall(5, "echo", "{\"text\":\"x\"}", null), java.util.Map.of())
+                    .status()).isEqualTo(404);
+            assertThat(closed.get(null).status()).isEqualTo(404);
+            assertThat(closed.delete().status()).isEqualTo(404);
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.mcpstate.examples;
 
+import dev.mcpstate.examples.client.McpHttpClient;
+import dev.mcpstate.interceptor.sse.SseEvent;
+import dev.mcpstate.store.internal.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mcpstate.examples.McpHttp.Event;
-import dev.mcpstate.examples.McpHttp.SseReader;
 import dev.mcpstate.examples.server.McpStateServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,27 +40,27 @@ class ResumptionIT {
         }
     }
 
-    private McpHttp start(Backend backend) throws Exception {
+    private McpHttpClient start(Backend backend) throws Exception {
         backend.reset();
         server = McpStateServer.start(backend.options(dir.resolve("state.db"), "node-a"));
-        return new McpHttp(server.uri()).open();
+        return Clients.session(server.uri());
     }
 
     @ParameterizedTest
     @EnumSource(Backend.class)
     void resumedResponseStreamDeliversExactlyTheRemainingEventsAndTheResult(Backend backend) throws Exception {
-        McpHttp client = start(backend);
-        JsonNode echo = client.callTool(1, "echo", "{\"text\":\"hello\"}");
+        McpHttpClient client = start(backend);
+        JsonNode echo = client.callTool("echo", "{\"text\":\"hello\"}");
         assertThat(echo.at("/result/content/0/text").asText()).isEqualTo("hello");
 
         int count = 12;
-        HttpResponse<InputStream> response = client.postStream(
-                McpHttp.toolCall(2, "slow_count", "{\"count\":" + count + ",\"interval_ms\":25}", "tok"));
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-        List<Event> before = new ArrayList<>();
+        McpHttpClient.Response response = client.post(
+                McpHttpClient.toolCall(2, "slow_count", "{\"count\":" + count + ",\"interval_ms\":25}", "tok"));
+        assertThat(response.header("Content-Type")).startsWith("text/event-stream");
+        List<SseEvent> before = new ArrayList<>();
         String primingId;
-        try (SseReader reader = new SseReader(response.body())) {
-            Event priming = reader.next();
+        try (McpHttpClient.Response reader = response) {
+            SseEvent priming = reader.next();
             assertThat(priming.data()).isEmpty();
             primingId = priming.id();
             while (progressCount(before) < 3) {
@@ -67,46 +69,46 @@ class ResumptionIT {
         } // the client cuts the stream here; the tool keeps running
         String lastSeen = before.get(before.size() - 1).id();
 
-        HttpResponse<InputStream> resumed = client.get(lastSeen);
-        assertThat(resumed.statusCode()).isEqualTo(200);
-        List<Event> after = new ArrayList<>();
-        try (SseReader reader = new SseReader(resumed.body())) {
-            for (Event e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
+        McpHttpClient.Response resumed = client.get(lastSeen);
+        assertThat(resumed.status()).isEqualTo(200);
+        List<SseEvent> after = new ArrayList<>();
+        try (McpHttpClient.Response reader = resumed) {
+            for (SseEvent e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
                 after.add(e);
             }
         }
 
-        List<Event> all = new ArrayList<>(before);
+        List<SseEvent> all = new ArrayList<>(before);
         all.addAll(after);
-        assertThat(all).extracting(Event::id).doesNotHaveDuplicates()
+        assertThat(all).extracting(SseEvent::id).doesNotHaveDuplicates()
                 .allMatch(id -> id.startsWith(primingId.substring(0, primingId.indexOf(':') + 1)));
         assertThat(progressValues(all)).containsExactlyElementsOf(
                 IntStream.rangeClosed(1, count).boxed().toList());
         assertThat(logCount(all)).isEqualTo(count);
-        JsonNode last = after.get(after.size() - 1).json();
+        JsonNode last =json(after.get(after.size() - 1));
         assertThat(last.get("id").asInt()).isEqualTo(2);
         assertThat(last.at("/result/content/0/text").asText()).isEqualTo("counted " + count);
 
         // resuming from the priming id replays the whole stream, and the same events again
-        HttpResponse<InputStream> full = client.get(primingId);
+        McpHttpClient.Response full = client.get(primingId);
         List<String> replayedIds = new ArrayList<>();
-        try (SseReader reader = new SseReader(full.body())) {
-            for (Event e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
+        try (McpHttpClient.Response reader = full) {
+            for (SseEvent e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
                 replayedIds.add(e.id());
             }
         }
-        assertThat(replayedIds).containsExactlyElementsOf(all.stream().map(Event::id).toList());
+        assertThat(replayedIds).containsExactlyElementsOf(all.stream().map(SseEvent::id).toList());
     }
 
     @ParameterizedTest
     @EnumSource(Backend.class)
     void resumedListeningStreamDeliversExactlyTheNotificationsSentMeanwhile(Backend backend) throws Exception {
-        McpHttp client = start(backend);
-        HttpResponse<InputStream> listening = client.get(null);
-        assertThat(listening.statusCode()).isEqualTo(200);
-        List<Event> before = new ArrayList<>();
-        try (SseReader reader = new SseReader(listening.body())) {
-            Event priming = reader.next();
+        McpHttpClient client = start(backend);
+        McpHttpClient.Response listening = client.get(null);
+        assertThat(listening.status()).isEqualTo(200);
+        List<SseEvent> before = new ArrayList<>();
+        try (McpHttpClient.Response reader = listening) {
+            SseEvent priming = reader.next();
             assertThat(priming.id()).startsWith("listen:");
             notify(1);
             notify(2);
@@ -117,42 +119,42 @@ class ResumptionIT {
         notify(4);
         notify(5);
 
-        HttpResponse<InputStream> resumed = client.get(before.get(1).id());
-        List<Event> after = new ArrayList<>();
-        try (SseReader reader = new SseReader(resumed.body())) {
+        McpHttpClient.Response resumed = client.get(before.get(1).id());
+        List<SseEvent> after = new ArrayList<>();
+        try (McpHttpClient.Response reader = resumed) {
             while (after.size() < 3) {
                 after.add(reader.nextMessage());
             }
             notify(6);
             after.add(reader.nextMessage());
         }
-        List<Event> all = new ArrayList<>(before);
+        List<SseEvent> all = new ArrayList<>(before);
         all.addAll(after);
-        assertThat(all).extracting(Event::id).doesNotHaveDuplicates();
-        assertThat(all).extracting(e -> e.json().at("/params/data").asText())
+        assertThat(all).extracting(SseEvent::id).doesNotHaveDuplicates();
+        assertThat(all).extracting(e -> json(e).at("/params/data").asText())
                 .containsExactly("n1", "n2", "n3", "n4", "n5", "n6");
     }
 
     @ParameterizedTest
     @EnumSource(Backend.class)
     void lastEventIdOfAnotherStreamReplaysOnlyThatStream(Backend backend) throws Exception {
-        McpHttp client = start(backend);
-        HttpResponse<InputStream> first = client.postStream(McpHttp.toolCall(7, "slow_count",
+        McpHttpClient client = start(backend);
+        McpHttpClient.Response first = client.post(McpHttpClient.toolCall(7, "slow_count",
                 "{\"count\":2,\"interval_ms\":0}", "a"));
         String firstPriming;
-        try (SseReader reader = new SseReader(first.body())) {
+        try (McpHttpClient.Response reader = first) {
             firstPriming = reader.next().id();
             while (reader.next() != null) {
                 // drain
             }
         }
-        client.callTool(8, "slow_count", "{\"count\":3,\"interval_ms\":0}");
+        client.callTool("slow_count", "{\"count\":3,\"interval_ms\":0}");
 
-        HttpResponse<InputStream> replay = client.get(firstPriming);
+        McpHttpClient.Response replay = client.get(firstPriming);
         Set<Integer> ids = new LinkedHashSet<>();
-        try (SseReader reader = new SseReader(replay.body())) {
-            for (Event e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
-                JsonNode json = e.json();
+        try (McpHttpClient.Response reader = replay) {
+            for (SseEvent e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
+                JsonNode json = json(e);
                 if (json.has("id")) {
                     ids.add(json.get("id").asInt());
                 }
@@ -166,43 +168,47 @@ class ResumptionIT {
     void toolFailureIsPersistedAndDeliveredAsTheFinalResponse(Backend backend) throws Exception {
         backend.reset();
         server = McpStateServer.start(backend.options(dir.resolve("state.db"), "node-a"));
-        McpHttp client = new McpHttp(server.uri()).open("{}"); // no sampling capability: ask_model must fail
-        HttpResponse<InputStream> response = client.postStream(McpHttp.toolCall(3, "ask_model",
+        McpHttpClient client = new McpHttpClient(server.uri()).open("mcp-state-tests", "{}"); // no sampling capability: ask_model must fail
+        McpHttpClient.Response response = client.post(McpHttpClient.toolCall(3, "ask_model",
                 "{\"prompt\":\"hi\"}", null));
         String primingId;
         JsonNode delivered;
-        try (SseReader reader = new SseReader(response.body())) {
+        try (McpHttpClient.Response reader = response) {
             primingId = reader.next().id();
-            delivered = reader.nextMessage().json();
+            delivered =json(reader.nextMessage());
         }
         assertThat(delivered.get("id").asInt()).isEqualTo(3);
         assertThat(delivered.toString()).contains("sampling");
-        List<Event> replayed = new ArrayList<>();
-        try (SseReader reader = new SseReader(client.get(primingId).body())) {
-            for (Event e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
+        List<SseEvent> replayed = new ArrayList<>();
+        try (McpHttpClient.Response reader = client.get(primingId)) {
+            for (SseEvent e = reader.nextMessage(); e != null; e = reader.nextMessage()) {
                 replayed.add(e);
             }
         }
-        assertThat(replayed).extracting(Event::json).containsExactly(delivered);
+        assertThat(replayed).extracting(ResumptionIT::json).containsExactly(delivered);
     }
 
     private void notify(int n) {
         server.notifyClients("notifications/message", Map.of("level", "info", "data", "n" + n));
     }
 
-    private static long progressCount(List<Event> events) {
-        return events.stream().filter(e -> "notifications/progress".equals(e.json().path("method").asText()))
+    private static long progressCount(List<SseEvent> events) {
+        return events.stream().filter(e -> "notifications/progress".equals(json(e).path("method").asText()))
                 .count();
     }
 
-    private static List<Integer> progressValues(List<Event> events) {
-        return events.stream().map(Event::json)
+    private static List<Integer> progressValues(List<SseEvent> events) {
+        return events.stream().map(ResumptionIT::json)
                 .filter(j -> "notifications/progress".equals(j.path("method").asText()))
                 .map(j -> j.at("/params/progress").asInt()).toList();
     }
 
-    private static long logCount(List<Event> events) {
-        return events.stream().filter(e -> "notifications/message".equals(e.json().path("method").asText()))
+    private static long logCount(List<SseEvent> events) {
+        return events.stream().filter(e -> "notifications/message".equals(json(e).path("method").asText()))
                 .count();
+    }
+
+    private static JsonNode json(SseEvent event) {
+        return Json.parseOrNull(event.data());
     }
 }

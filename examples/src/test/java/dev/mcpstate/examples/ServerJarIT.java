@@ -1,5 +1,7 @@
 package dev.mcpstate.examples;
 
+import dev.mcpstate.examples.client.McpHttpClient;
+
 import dev.mcpstate.testing.FreePort;
 import dev.mcpstate.testing.RedisTestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -78,10 +80,10 @@ class ServerJarIT {
     }
 
     private void roundTrip(int port) {
-        McpHttp client = new McpHttp(URI.create("http://127.0.0.1:" + port + "/mcp")).open();
-        assertThat(client.callTool(1, "echo", "{\"text\":\"jar\"}").at("/result/content/0/text").asText())
+        McpHttpClient client = Clients.session(URI.create("http://127.0.0.1:" + port + "/mcp"));
+        assertThat(client.callTool("echo", "{\"text\":\"jar\"}").at("/result/content/0/text").asText())
                 .isEqualTo("jar");
-        assertThat(client.callTool(2, "slow_count", "{\"count\":3,\"interval_ms\":1}")
+        assertThat(client.callTool("slow_count", "{\"count\":3,\"interval_ms\":1}")
                 .at("/result/content/0/text").asText()).isEqualTo("counted 3");
     }
 

@@ -57,18 +57,18 @@ public final class ContinueSession {
         URI url = args.url("--url");
         int calls = args.integer("--calls", 3, 1, 1000);
         String sessionId = args.positionals(1, "one SESSION_ID").get(0);
-        RawMcpClient client = new RawMcpClient(url, sessionId);
         NodeTally tally = new NodeTally();
         out.println("continuing session " + sessionId + " through " + url + " (no initialize)");
+        McpHttpClient client = new McpHttpClient(url).adopt(sessionId);
         for (int i = 1; i <= calls; i++) {
-            RawMcpClient.Reply whoami = client.callTool("whoami", RawMcpClient.object());
+            Reply whoami = Reply.call(client, "whoami", "{}");
             Whoami who = Whoami.parse(whoami.text());
             if (!who.session().equals(sessionId)) {
                 throw new IllegalStateException("node " + whoami.node() + " reported session " + who.session());
             }
             tally.add(whoami.node());
             out.printf("whoami  -> served by %s (%s)%n", whoami.node(), whoami.text());
-            RawMcpClient.Reply echo = client.callTool("echo", RawMcpClient.object().put("text", "again " + i));
+            Reply echo = Reply.call(client, "echo", "{\"text\":\"again " + i + "\"}");
             tally.add(echo.node());
             out.printf("echo    -> served by %s: \"%s\"%n", echo.node(), echo.text());
         }

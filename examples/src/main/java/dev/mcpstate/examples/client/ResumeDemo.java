@@ -1,8 +1,8 @@
 package dev.mcpstate.examples.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mcpstate.examples.client.RawMcpClient.Event;
-import dev.mcpstate.examples.client.RawMcpClient.SseStream;
+import dev.mcpstate.interceptor.sse.SseEvent;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.store.EventId;
 
 import java.io.PrintStream;
@@ -75,19 +75,20 @@ public final class ResumeDemo {
         int interval = args.integer("--interval-ms", 200, 0, 60_000);
         args.positionals(0, "no arguments");
 
-        RawMcpClient client = new RawMcpClient(url, null);
-        RawMcpClient.Reply init = client.initialize("mcp-state-resume-demo");
-        out.println("session " + client.sessionId() + " initialized on " + init.node());
-
-        List<Event> received = new ArrayList<>();
+        List<SseEvent> received = new ArrayList<>();
         String lastEventId;
-        int requestId;
-        try (SseStream stream = client.callToolStreaming("slow_count",
-                RawMcpClient.object().put("count", count).put("interval_ms", interval), "resume-demo")) {
+        McpHttpClient client = new McpHttpClient(url).open("mcp-state-resume-demo", "{}");
+        out.println("session " + client.sessionId() + " initialized on " + client.openedOn());
+        int requestId = client.nextId();
+        try (McpHttpClient.Response stream = client.post(McpHttpClient.toolCall(requestId, "slow_count",
+                "{\"count\":" + count + ",\"interval_ms\":" + interval + "}", "resume-demo"))) {
+            if (!stream.isEventStream()) {
+                throw new IllegalStateException("expected text/event-stream, got " + stream.status() + ": "
+                        + stream.text());
+            }
             out.println("slow_count(count=" + count + ", interval_ms=" + interval + ") streaming from "
                     + stream.node());
-            requestId = stream.requestId();
-            lastEventId = readUntil(stream, out, received,
+            lastEventId = readUntil(stream, out, received, requestId,
                     e -> isProgress(e) && received.stream().filter(ResumeDemo::isProgress).count() == cutAfter);
         }
         if (lastEventId == null) {
@@ -95,10 +96,10 @@ public final class ResumeDemo {
         }
         out.println("-- cut the connection after " + cutAfter + " progress events; last event id: " + lastEventId);
 
-        RawMcpClient resumer = resumeUrl.equals(url) ? client : new RawMcpClient(resumeUrl, client.sessionId());
-        try (SseStream stream = resumer.resume(lastEventId, requestId)) {
+        McpHttpClient resumer = new McpHttpClient(resumeUrl).adopt(client.sessionId());
+        try (McpHttpClient.Response stream = resumer.get(lastEventId)) {
             out.println("-- resumed with GET Last-Event-ID: " + lastEventId + ", served by " + stream.node());
-            readUntil(stream, out, received, stream::isFinal);
+            readUntil(stream, out, received, requestId, e -> isFinal(e, requestId));
         }
 
         List<String> problems = check(received, count, requestId);
@@ -118,16 +119,17 @@ public final class ResumeDemo {
      * @return the id of the last event read, priming events included; null when none carried an id
      * @throws IllegalStateException when the stream ends first
      */
-    private static String readUntil(SseStream stream, PrintStream out, List<Event> received, Predicate<Event> last) {
+    private static String readUntil(McpHttpClient.Response stream, PrintStream out, List<SseEvent> received,
+            int requestId, Predicate<SseEvent> last) {
         String lastId = null;
         while (true) {
-            Event e = stream.next();
+            SseEvent e = stream.next();
             if (e == null) {
                 throw new IllegalStateException("the stream ended early, after event " + lastId);
             }
-            print(out, e, stream);
+            out.printf("  %-24s %s%n", e.id(), describe(e, requestId));
             lastId = e.id() == null ? lastId : e.id();
-            if (!e.priming()) {
+            if (!e.data().isEmpty()) {
                 received.add(e);
                 if (last.test(e)) {
                     return lastId;
@@ -136,15 +138,11 @@ public final class ResumeDemo {
         }
     }
 
-    private static void print(PrintStream out, Event e, SseStream stream) {
-        out.printf("  %-24s %s%n", e.id(), describe(e, stream));
-    }
-
-    private static String describe(Event e, SseStream stream) {
-        if (e.priming()) {
+    private static String describe(SseEvent e, int requestId) {
+        if (e.data().isEmpty()) {
             return "(priming event)";
         }
-        JsonNode json = e.json();
+        JsonNode json = Json.parseOrNull(e.data());
         String method = json.path("method").asText("");
         if (method.equals("notifications/progress")) {
             return "progress " + json.at("/params/progress").asInt() + "/" + json.at("/params/total").asInt();
@@ -152,15 +150,21 @@ public final class ResumeDemo {
         if (method.equals("notifications/message")) {
             return "log      " + json.at("/params/data").asText();
         }
-        if (stream.isFinal(e)) {
+        if (isFinal(e, requestId)) {
             return json.has("error") ? "error    " + json.get("error")
                     : "result   " + json.at("/result/content/0/text").asText();
         }
         return json.toString();
     }
 
-    private static boolean isProgress(Event e) {
-        return e.json().path("method").asText("").equals("notifications/progress");
+    private static boolean isProgress(SseEvent e) {
+        return Json.parseOrNull(e.data()).path("method").asText("").equals("notifications/progress");
+    }
+
+    /** @return true when the event carries the final response (result or error) of the request */
+    private static boolean isFinal(SseEvent e, int requestId) {
+        JsonNode json = Json.parseOrNull(e.data());
+        return json != null && !json.has("method") && json.path("id").asInt(-1) == requestId;
     }
 
     /**
@@ -173,14 +177,14 @@ public final class ResumeDemo {
      * @param requestId the JSON-RPC id of the call
      * @return what is wrong, one sentence per problem; empty when nothing is
      */
-    public static List<String> check(List<Event> events, int count, int requestId) {
+    public static List<String> check(List<SseEvent> events, int count, int requestId) {
         List<String> problems = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         EventId previous = null;
         List<Integer> progress = new ArrayList<>();
         List<String> logs = new ArrayList<>();
         List<String> results = new ArrayList<>();
-        for (Event e : events) {
+        for (SseEvent e : events) {
             if (e.id() == null || !ids.add(e.id())) {
                 problems.add("event id " + e.id() + " is missing or repeated");
                 continue;
@@ -191,7 +195,7 @@ public final class ResumeDemo {
                 problems.add("event id " + id + " does not follow " + previous + " in the same stream");
             }
             previous = id;
-            JsonNode json = e.json();
+            JsonNode json = Json.parseOrNull(e.data());
             switch (json.path("method").asText("")) {
                 case "notifications/progress" -> progress.add(json.at("/params/progress").asInt());
                 case "notifications/message" -> logs.add(json.at("/params/data").asText());

@@ -1,7 +1,7 @@
 package dev.mcpstate.examples.clients;
 
-import dev.mcpstate.examples.client.RawMcpClient.Event;
 import dev.mcpstate.examples.client.ResumeDemo;
+import dev.mcpstate.interceptor.sse.SseEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -12,18 +12,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@link ResumeDemo#check} finds duplicates, gaps and out-of-order ids in what a resumed client received. */
 class ResumeDemoCheckTest {
 
-    private static List<Event> stream(int count) {
-        List<Event> events = new ArrayList<>();
+    private static List<SseEvent> stream(int count) {
+        List<SseEvent> events = new ArrayList<>();
         int entry = 1;
         for (int i = 1; i <= count; i++) {
-            events.add(new Event("rs:" + entry++, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
+            events.add(event("rs:" + entry++, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
                     + "\"params\":{\"progressToken\":\"t\",\"progress\":" + i + ",\"total\":" + count + "}}"));
-            events.add(new Event("rs:" + entry++, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
+            events.add(event("rs:" + entry++, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
                     + "\"params\":{\"level\":\"info\",\"data\":\"step " + i + " of " + count + "\"}}"));
         }
-        events.add(new Event("rs:" + entry, "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":"
+        events.add(event("rs:" + entry, "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":"
                 + "[{\"type\":\"text\",\"text\":\"counted " + count + "\"}]}}"));
         return events;
+    }
+
+    private static SseEvent event(String id, String data) {
+        return new SseEvent(id, "message", data);
     }
 
     @Test
@@ -33,7 +37,7 @@ class ResumeDemoCheckTest {
 
     @Test
     void replayedEventIsReportedAsRepeated() {
-        List<Event> events = stream(3);
+        List<SseEvent> events = stream(3);
         events.add(3, events.get(2));
 
         assertThat(ResumeDemo.check(events, 3, 7)).containsExactly("event id rs:3 is missing or repeated");
@@ -41,7 +45,7 @@ class ResumeDemoCheckTest {
 
     @Test
     void lostEventIsReportedAsAGap() {
-        List<Event> events = stream(3);
+        List<SseEvent> events = stream(3);
         events.remove(2);
 
         assertThat(ResumeDemo.check(events, 3, 7)).containsExactly("progress steps were [1, 3], expected 1..3");
@@ -49,9 +53,9 @@ class ResumeDemoCheckTest {
 
     @Test
     void idsGoingBackwardsAreReported() {
-        List<Event> events = stream(2);
-        Event first = events.get(0);
-        events.set(0, new Event("rs:9", first.data()));
+        List<SseEvent> events = stream(2);
+        SseEvent first = events.get(0);
+        events.set(0, event("rs:9", first.data()));
 
         assertThat(ResumeDemo.check(events, 2, 7))
                 .containsExactly("event id rs:2 does not follow rs:9 in the same stream");
@@ -59,7 +63,7 @@ class ResumeDemoCheckTest {
 
     @Test
     void missingResultIsReported() {
-        List<Event> events = stream(2);
+        List<SseEvent> events = stream(2);
         events.remove(events.size() - 1);
 
         assertThat(ResumeDemo.check(events, 2, 7)).containsExactly("results were [], expected [counted 2]");

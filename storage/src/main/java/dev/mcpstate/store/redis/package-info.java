@@ -1,6 +1,6 @@
 /**
- * The Redis backend of the session and event stores: sessions as hashes, events in Redis Streams, every key of a
- * session in one hash slot ({@link dev.mcpstate.store.redis.RedisKeys}), shared with the sidecar tools through
- * {@link dev.mcpstate.store.redis.RedisDatabase}. Many nodes; Redis Cluster compatible key layout.
+ * The Redis backend ({@link dev.mcpstate.store.redis.RedisBackend}): sessions as hashes, events in Redis Streams,
+ * sidecar state and the cluster bus, every key in {@link dev.mcpstate.store.redis.RedisKeys}, every multi-step write
+ * one Lua script in one hash slot. Many nodes.
  */
 package dev.mcpstate.store.redis;

@@ -1,5 +1,5 @@
 /**
- * The SQLite backend of the session and event stores: one embedded database file in WAL mode, shared with the
- * sidecar tools through {@link dev.mcpstate.store.sqlite.SqliteDatabase}. One node; survives restarts.
+ * The SQLite backend ({@link dev.mcpstate.store.sqlite.SqliteBackend}): one embedded database file in WAL mode
+ * holding sessions, streams, events and sidecar state ({@code SqliteSchema}). One node; survives restarts.
  */
 package dev.mcpstate.store.sqlite;

@@ -35,8 +35,8 @@ import java.util.function.Function;
  *       version, the principal and this node's id; its listening stream is opened. If the store fails, the SDK
  *       session is dropped and the client gets 503 — never a session that exists only in memory.</li>
  *   <li>{@code notifications/initialized} accepted: ACTIVE.</li>
- *   <li>{@code logging/setLevel} with a valid level: the level is stored with the session, and every node applies
- *       it ({@link Admission}) — the SDK keeps it in one node's memory only.</li>
+ *   <li>{@code logging/setLevel} with a valid level: the level is stored with the session before the SDK answers,
+ *       and every node applies it ({@link Admission}) — the SDK keeps it in one node's memory only.</li>
  *   <li>DELETE answered 200: CLOSED; the session's streams and events are deleted, and every node drops its SDK
  *       copy and ends its followers ({@link ClusterBus#publishSessionEnded}).</li>
  * </ul>
@@ -76,8 +76,16 @@ public final class Lifecycle implements Interceptor {
 
     @Override
     public void intercept(Chain chain) throws IOException, ServletException {
-        chain.proceed();
         Exchange exchange = chain.exchange();
+        if (exchange.kind() == MessageKind.REQUEST && "logging/setLevel".equals(exchange.method())
+                && exchange.session() != null) {
+            // stored before the SDK answers, so the level is in force on every node once the client has the result
+            String level = exchange.message().path("params").path("level").asText("");
+            if (LoggingLevels.parse(level) != null) {
+                sessions.updateLoggingLevel(exchange.session().sessionId(), level);
+            }
+        }
+        chain.proceed();
         int status = exchange.response().getStatus();
         if (exchange.kind() == MessageKind.INITIALIZE && status == 200) {
             initialized(exchange);
@@ -86,12 +94,6 @@ public final class Lifecycle implements Interceptor {
             sessions.updateStatus(exchange.session().sessionId(), SessionStatus.ACTIVE);
         } else if ("DELETE".equals(exchange.request().getMethod()) && status == 200 && exchange.session() != null) {
             closed(exchange.session().sessionId());
-        } else if (exchange.kind() == MessageKind.REQUEST && "logging/setLevel".equals(exchange.method())
-                && status == 200 && exchange.session() != null) {
-            String level = exchange.message().path("params").path("level").asText("");
-            if (LoggingLevels.parse(level) != null) {
-                sessions.updateLoggingLevel(exchange.session().sessionId(), level);
-            }
         }
     }
 
