@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * Immutable, validated settings of the round-robin load balancer: where it listens, the backends it
- * rotates over, and the idle timeout of both proxy legs.
+ * rotates over, the idle timeout of both proxy legs, the connect timeout towards the backends, and how
+ * long a backend that failed stays out of rotation before it is probed.
  *
  * <p>Build with {@link #builder()} or parse command-line arguments with {@link #parse(String...)}.
  * Every setter validates its argument at once and names the option and the value in the
@@ -31,12 +32,22 @@ public final class LoadBalancerOptions {
      */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
 
+    /** Default time a connection to a backend may take to open: 5 seconds. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Default time a failed backend stays out of rotation before the first probe: 2 seconds. */
+    public static final Duration DEFAULT_DOWN_BACKOFF = Duration.ofSeconds(2);
+
+    /** Default longest wait between probes of a backend that stays down: 30 seconds. */
+    public static final Duration DEFAULT_MAX_DOWN_BACKOFF = Duration.ofSeconds(30);
+
     /** Command-line help, one line per option. */
     public static final String USAGE = """
             Usage: java -jar mcp-state-lb.jar --backend URL [--backend URL ...] [options]
 
             Round-robin reverse proxy for MCP Streamable HTTP: every request (POST, GET, DELETE, SSE
-            streams included) goes to the next backend in turn, with no session stickiness.
+            streams included) goes to the next backend in turn, with no session stickiness. A backend
+            whose connection fails is skipped until a probe request gets an answer from it again.
 
             Options:
               --backend URL                 backend base URL, http or https, e.g. http://127.0.0.1:3001;
@@ -45,19 +56,34 @@ public final class LoadBalancerOptions {
               --port PORT                   port to listen on, 0 = any free port (default %d)
               --idle-timeout-seconds SECS   idle timeout of client and backend connections in seconds,
                                             0 = never time out (default %d)
+              --connect-timeout-millis MS   time a connection to a backend may take to open (default %d)
+              --down-backoff-millis MS      time a failed backend stays out of rotation before one
+                                            request probes it (default %d)
+              --max-down-backoff-millis MS  the wait doubles after each failed probe, up to this
+                                            (default %d)
               --help, -h                    print this help and exit
-            """.formatted(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_IDLE_TIMEOUT.toSeconds());
+            """.formatted(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_IDLE_TIMEOUT.toSeconds(),
+            DEFAULT_CONNECT_TIMEOUT.toMillis(), DEFAULT_DOWN_BACKOFF.toMillis(), DEFAULT_MAX_DOWN_BACKOFF.toMillis());
+
+    private static final List<String> OPTIONS = List.of("--backend", "--host", "--port", "--idle-timeout-seconds",
+            "--connect-timeout-millis", "--down-backoff-millis", "--max-down-backoff-millis");
 
     private final String host;
     private final int port;
     private final List<URI> backends;
     private final Duration idleTimeout;
+    private final Duration connectTimeout;
+    private final Duration downBackoff;
+    private final Duration maxDownBackoff;
 
     private LoadBalancerOptions(Builder builder) {
         this.host = builder.host;
         this.port = builder.port;
         this.backends = List.copyOf(builder.backends);
         this.idleTimeout = builder.idleTimeout;
+        this.connectTimeout = builder.connectTimeout;
+        this.downBackoff = builder.downBackoff;
+        this.maxDownBackoff = builder.maxDownBackoff;
     }
 
     /** Returns a builder holding the defaults and no backends. */
@@ -87,6 +113,9 @@ public final class LoadBalancerOptions {
                 case "--host" -> builder.host(value);
                 case "--port" -> builder.port(parseInt(option, value));
                 case "--idle-timeout-seconds" -> builder.idleTimeout(Duration.ofSeconds(parseInt(option, value)));
+                case "--connect-timeout-millis" -> builder.connectTimeout(Duration.ofMillis(parseInt(option, value)));
+                case "--down-backoff-millis" -> builder.downBackoff(Duration.ofMillis(parseInt(option, value)));
+                case "--max-down-backoff-millis" -> builder.maxDownBackoff(Duration.ofMillis(parseInt(option, value)));
                 default -> throw new AssertionError(option); // knownOption rejects the rest
             }
         }
@@ -99,7 +128,7 @@ public final class LoadBalancerOptions {
     }
 
     private static String knownOption(String option) {
-        if (!List.of("--backend", "--host", "--port", "--idle-timeout-seconds").contains(option)) {
+        if (!OPTIONS.contains(option)) {
             throw new IllegalArgumentException("unknown option '" + option + "' (see --help)");
         }
         return option;
@@ -136,10 +165,29 @@ public final class LoadBalancerOptions {
         return idleTimeout;
     }
 
+    /** Returns how long a connection to a backend may take to open; positive. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** Returns how long a backend that failed stays out of rotation before the first probe; positive. */
+    public Duration downBackoff() {
+        return downBackoff;
+    }
+
+    /**
+     * Returns the longest wait between probes of a backend that stays down (the wait doubles after each
+     * failed probe); never less than {@link #downBackoff()}.
+     */
+    public Duration maxDownBackoff() {
+        return maxDownBackoff;
+    }
+
     @Override
     public String toString() {
         return "LoadBalancerOptions{host=" + host + ", port=" + port + ", backends=" + backends
-                + ", idleTimeout=" + idleTimeout + '}';
+                + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout
+                + ", downBackoff=" + downBackoff + ", maxDownBackoff=" + maxDownBackoff + '}';
     }
 
     /** Mutable builder of {@link LoadBalancerOptions}; not thread-safe. */
@@ -149,6 +197,9 @@ public final class LoadBalancerOptions {
         private int port = DEFAULT_PORT;
         private final List<URI> backends = new ArrayList<>();
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration downBackoff = DEFAULT_DOWN_BACKOFF;
+        private Duration maxDownBackoff = DEFAULT_MAX_DOWN_BACKOFF;
 
         private Builder() {
         }
@@ -221,13 +272,63 @@ public final class LoadBalancerOptions {
         }
 
         /**
+         * Sets how long a connection to a backend may take to open; a connect timeout counts as a failed
+         * connect.
+         *
+         * @param connectTimeout at least one millisecond
+         * @throws IllegalArgumentException when {@code connectTimeout} is null or less than one millisecond
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positiveMillis("--connect-timeout-millis", connectTimeout);
+            return this;
+        }
+
+        /**
+         * Sets how long a backend that failed stays out of rotation before one request probes it.
+         *
+         * @param downBackoff at least one millisecond; {@link #build()} checks it is not more than
+         *                    {@link #maxDownBackoff(Duration)}
+         * @throws IllegalArgumentException when {@code downBackoff} is null or less than one millisecond
+         */
+        public Builder downBackoff(Duration downBackoff) {
+            this.downBackoff = positiveMillis("--down-backoff-millis", downBackoff);
+            return this;
+        }
+
+        /**
+         * Sets the longest wait between probes of a backend that stays down; the wait starts at
+         * {@link #downBackoff(Duration)} and doubles after each failed probe.
+         *
+         * @param maxDownBackoff at least one millisecond; {@link #build()} checks it is not less than
+         *                       {@link #downBackoff(Duration)}
+         * @throws IllegalArgumentException when {@code maxDownBackoff} is null or less than one millisecond
+         */
+        public Builder maxDownBackoff(Duration maxDownBackoff) {
+            this.maxDownBackoff = positiveMillis("--max-down-backoff-millis", maxDownBackoff);
+            return this;
+        }
+
+        private static Duration positiveMillis(String option, Duration value) {
+            if (value == null || value.toMillis() < 1) {
+                throw new IllegalArgumentException(option + " must be at least 1, got "
+                        + (value == null ? "null" : String.valueOf(value.toMillis())));
+            }
+            return value;
+        }
+
+        /**
          * Returns the options.
          *
-         * @throws IllegalArgumentException when no backend was added
+         * @throws IllegalArgumentException when no backend was added, or when the down backoff is longer
+         *                                  than the maximum down backoff
          */
         public LoadBalancerOptions build() {
             if (backends.isEmpty()) {
                 throw new IllegalArgumentException("at least one --backend URL is required (see --help)");
+            }
+            if (maxDownBackoff.compareTo(downBackoff) < 0) {
+                throw new IllegalArgumentException("--max-down-backoff-millis must not be less than --down-backoff-millis ("
+                        + downBackoff.toMillis() + "), got " + maxDownBackoff.toMillis());
             }
             return new LoadBalancerOptions(this);
         }

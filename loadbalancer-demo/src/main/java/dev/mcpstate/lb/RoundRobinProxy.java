@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>It is {@link ProxyHandler} (the base of {@link ProxyHandler.Reverse}) with {@link #rewriteHttpURI}
  * choosing the backend, so Jetty does the HTTP work:
  * <ul>
- *   <li>Every request (POST, GET, DELETE, SSE listening streams) takes the next slot of one shared
- *       counter: with backends {@code [a, b, c]} requests go to {@code a, b, c, a, b, ...} in arrival
- *       order.</li>
+ *   <li>Every request (POST, GET, DELETE, SSE listening streams) takes the next turn of the
+ *       {@link BackendPool}: with backends {@code [a, b, c]} all up, requests go to
+ *       {@code a, b, c, a, b, ...} in arrival order. A backend that is down is skipped (see below).</li>
  *   <li>Request and response headers pass through unchanged, except hop-by-hop headers (RFC 9110
  *       section 7.6.1) and the added {@code Via}/{@code Forwarded} request headers. So
  *       {@code Mcp-Session-Id}, {@code Last-Event-ID}, {@code MCP-Protocol-Version},
@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Response bodies stream: each chunk the backend flushes is written to the client before the next
  *       one is read, so {@code text/event-stream} events are not buffered.</li>
  *   <li>Each response carries {@value #BACKEND_HEADER}{@code : <backend URL>}.</li>
+ *   <li>Passive health: a request that fails before the backend's response started (connection
+ *       refused, connect timeout, connection reset or closed before the status line) takes the backend
+ *       out of rotation ({@link BackendPool#failed}); after a backoff one request is let through to it as
+ *       a probe, and a probe that gets a response brings it back ({@link BackendPool#responded}). A
+ *       backend timeout does not count: the backend accepted the request and is slow, not gone.</li>
  *   <li>A backend that cannot be reached, or fails before the response is committed, yields
  *       {@code 502} ({@code 504} on a backend timeout) with a JSON-RPC error body
  *       {@code {"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Backend URL unavailable"}}}.
@@ -45,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *       middle of an SSE stream) aborts the client connection.</li>
  * </ul>
  *
- * <p>Thread-safe: the rotation is one {@link AtomicLong}; the backend list is immutable.
+ * <p>Thread-safe: the rotation and the health state live in the thread-safe {@link BackendPool}; the
+ * state of one attempt is only touched by the HTTP client's events for that attempt.
  */
 public class RoundRobinProxy extends ProxyHandler {
 
@@ -56,54 +62,77 @@ public class RoundRobinProxy extends ProxyHandler {
     public static final int INTERNAL_ERROR = -32603;
 
     private static final Logger LOG = LoggerFactory.getLogger(RoundRobinProxy.class);
-    private static final String BACKEND_ATTRIBUTE = RoundRobinProxy.class.getName() + ".backend";
+    private static final String CHOICE_ATTRIBUTE = RoundRobinProxy.class.getName() + ".choice";
+    private static final String ATTEMPT_ATTRIBUTE = RoundRobinProxy.class.getName() + ".attempt";
 
-    private final List<URI> backends;
+    private final BackendPool pool;
     private final Duration idleTimeout;
-    private final AtomicLong requests = new AtomicLong();
+    private final Duration connectTimeout;
 
     /**
-     * Creates a proxy over {@code backends}, in rotation order. The proxy creates, starts and stops its
-     * own {@link HttpClient}; {@link ProxyHandler} configures that client to pass bodies through as the
+     * Creates a proxy over the backends of {@code pool}. The proxy creates, starts and stops its own
+     * {@link HttpClient}; {@link ProxyHandler} configures that client to pass bodies through as the
      * backend encoded them and to relay {@code 100 Continue}.
      *
-     * @param backends    absolute http(s) base URLs without trailing slash, query or fragment (as
-     *                    {@link LoadBalancerOptions#backends()} returns them); not null, not empty
-     * @param idleTimeout idle timeout of proxy-to-backend connections; {@link Duration#ZERO} = never;
-     *                    not null, not negative
-     * @throws IllegalArgumentException when {@code backends} is empty or {@code idleTimeout} negative
-     * @throws NullPointerException     when an argument or a backend is null
+     * @param pool           the backends (absolute http(s) base URLs without trailing slash, query or
+     *                       fragment, as {@link LoadBalancerOptions#backends()} returns them) and their
+     *                       health; not null
+     * @param idleTimeout    idle timeout of proxy-to-backend connections; {@link Duration#ZERO} = never;
+     *                       not null, not negative
+     * @param connectTimeout how long a connection to a backend may take to open; not null, positive
+     * @throws IllegalArgumentException when {@code idleTimeout} is negative or {@code connectTimeout} not
+     *                                  positive
+     * @throws NullPointerException     when an argument is null
      */
-    public RoundRobinProxy(List<URI> backends, Duration idleTimeout) {
-        this.backends = List.copyOf(Objects.requireNonNull(backends, "backends must not be null"));
+    public RoundRobinProxy(BackendPool pool, Duration idleTimeout, Duration connectTimeout) {
+        this.pool = Objects.requireNonNull(pool, "pool must not be null");
         this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout must not be null");
-        if (this.backends.isEmpty()) {
-            throw new IllegalArgumentException("backends must not be empty");
-        }
+        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout must not be null");
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idleTimeout must not be negative, got " + idleTimeout);
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
         }
     }
 
     /** Returns the backends in rotation order; unmodifiable. */
     public List<URI> backends() {
-        return backends;
+        return pool.backends();
+    }
+
+    /** Returns the pool that picks the backends and tracks their health; never null. */
+    public BackendPool pool() {
+        return pool;
     }
 
     @Override
     protected void configureHttpClient(HttpClient httpClient) {
         super.configureHttpClient(httpClient);
         httpClient.setIdleTimeout(idleTimeout.toMillis()); // 0 = never
+        httpClient.setConnectTimeout(connectTimeout.toMillis());
     }
 
     /** Picks the next backend and maps {@code /path?query} onto it; called once per request. */
     @Override
     protected HttpURI rewriteHttpURI(Request clientToProxyRequest) {
-        URI backend = backends.get((int) Math.floorMod(requests.getAndIncrement(), (long) backends.size()));
-        clientToProxyRequest.setAttribute(BACKEND_ATTRIBUTE, backend);
+        BackendPool.Choice choice = pool.choose(List.of());
+        clientToProxyRequest.setAttribute(CHOICE_ATTRIBUTE, choice);
+        URI backend = choice.backend();
         HttpURI incoming = clientToProxyRequest.getHttpURI();
         String basePath = backend.getRawPath() == null ? "" : backend.getRawPath();
         return HttpURI.build(backend).path(basePath + incoming.getPath()).query(incoming.getQuery());
+    }
+
+    /** Creates the request to the backend {@link #rewriteHttpURI} chose and starts tracking its attempt. */
+    @Override
+    protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request clientToProxyRequest, HttpURI newHttpURI) {
+        Attempt attempt = new Attempt((BackendPool.Choice) clientToProxyRequest.getAttribute(CHOICE_ATTRIBUTE));
+        org.eclipse.jetty.client.Request proxyToServerRequest = super.newProxyToServerRequest(clientToProxyRequest, newHttpURI);
+        proxyToServerRequest.attribute(ATTEMPT_ATTRIBUTE, attempt);
+        // Fired once a connection is open and the request is about to be written: nothing is sent before.
+        proxyToServerRequest.onRequestBegin(request -> attempt.sending.set(true));
+        return proxyToServerRequest;
     }
 
     @Override
@@ -113,9 +142,17 @@ public class RoundRobinProxy extends ProxyHandler {
         return new ProxyResponseListener(
                 clientToProxyRequest, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback) {
             @Override
+            public void onBegin(org.eclipse.jetty.client.Response serverToProxyResponse) {
+                Attempt attempt = attemptOf(proxyToServerRequest);
+                attempt.responded.set(true);
+                pool.responded(attempt.choice);
+                super.onBegin(serverToProxyResponse);
+            }
+
+            @Override
             public void onHeaders(org.eclipse.jetty.client.Response serverToProxyResponse) {
                 super.onHeaders(serverToProxyResponse);
-                proxyToClientResponse.getHeaders().put(BACKEND_HEADER, backendOf(clientToProxyRequest));
+                proxyToClientResponse.getHeaders().put(BACKEND_HEADER, attemptOf(proxyToServerRequest).backend());
             }
         };
     }
@@ -125,16 +162,21 @@ public class RoundRobinProxy extends ProxyHandler {
             Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
             org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse,
             Callback proxyToClientCallback, Throwable failure) {
-        String backend = backendOf(clientToProxyRequest);
+        Attempt attempt = attemptOf(proxyToServerRequest);
+        String backend = attempt.backend();
+        boolean timeout = failure instanceof TimeoutException;
+        if (!attempt.responded.get() && !timeout) {
+            pool.failed(attempt.choice, failure);
+        }
         if (proxyToClientResponse.isCommitted()) {
             LOG.debug("backend failed mid-response backend={} path={}", backend,
                     clientToProxyRequest.getHttpURI().getPath(), failure);
             proxyToClientCallback.failed(failure);
             return;
         }
-        boolean timeout = failure instanceof TimeoutException;
-        LOG.warn("backend unavailable backend={} method={} path={} cause={}", backend,
-                clientToProxyRequest.getMethod(), clientToProxyRequest.getHttpURI().getPath(), failure.toString());
+        LOG.warn("backend unavailable backend={} method={} path={} sent={} cause={}", backend,
+                clientToProxyRequest.getMethod(), clientToProxyRequest.getHttpURI().getPath(), attempt.sending.get(),
+                BackendPool.describe(failure));
         proxyToClientResponse.reset();
         proxyToClientResponse.setStatus(timeout ? HttpStatus.GATEWAY_TIMEOUT_504 : HttpStatus.BAD_GATEWAY_502);
         proxyToClientResponse.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
@@ -143,8 +185,23 @@ public class RoundRobinProxy extends ProxyHandler {
                 jsonRpcError("Backend " + backend + (timeout ? " timed out" : " unavailable")), proxyToClientCallback);
     }
 
-    private static String backendOf(Request clientToProxyRequest) {
-        return String.valueOf(clientToProxyRequest.getAttribute(BACKEND_ATTRIBUTE));
+    private static Attempt attemptOf(org.eclipse.jetty.client.Request proxyToServerRequest) {
+        return (Attempt) proxyToServerRequest.getAttributes().get(ATTEMPT_ATTRIBUTE);
+    }
+
+    /** One try of a request on one backend: whether its bytes started to go out and whether it got a response. */
+    private static final class Attempt {
+        final BackendPool.Choice choice;
+        final AtomicBoolean sending = new AtomicBoolean();
+        final AtomicBoolean responded = new AtomicBoolean();
+
+        Attempt(BackendPool.Choice choice) {
+            this.choice = choice;
+        }
+
+        String backend() {
+            return choice.backend().toString();
+        }
     }
 
     /** The message holds only a validated URI and fixed words, so it needs no JSON escaping. */

@@ -1,0 +1,216 @@
+package dev.mcpstate.lb;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import dev.mcpstate.testing.FreePort;
+import dev.mcpstate.testing.MutableClock;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Passive health checks against WireMock backends that refuse, drop, break off and stall. Backoffs run
+ * on a {@link MutableClock} the tests move; nothing sleeps.
+ */
+class BackendHealthIT {
+
+    private static final String JSON = "application/json";
+    private static final Duration BACKOFF = LoadBalancerOptions.DEFAULT_DOWN_BACKOFF;
+
+    private final MutableClock clock = new MutableClock();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private TestBackend live;
+    private HttpClient client;
+
+    @BeforeEach
+    void startLiveBackendAndClient() throws Exception {
+        live = open(TestBackend.echoing("live"));
+        client = new HttpClient();
+        client.start();
+        resources.add(client::stop);
+    }
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+
+    @Test
+    void refusedBackendFailsOneRequestThenIsSkipped() throws Exception {
+        URI refused = URI.create("http://127.0.0.1:" + FreePort.find());
+        LoadBalancer lb = start(options(live.uri(), refused));
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            statuses.add(post(lb).getStatus());
+        }
+
+        assertThat(statuses).containsExactly(200, 502, 200, 200, 200, 200, 200, 200, 200, 200);
+        assertThat(lb.backendPool().status(refused).up()).isFalse();
+        assertThat(lb.backendPool().status(refused).attempts()).isEqualTo(1);
+        assertThat(live.hits()).hasSize(9);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Fault.class, names = {"CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE"})
+    void backendThatDropsTheConnectionBeforeAnsweringIsNotRetriedButTakenOut(Fault fault) throws Exception {
+        WireMockBackend dropping = open(WireMockBackend.start("dropping",
+                server -> server.stubFor(any(urlPathEqualTo("/mcp")).willReturn(aResponse().withFault(fault)))));
+        LoadBalancer lb = start(options(live.uri(), dropping.uri()));
+
+        ContentResponse first = post(lb);
+        ContentResponse dropped = post(lb);
+
+        assertThat(first.getStatus()).isEqualTo(200);
+        assertThat(dropped.getStatus()).isEqualTo(502);
+        assertThat(dropped.getHeaders().get(RoundRobinProxy.BACKEND_HEADER)).isEqualTo(dropping.uri().toString());
+        assertThat(dropped.getContentAsString()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":"
+                + "{\"code\":-32603,\"message\":\"Backend " + dropping.uri() + " unavailable\"}}");
+        assertThat(live.hits()).as("the dropped request was not sent again").hasSize(1);
+        assertThat(dropping.requestCount()).isEqualTo(1);
+        assertThat(lb.backendPool().status(dropping.uri()).up()).isFalse();
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(post(lb).getHeaders().get(RoundRobinProxy.BACKEND_HEADER)).isEqualTo(live.uri().toString());
+        }
+        assertThat(dropping.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void backendThatBreaksOffAStartedResponseFailsThatResponseOnlyAndStaysInRotation() throws Exception {
+        WireMockBackend breaking = open(WireMockBackend.start("breaking", server -> server.stubFor(
+                any(urlPathEqualTo("/mcp")).willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)))));
+        LoadBalancer lb = start(options(live.uri(), breaking.uri()));
+
+        assertThat(post(lb).getStatus()).isEqualTo(200);
+        assertThat(post(lb).getStatus()).isEqualTo(502);
+
+        assertThat(lb.backendPool().status(breaking.uri()).up()).isTrue();
+        assertThat(post(lb).getStatus()).isEqualTo(200);
+        assertThat(post(lb).getStatus()).isEqualTo(502);
+        assertThat(breaking.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void killedBackendRejoinsThroughAProbeOnceItsBackoffHasPassed() throws Exception {
+        WireMockBackend node = open(WireMockBackend.start("node", server -> { }));
+        LoadBalancer lb = start(options(live.uri(), node.uri()));
+        assertThat(servedBy(lb, 2)).containsExactly("live", "node");
+
+        node.stop();
+        awaitNoConnectionsTo(lb, node.uri());
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            statuses.add(post(lb).getStatus());
+        }
+        assertThat(statuses).containsExactly(200, 502, 200, 200, 200, 200);
+        assertThat(lb.backendPool().status(node.uri()).up()).isFalse();
+
+        node.start();
+        clock.advance(BACKOFF.minusMillis(1));
+        assertThat(servedBy(lb, 4)).containsOnly("live");
+
+        clock.advanceMillis(1);
+        assertThat(servedBy(lb, 2)).containsExactlyInAnyOrder("live", "node");
+        assertThat(lb.backendPool().status(node.uri()).up()).isTrue();
+        assertThat(servedBy(lb, 4)).containsExactlyInAnyOrder("live", "node", "live", "node");
+    }
+
+    @Test
+    void slowBackendWithinTheIdleTimeoutIsServed() throws Exception {
+        WireMockBackend slow = open(WireMockBackend.start("slow", delayed(300)));
+        LoadBalancer lb = start(options(slow.uri()).idleTimeout(Duration.ofSeconds(5)));
+
+        long started = System.nanoTime();
+        ContentResponse response = post(lb);
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getHeaders().get("Mcp-State-Node")).isEqualTo("slow");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void slowBackendPastTheIdleTimeoutAnswers504AndStaysInRotation() throws Exception {
+        WireMockBackend slow = open(WireMockBackend.start("slow", delayed(2_000)));
+        LoadBalancer lb = start(options(live.uri(), slow.uri()).idleTimeout(Duration.ofMillis(300)));
+
+        assertThat(post(lb).getStatus()).isEqualTo(200);
+        ContentResponse timedOut = post(lb);
+
+        assertThat(timedOut.getStatus()).isEqualTo(504);
+        assertThat(timedOut.getHeaders().get(HttpHeader.CONTENT_TYPE)).isEqualTo(JSON);
+        assertThat(timedOut.getContentAsString()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":"
+                + "{\"code\":-32603,\"message\":\"Backend " + slow.uri() + " timed out\"}}");
+        assertThat(live.hits()).as("the timed-out request was not sent again").hasSize(1);
+        assertThat(lb.backendPool().status(slow.uri()).up()).isTrue();
+    }
+
+    private static Consumer<WireMockServer> delayed(int millis) {
+        return server -> server.stubFor(any(urlPathEqualTo("/mcp")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", JSON).withHeader("Mcp-State-Node", "slow").withBody("{}")
+                .withFixedDelay(millis)));
+    }
+
+    /** Waits until the balancer's client has closed its pooled connections to {@code backend}. */
+    private static void awaitNoConnectionsTo(LoadBalancer lb, URI backend) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> lb.proxy().getHttpClient().getDestinations().stream()
+                .filter(destination -> destination.getOrigin().getAddress().getPort() == backend.getPort())
+                .allMatch(destination -> destination.getConnectionPool().isEmpty()));
+    }
+
+    private List<String> servedBy(LoadBalancer lb, int requests) throws Exception {
+        List<String> nodes = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            ContentResponse response = post(lb);
+            assertThat(response.getStatus()).isEqualTo(200);
+            nodes.add(response.getHeaders().get("Mcp-State-Node"));
+        }
+        return nodes;
+    }
+
+    private ContentResponse post(LoadBalancer lb) throws Exception {
+        return client.newRequest(lb.uri().resolve("/mcp"))
+                .method("POST")
+                .body(new StringRequestContent(JSON, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                .timeout(10, SECONDS)
+                .send();
+    }
+
+    private static LoadBalancerOptions.Builder options(URI... backends) {
+        LoadBalancerOptions.Builder options = LoadBalancerOptions.builder().port(0);
+        for (URI backend : backends) {
+            options.addBackend(backend.toString());
+        }
+        return options;
+    }
+
+    private LoadBalancer start(LoadBalancerOptions.Builder options) throws Exception {
+        return open(LoadBalancer.start(options.build(), clock));
+    }
+
+    private <T extends AutoCloseable> T open(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+}
