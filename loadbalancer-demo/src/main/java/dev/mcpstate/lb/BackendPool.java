@@ -19,13 +19,19 @@ import org.slf4j.LoggerFactory;
  * The backends of the load balancer in rotation order, and what it knows about their health.
  *
  * <p>{@link #choose(Collection)} hands out backends in round-robin order, skipping the ones that are
- * out of rotation. A backend leaves the rotation when it is <em>down</em>: a request to it failed before
- * its response started, reported with {@link #failed(Choice, Throwable)} (connection refused, connect
- * timeout, connection reset or closed before the status line). After a backoff ({@code downBackoff},
- * doubled after every failed probe, at most {@code maxDownBackoff}) the next request that would go to it
- * is let through as a <em>probe</em> ({@link Admission#PROBE}); a probe whose response starts
- * ({@link #responded(Choice)}) brings the backend back up. Only one probe is let through per backoff
- * period, even if it never reports back.
+ * out of rotation. A backend leaves the rotation when
+ * <ul>
+ *   <li>it is <em>down</em>: a request to it failed before its response started, reported with
+ *       {@link #failed(Choice, Throwable)} (connection refused, connect timeout, connection reset or
+ *       closed before the status line). After a backoff ({@code downBackoff}, doubled after every failed
+ *       probe, at most {@code maxDownBackoff}) the next request that would go to it is let through as a
+ *       <em>probe</em> ({@link Admission#PROBE}); a probe whose response starts
+ *       ({@link #responded(Choice)}) brings the backend back up. Only one probe is let through per
+ *       backoff period, even if it never reports back;</li>
+ *   <li>or it is <em>not ready</em>: the last active health check ({@link #checked(URI, boolean, String)})
+ *       failed. No probe goes to it; only a passing check brings it back (and also ends a down period).
+ *       Without active checks every backend stays ready.</li>
+ * </ul>
  *
  * <p>When every backend that a request has not tried yet is out of rotation, {@link #choose(Collection)}
  * returns one of them anyway ({@link Admission#LAST_RESORT}): the balancer never refuses a request
@@ -40,7 +46,7 @@ public final class BackendPool {
 
     /** How a {@link Choice} was admitted. */
     public enum Admission {
-        /** The backend is up. */
+        /** The backend is up and ready. */
         IN_ROTATION,
         /** The backend is down and its backoff has passed: this request tells whether it is back. */
         PROBE,
@@ -67,15 +73,17 @@ public final class BackendPool {
      *
      * @param backend             the backend base URL; not null
      * @param up                  false while the backend is down after a failed request
+     * @param ready               false while the last active health check failed; true without active checks
      * @param consecutiveFailures 1 for the failure that took the backend down plus 1 per failed probe
      *                            since; 0 when up
      * @param retryAt             when the next probe may go to a down backend; null when up
      * @param attempts            how many attempts {@link #choose(Collection)} sent to the backend so far
      */
-    public record BackendStatus(URI backend, boolean up, int consecutiveFailures, Instant retryAt, long attempts) {
-        /** Returns whether requests are sent to the backend in its turn: it is up. */
+    public record BackendStatus(URI backend, boolean up, boolean ready, int consecutiveFailures, Instant retryAt,
+                                long attempts) {
+        /** Returns whether requests are sent to the backend in its turn: it is up and ready. */
         public boolean inRotation() {
-            return up;
+            return up && ready;
         }
     }
 
@@ -90,7 +98,7 @@ public final class BackendPool {
     private final AtomicLong requests = new AtomicLong();
 
     /**
-     * Creates a pool with every backend up.
+     * Creates a pool with every backend up and ready.
      *
      * @param backends       backend base URLs in rotation order; a URL given twice is one backend that takes
      *                       two turns; not null, not empty, no null element
@@ -244,6 +252,35 @@ public final class BackendPool {
     }
 
     /**
+     * Records the outcome of an active health check. A failing check takes the backend out of rotation
+     * until a check passes; a passing check also ends a down period (the backend evidently accepts
+     * connections again).
+     *
+     * @param backend one of {@link #backends()}; not null
+     * @param ready   whether the check passed (a 2xx answer in time)
+     * @param detail  what the check saw, for the log, such as {@code status=503}; may be null
+     * @throws IllegalArgumentException when the backend is not one of {@link #backends()}
+     */
+    public void checked(URI backend, boolean ready, String detail) {
+        State state = state(backend);
+        boolean changed;
+        synchronized (state) {
+            changed = state.ready != ready || (ready && !state.up);
+            state.ready = ready;
+            if (ready) {
+                state.up = true;
+                state.failures = 0;
+                state.retryAt = null;
+            }
+        }
+        if (changed && ready) {
+            LOG.info("backend ready backend={} check={}", backend, detail);
+        } else if (changed) {
+            LOG.warn("backend not ready backend={} check={}", backend, detail);
+        }
+    }
+
+    /**
      * Returns a snapshot of one backend's health.
      *
      * @param backend one of {@link #backends()}; not null
@@ -308,6 +345,7 @@ public final class BackendPool {
     private final class State {
         final URI backend;
         boolean up = true;
+        boolean ready = true;
         int failures;
         Instant retryAt;
         long attempts;
@@ -317,11 +355,14 @@ public final class BackendPool {
         }
 
         synchronized boolean isCandidate(Instant now) {
-            return up || !now.isBefore(retryAt);
+            return ready && (up || !now.isBefore(retryAt));
         }
 
         /** Admits a request in rotation, or claims the due probe; null when neither. */
         synchronized Admission admit(Instant now) {
+            if (!ready) {
+                return null;
+            }
             if (up) {
                 attempts++;
                 return Admission.IN_ROTATION;
@@ -340,7 +381,7 @@ public final class BackendPool {
         }
 
         BackendStatus status() {
-            return new BackendStatus(backend, up, failures, retryAt, attempts);
+            return new BackendStatus(backend, up, ready, failures, retryAt, attempts);
         }
     }
 }

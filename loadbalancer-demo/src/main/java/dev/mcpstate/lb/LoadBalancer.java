@@ -3,6 +3,7 @@ package dev.mcpstate.lb;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -19,7 +20,8 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * <p>{@link LoadBalancerOptions#idleTimeout()} applies to both legs: the listening connector and the
  * proxy's client towards the backends; {@link java.time.Duration#ZERO} disables both, so SSE streams are never cut
  * for being quiet. The {@link #backendPool() backend pool} tracks which backends are in rotation; its
- * backoffs run on the {@link Clock} given to {@link #start(LoadBalancerOptions, Clock)}.
+ * backoffs run on the {@link Clock} given to {@link #start(LoadBalancerOptions, Clock)}. With
+ * {@link LoadBalancerOptions#healthCheckPath()} set, an {@link ActiveHealthCheck} also reports to it.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
@@ -30,6 +32,7 @@ public final class LoadBalancer implements AutoCloseable {
     private final ServerConnector connector;
     private final BackendPool pool;
     private final RoundRobinProxy proxy;
+    private final ActiveHealthCheck healthCheck;
 
     private LoadBalancer(LoadBalancerOptions options, Clock clock) {
         this.options = options;
@@ -45,6 +48,12 @@ public final class LoadBalancer implements AutoCloseable {
         server.addConnector(connector);
         this.proxy = new RoundRobinProxy(pool, options.idleTimeout(), options.connectTimeout());
         server.setHandler(proxy);
+        this.healthCheck = options.healthCheckPath()
+                .map(path -> new ActiveHealthCheck(pool, path, options.healthCheckInterval(), options.healthCheckTimeout()))
+                .orElse(null);
+        if (healthCheck != null) {
+            server.addBean(healthCheck, true); // starts and stops with the server
+        }
     }
 
     /**
@@ -98,6 +107,14 @@ public final class LoadBalancer implements AutoCloseable {
     /** Returns the pool that picks the backends and tracks their health; never null. */
     public BackendPool backendPool() {
         return pool;
+    }
+
+    /**
+     * Returns the active health check, running while the load balancer runs; empty unless
+     * {@link LoadBalancerOptions#healthCheckPath()} is set.
+     */
+    public Optional<ActiveHealthCheck> healthCheck() {
+        return Optional.ofNullable(healthCheck);
     }
 
     /** Returns the proxy handler, for tests that look at its HTTP client. */

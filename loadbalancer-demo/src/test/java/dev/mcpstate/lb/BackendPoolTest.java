@@ -160,6 +160,48 @@ class BackendPoolTest {
     }
 
     @Test
+    void aFailedActiveCheckTakesTheBackendOutWithoutProbesUntilACheckPasses() {
+        pool.checked(B, false, "status=503");
+
+        assertThat(pool.status(B).ready()).isFalse();
+        assertThat(pool.status(B).up()).isTrue();
+        assertThat(pool.status(B).inRotation()).isFalse();
+        clock.advance(Duration.ofHours(1));
+        assertThat(next(6)).doesNotContain(B);
+
+        pool.checked(B, true, "status=200");
+
+        assertThat(pool.status(B).inRotation()).isTrue();
+        assertThat(next(3)).contains(A, B, C);
+    }
+
+    @Test
+    void aPassingActiveCheckEndsADownPeriodAtOnce() {
+        pool.failed(new Choice(B, Admission.IN_ROTATION), new ConnectException("Connection refused"));
+
+        pool.checked(B, true, "status=200");
+
+        assertThat(pool.status(B)).satisfies(status -> {
+            assertThat(status.up()).isTrue();
+            assertThat(status.consecutiveFailures()).isZero();
+            assertThat(status.retryAt()).isNull();
+        });
+        assertThat(next(3)).contains(A, B, C);
+    }
+
+    @Test
+    void aBackendThatIsNotReadyIsStillTriedAsALastResort() {
+        pool.checked(A, false, "status=503");
+        pool.checked(B, false, "status=503");
+        pool.failed(new Choice(C, Admission.IN_ROTATION), new ConnectException("Connection refused"));
+
+        Choice choice = pool.choose(List.of(C));
+
+        assertThat(choice.admission()).isEqualTo(Admission.LAST_RESORT);
+        assertThat(choice.backend()).isIn(A, B);
+    }
+
+    @Test
     void rejectsInvalidArguments() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new BackendPool(List.of(), BACKOFF, MAX_BACKOFF, clock))

@@ -15,7 +15,8 @@ class LoadBalancerOptionsTest {
         LoadBalancerOptions options = LoadBalancerOptions.parse("--port", "3000", "--host", "0.0.0.0",
                 "--backend", "http://127.0.0.1:3001", "--backend", "https://node-2:3002/",
                 "--idle-timeout-seconds", "0", "--connect-timeout-millis", "250", "--down-backoff-millis", "100",
-                "--max-down-backoff-millis", "800");
+                "--max-down-backoff-millis", "800", "--health-check-path", "/health/ready?deep=1",
+                "--health-check-interval-millis", "1500", "--health-check-timeout-millis", "300");
 
         assertThat(options.port()).isEqualTo(3000);
         assertThat(options.host()).isEqualTo("0.0.0.0");
@@ -25,6 +26,36 @@ class LoadBalancerOptionsTest {
         assertThat(options.connectTimeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(options.downBackoff()).isEqualTo(Duration.ofMillis(100));
         assertThat(options.maxDownBackoff()).isEqualTo(Duration.ofMillis(800));
+        assertThat(options.healthCheckPath()).hasValue("/health/ready?deep=1");
+        assertThat(options.healthCheckInterval()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(options.healthCheckTimeout()).isEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void activeHealthCheckIsOffByDefaultAndChecksEveryFiveSecondsWithATwoSecondTimeoutWhenOn() {
+        LoadBalancerOptions options = LoadBalancerOptions.parse("--backend", "http://127.0.0.1:3001");
+
+        assertThat(options.healthCheckPath()).isEmpty();
+        assertThat(options.healthCheckInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.healthCheckTimeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void rejectsAHealthCheckPathThatIsNotAnAbsolutePath() {
+        for (String path : new String[] {"health/ready", "//other-host/ready", "/ready#top", "/a b", ""}) {
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> LoadBalancerOptions.parse("--backend", "http://a:1", "--health-check-path", path))
+                    .withMessageStartingWith("--health-check-path must be a path like /health/ready, got '" + path + "'");
+        }
+    }
+
+    @Test
+    void rejectsHealthCheckIntervalsAndTimeoutsBelowOneMillisecond() {
+        for (String option : new String[] {"--health-check-interval-millis", "--health-check-timeout-millis"}) {
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> LoadBalancerOptions.parse("--backend", "http://a:1", option, "0"))
+                    .withMessage(option + " must be at least 1, got 0");
+        }
     }
 
     @Test
@@ -128,6 +159,7 @@ class LoadBalancerOptionsTest {
         assertThat(LoadBalancerOptions.USAGE)
                 .contains("--backend URL", "--host HOST", "--port PORT", "--idle-timeout-seconds SECS",
                         "--connect-timeout-millis MS", "--down-backoff-millis MS", "--max-down-backoff-millis MS",
-                        "--help");
+                        "--health-check-path PATH", "--health-check-interval-millis MS",
+                        "--health-check-timeout-millis MS", "--help");
     }
 }

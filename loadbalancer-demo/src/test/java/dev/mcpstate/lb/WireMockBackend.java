@@ -40,10 +40,15 @@ final class WireMockBackend implements AutoCloseable {
     synchronized void start() {
         server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").port(port).containerThreads(8));
         server.start();
+        defaultStub(server, name);
+        stubs.accept(server);
+    }
+
+    /** Adds the default stub: any request gets {@code 200} with {@code Mcp-State-Node: <name>}, at priority 10. */
+    static void defaultStub(WireMockServer server, String name) {
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withHeader("Mcp-State-Node", name)
                 .withBody("{\"node\":\"" + name + "\"}")));
-        stubs.accept(server);
     }
 
     /** Stops the server: connections to its port are refused until {@link #start()}. */
