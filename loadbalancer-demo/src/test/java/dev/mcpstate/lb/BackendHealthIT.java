@@ -7,8 +7,12 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +76,24 @@ class BackendHealthIT {
         assertThat(lb.backendPool().status(refused).up()).isFalse();
         assertThat(lb.backendPool().status(refused).attempts()).isEqualTo(1);
         assertThat(live.hits()).hasSize(10);
+    }
+
+    @Test
+    void backendThatDoesNotAcceptWithinTheConnectTimeoutIsSkippedAndItsRequestIsRetried() throws Exception {
+        URI stalled = stalledListener();
+        LoadBalancer lb = start(options(stalled, live.uri()).connectTimeout(Duration.ofMillis(300)));
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            statuses.add(post(lb).getStatus());
+        }
+
+        assertThat(statuses).containsOnly(200).hasSize(4);
+        assertThat(lb.backendPool().status(stalled)).satisfies(status -> {
+            assertThat(status.up()).isFalse();
+            assertThat(status.attempts()).isEqualTo(1);
+        });
+        assertThat(live.hits()).hasSize(4);
     }
 
     @Test
@@ -251,6 +273,26 @@ class BackendHealthIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> lb.proxy().getHttpClient().getDestinations().stream()
                 .filter(destination -> destination.getOrigin().getAddress().getPort() == backend.getPort())
                 .allMatch(destination -> destination.getConnectionPool().isEmpty()));
+    }
+
+    /**
+     * Returns the URL of a loopback listener that never accepts and whose accept queue is full, so that
+     * a connect to it gets no answer and times out (Linux drops the SYN). Skips the test where the kernel
+     * behaves otherwise.
+     */
+    private URI stalledListener() throws Exception {
+        ServerSocket listener = open(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+        boolean full = false;
+        for (int i = 0; i < 10 && !full; i++) {
+            Socket filler = open(new Socket());
+            try {
+                filler.connect(listener.getLocalSocketAddress(), 300);
+            } catch (SocketTimeoutException expected) {
+                full = true;
+            }
+        }
+        assumeTrue(full, "this kernel completes connects to a listener with a full accept queue");
+        return URI.create("http://127.0.0.1:" + listener.getLocalPort());
     }
 
     /**
