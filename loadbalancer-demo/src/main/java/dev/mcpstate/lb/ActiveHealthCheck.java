@@ -49,7 +49,8 @@ public final class ActiveHealthCheck extends ContainerLifeCycle {
     private final HttpClient client;
     private final Scheduler scheduler = new ScheduledExecutorScheduler("mcp-state-lb-health-rounds", true);
     private final AtomicLong completedRounds = new AtomicLong();
-    private Scheduler.Task next; // guarded by this
+    private final Object lock = new Object();
+    private Scheduler.Task next; // guarded by lock
 
     /**
      * Creates a stopped check.
@@ -114,7 +115,7 @@ public final class ActiveHealthCheck extends ContainerLifeCycle {
 
     @Override
     protected void doStop() throws Exception {
-        synchronized (this) {
+        synchronized (lock) {
             if (next != null) {
                 next.cancel();
                 next = null;
@@ -144,17 +145,22 @@ public final class ActiveHealthCheck extends ContainerLifeCycle {
                     .headers(headers -> headers.put(HttpHeader.ACCEPT, "application/json, */*"))
                     .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .send(result -> {
-                        report(backend, result);
-                        done.complete(null);
+                        try {
+                            report(backend, result);
+                        } finally {
+                            done.complete(null); // the next round must come, whatever happened here
+                        }
                     });
         } catch (RuntimeException e) { // the client stopped under us
-            pool.checked(backend, false, "failure=" + BackendPool.describe(e));
             done.complete(null);
         }
         return done;
     }
 
     private void report(URI backend, Result result) {
+        if (!isRunning()) {
+            return; // failed because the balancer is stopping: not the backend's doing
+        }
         if (result.isFailed()) {
             pool.checked(backend, false, "failure=" + BackendPool.describe(result.getFailure()));
             return;
@@ -170,7 +176,7 @@ public final class ActiveHealthCheck extends ContainerLifeCycle {
         }
         checks().whenComplete((ignored, failure) -> {
             completedRounds.incrementAndGet();
-            synchronized (this) {
+            synchronized (lock) {
                 if (isRunning()) {
                     next = scheduler.schedule(this::round, interval.toMillis(), TimeUnit.MILLISECONDS);
                 }
