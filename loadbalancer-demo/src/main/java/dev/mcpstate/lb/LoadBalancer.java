@@ -1,7 +1,9 @@
 package dev.mcpstate.lb;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -17,7 +19,9 @@ import org.eclipse.jetty.util.component.LifeCycle;
  *
  * <p>{@link LoadBalancerOptions#idleTimeout()} applies to both legs: the listening connector and the
  * proxy's client towards the backends; {@link java.time.Duration#ZERO} disables both, so SSE streams are never cut
- * for being quiet.
+ * for being quiet. The {@link #backendPool() backend pool} tracks which backends are in rotation; its
+ * backoffs run on the {@link Clock} given to {@link #start(LoadBalancerOptions, Clock)}. With
+ * {@link LoadBalancerOptions#healthCheckPath()} set, an {@link ActiveHealthCheck} also reports to it.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
@@ -26,9 +30,13 @@ public final class LoadBalancer implements AutoCloseable {
     private final LoadBalancerOptions options;
     private final Server server;
     private final ServerConnector connector;
+    private final BackendPool pool;
+    private final RoundRobinProxy proxy;
+    private final ActiveHealthCheck healthCheck;
 
-    private LoadBalancer(LoadBalancerOptions options) {
+    private LoadBalancer(LoadBalancerOptions options, Clock clock) {
         this.options = options;
+        this.pool = new BackendPool(options.backends(), options.downBackoff(), options.maxDownBackoff(), clock);
         long idleMillis = options.idleTimeout().toMillis(); // 0 = never, for Jetty's server and client
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false); // the backend's Server header, if any, passes through
@@ -38,18 +46,39 @@ public final class LoadBalancer implements AutoCloseable {
         connector.setPort(options.port());
         connector.setIdleTimeout(idleMillis);
         server.addConnector(connector);
-        server.setHandler(new RoundRobinProxy(options.backends(), options.idleTimeout()));
+        this.proxy = new RoundRobinProxy(pool, options.idleTimeout(), options.connectTimeout());
+        server.setHandler(proxy);
+        this.healthCheck = options.healthCheckPath()
+                .map(path -> new ActiveHealthCheck(pool, path, options.healthCheckInterval(), options.healthCheckTimeout()))
+                .orElse(null);
+        if (healthCheck != null) {
+            server.addBean(healthCheck, true); // starts and stops with the server
+        }
     }
 
     /**
-     * Starts a load balancer; returns once it accepts connections.
+     * Starts a load balancer on the system clock; returns once it accepts connections.
      *
      * @param options the settings, not null
      * @return the running load balancer; the caller closes it
      * @throws Exception when the server cannot start, for example because the port is in use
      */
     public static LoadBalancer start(LoadBalancerOptions options) throws Exception {
-        LoadBalancer balancer = new LoadBalancer(Objects.requireNonNull(options, "options must not be null"));
+        return start(options, Clock.systemUTC());
+    }
+
+    /**
+     * Starts a load balancer whose down backoffs run on {@code clock}; returns once it accepts
+     * connections. Tests pass a clock they move by hand.
+     *
+     * @param options the settings, not null
+     * @param clock   the time source of the backend pool, not null
+     * @return the running load balancer; the caller closes it
+     * @throws Exception when the server cannot start, for example because the port is in use
+     */
+    public static LoadBalancer start(LoadBalancerOptions options, Clock clock) throws Exception {
+        LoadBalancer balancer = new LoadBalancer(Objects.requireNonNull(options, "options must not be null"),
+                Objects.requireNonNull(clock, "clock must not be null"));
         try {
             balancer.server.start();
         } catch (Exception e) {
@@ -73,6 +102,24 @@ public final class LoadBalancer implements AutoCloseable {
         int count = options.backends().size();
         return "mcp-state-lb listening on " + uri() + " -> " + count + (count == 1 ? " backend: " : " backends: ")
                 + options.backends().stream().map(URI::toString).collect(Collectors.joining(", "));
+    }
+
+    /** Returns the pool that picks the backends and tracks their health; never null. */
+    public BackendPool backendPool() {
+        return pool;
+    }
+
+    /**
+     * Returns the active health check, running while the load balancer runs; empty unless
+     * {@link LoadBalancerOptions#healthCheckPath()} is set.
+     */
+    public Optional<ActiveHealthCheck> healthCheck() {
+        return Optional.ofNullable(healthCheck);
+    }
+
+    /** Returns the proxy handler, for tests that look at its HTTP client. */
+    RoundRobinProxy proxy() {
+        return proxy;
     }
 
     /** Blocks until the server stops. */
