@@ -319,7 +319,10 @@ final class Drill {
         return null;
     }
 
-    /** A 502/503/504 of the load balancer: the request never reached a server; pause, then retry it. */
+    /**
+     * A 502/503/504 of the load balancer: no backend answered. The call may or may not have run on a node that died
+     * under it (the drill's tools are safe to repeat); pause, then retry it with a new id.
+     */
     private boolean gatewayFailed(McpHttpClient.Response r) {
         if (r.status() != 502 && r.status() != 503 && r.status() != 504) {
             return false;
