@@ -1,12 +1,9 @@
 package dev.mcpstate.store.memory;
 
 import dev.mcpstate.store.ClusterBus;
-import dev.mcpstate.store.EventStore;
-import dev.mcpstate.store.SessionStore;
-import dev.mcpstate.store.StorageBackend;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.internal.LocalClusterBus;
-import dev.mcpstate.store.sidecar.SidecarStore;
+import dev.mcpstate.store.internal.BaseBackend;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,47 +17,19 @@ import java.util.Objects;
  * <p>Thread-safe; its stores never throw {@link dev.mcpstate.store.StoreException}. Open it through
  * {@link dev.mcpstate.store.Storage#open(StorageConfig, Clock)} with {@link StorageConfig#inMemory()}.
  */
-public final class InMemoryBackend implements StorageBackend {
-
-    private final InMemoryEventStore events;
-    private final InMemorySessionStore sessions;
-    private final InMemorySidecarStore sidecar;
+public final class InMemoryBackend extends BaseBackend {
 
     /**
      * @param config retention ({@link StorageConfig#maxEventsPerStream()}); not null
      * @param clock  the clock of every time the stores record; not null
      */
     public InMemoryBackend(StorageConfig config, Clock clock) {
-        Objects.requireNonNull(config, "config must not be null");
-        Objects.requireNonNull(clock, "clock must not be null");
-        this.events = new InMemoryEventStore(clock, config.maxEventsPerStream());
-        this.sessions = new InMemorySessionStore(events);
-        this.sidecar = new InMemorySidecarStore(clock);
+        this(new InMemoryEventStore(Objects.requireNonNull(clock, "clock must not be null"),
+                Objects.requireNonNull(config, "config must not be null").maxEventsPerStream()), clock);
     }
 
-    @Override
-    public String name() {
-        return "memory";
-    }
-
-    @Override
-    public boolean shared() {
-        return false;
-    }
-
-    @Override
-    public SessionStore sessions() {
-        return sessions;
-    }
-
-    @Override
-    public EventStore events() {
-        return events;
-    }
-
-    @Override
-    public SidecarStore sidecar() {
-        return sidecar;
+    private InMemoryBackend(InMemoryEventStore events, Clock clock) {
+        super("memory", false, new InMemorySessionStore(events), events, new InMemorySidecarStore(clock));
     }
 
     @Override

@@ -1,12 +1,9 @@
 package dev.mcpstate.store.redis;
 
 import dev.mcpstate.store.ClusterBus;
-import dev.mcpstate.store.EventStore;
-import dev.mcpstate.store.SessionStore;
-import dev.mcpstate.store.StorageBackend;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StoreException;
-import dev.mcpstate.store.sidecar.SidecarStore;
+import dev.mcpstate.store.internal.BaseBackend;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,18 +17,14 @@ import java.util.Objects;
  * <p>Thread-safe: one multiplexed connection shared by all stores. Open it through
  * {@link dev.mcpstate.store.Storage#open(StorageConfig, Clock)} with {@link StorageConfig#redis(String)}.
  */
-public final class RedisBackend implements StorageBackend {
+public final class RedisBackend extends BaseBackend {
 
     private final RedisDatabase db;
-    private final RedisSessionStore sessions;
-    private final RedisEventStore events;
-    private final RedisSidecarStore sidecar;
 
     private RedisBackend(RedisDatabase db, StorageConfig config, Clock clock) {
+        super("redis", true, new RedisSessionStore(db), new RedisEventStore(db, clock, config.maxEventsPerStream()),
+                new RedisSidecarStore(db, clock));
         this.db = db;
-        this.sessions = new RedisSessionStore(db);
-        this.sidecar = new RedisSidecarStore(db, clock);
-        this.events = new RedisEventStore(db, clock, config.maxEventsPerStream());
     }
 
     /**
@@ -51,31 +44,6 @@ public final class RedisBackend implements StorageBackend {
     /** @return the shared connection, for tests in this package */
     RedisDatabase database() {
         return db;
-    }
-
-    @Override
-    public String name() {
-        return "redis";
-    }
-
-    @Override
-    public boolean shared() {
-        return true;
-    }
-
-    @Override
-    public SessionStore sessions() {
-        return sessions;
-    }
-
-    @Override
-    public EventStore events() {
-        return events;
-    }
-
-    @Override
-    public SidecarStore sidecar() {
-        return sidecar;
     }
 
     @Override

@@ -1,13 +1,10 @@
 package dev.mcpstate.store.sqlite;
 
 import dev.mcpstate.store.ClusterBus;
-import dev.mcpstate.store.EventStore;
-import dev.mcpstate.store.SessionStore;
-import dev.mcpstate.store.StorageBackend;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StoreException;
+import dev.mcpstate.store.internal.BaseBackend;
 import dev.mcpstate.store.internal.LocalClusterBus;
-import dev.mcpstate.store.sidecar.SidecarStore;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,18 +18,14 @@ import java.util.Objects;
  * <p>Thread-safe. Open it through {@link dev.mcpstate.store.Storage#open(StorageConfig, Clock)} with
  * {@link StorageConfig#sqlite(Path)}.
  */
-public final class SqliteBackend implements StorageBackend {
+public final class SqliteBackend extends BaseBackend {
 
     private final SqliteDatabase db;
-    private final SqliteSessionStore sessions;
-    private final SqliteEventStore events;
-    private final SqliteSidecarStore sidecar;
 
     private SqliteBackend(SqliteDatabase db, StorageConfig config, Clock clock) {
+        super("sqlite", false, new SqliteSessionStore(db), new SqliteEventStore(db, clock, config.maxEventsPerStream()),
+                new SqliteSidecarStore(db, clock));
         this.db = db;
-        this.sessions = new SqliteSessionStore(db);
-        this.sidecar = new SqliteSidecarStore(db, clock);
-        this.events = new SqliteEventStore(db, clock, config.maxEventsPerStream());
     }
 
     /**
@@ -57,31 +50,6 @@ public final class SqliteBackend implements StorageBackend {
     /** @return the database, for tests in this package */
     SqliteDatabase database() {
         return db;
-    }
-
-    @Override
-    public String name() {
-        return "sqlite";
-    }
-
-    @Override
-    public boolean shared() {
-        return false;
-    }
-
-    @Override
-    public SessionStore sessions() {
-        return sessions;
-    }
-
-    @Override
-    public EventStore events() {
-        return events;
-    }
-
-    @Override
-    public SidecarStore sidecar() {
-        return sidecar;
     }
 
     @Override
