@@ -9,47 +9,72 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One SQLite database file shared by the session store, the event store and the sidecar store of a
- * {@link SqliteBackend}.
+ * One SQLite database file shared by the stores of a {@link SqliteBackend}, in WAL mode ({@code synchronous=NORMAL},
+ * {@code busy_timeout=5000} ms, {@code foreign_keys=ON}), with the schema of {@link SqliteSchema} created
+ * idempotently.
  *
- * <p>Opens one JDBC connection in WAL mode ({@code synchronous=NORMAL}, {@code busy_timeout=5000} ms,
- * {@code foreign_keys=ON}, write transactions {@code BEGIN IMMEDIATE}) and creates the mcp-state schema
- * idempotently ({@link SqliteSchema}), recording its version in the table {@code schema_version(component,
- * version)}.
+ * <p><b>Writes: group commit.</b> One writer thread owns the only write connection. Callers hand it work
+ * ({@link #write}, {@link #writeAsync}); it takes every piece of work that is waiting — at most
+ * {@value #MAX_BATCH} — and runs them in one {@code BEGIN IMMEDIATE} transaction, each inside a savepoint, so one
+ * failing piece rolls back alone. After the commit each caller's result is delivered: a write is reported done only
+ * once it is committed. There is no added wait: a batch is whatever arrived while the previous one committed, so
+ * one lone write costs one transaction and concurrent sessions share one.
  *
- * <p>Thread-safe: every call runs under one {@link ReentrantLock}, so work on the connection is serialised within
- * this process; SQLite's own file locking (with the busy timeout) serialises writers of other processes.
- * Every {@link SQLException} is rethrown as a {@link StoreException} naming the operation.
+ * <p><b>Reads</b> ({@link #read}) run on a pool of {@value #READERS} read-only connections without any lock of this
+ * class; WAL lets them run beside the writer and see every committed write.
+ *
+ * <p>Thread-safe. Every {@link SQLException} is rethrown as a {@link StoreException} naming the operation; after
+ * {@link #close()} every call fails with {@link StoreException}.
  */
 final class SqliteDatabase implements AutoCloseable {
 
+    /** The most pieces of work the writer commits in one transaction. */
+    static final int MAX_BATCH = 256;
+    /** Read connections. */
+    static final int READERS = 4;
 
     private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
 
-    /** Work on the connection that may throw {@link SQLException}. */
+    /** Work on a connection that may throw {@link SQLException}. */
     @FunctionalInterface
-    public interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
+    interface Work<T> {
+        T run(SqliteTx tx) throws SQLException;
     }
 
-    private final Path path;
-    private final Connection connection;
-    private final ReentrantLock lock = new ReentrantLock();
-    private boolean closed;
+    /** A piece of work waiting for the writer, and who waits for its result. */
+    private record Task<T>(String what, Work<T> work, CompletableFuture<T> result) {
+    }
 
-    private SqliteDatabase(Path path, Connection connection) {
+    private static final Task<Void> STOP = new Task<>("stop", tx -> null, new CompletableFuture<>());
+
+    private final Path path;
+    private final Connection writer;
+    private final BlockingQueue<Connection> readers;
+    private final List<Connection> readerConnections;
+    private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread writerThread;
+    private volatile boolean closed;
+
+    private SqliteDatabase(Path path, Connection writer, List<Connection> readerConnections) {
         this.path = path;
-        this.connection = connection;
+        this.writer = writer;
+        this.readerConnections = readerConnections;
+        this.readers = new ArrayBlockingQueue<>(readerConnections.size(), false, readerConnections);
+        this.writerThread = new Thread(this::writeLoop, "mcp-state-sqlite-writer-" + path.getFileName());
+        writerThread.setDaemon(true);
     }
 
     /**
@@ -69,178 +94,256 @@ final class SqliteDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("could not create the folder of SQLite file " + absolute, e);
         }
+        List<Connection> opened = new ArrayList<>();
+        try {
+            Connection writer = connect(absolute, false);
+            opened.add(writer);
+            createSchema(writer);
+            List<Connection> readerConnections = new ArrayList<>();
+            for (int i = 0; i < READERS; i++) {
+                Connection reader = connect(absolute, true);
+                opened.add(reader);
+                readerConnections.add(reader);
+            }
+            SqliteDatabase db = new SqliteDatabase(absolute, writer, readerConnections);
+            db.writerThread.start();
+            log.info("SQLite store opened path={} schemaVersion={} readers={}", absolute, SqliteSchema.STORE_VERSION,
+                    READERS);
+            return db;
+        } catch (SQLException e) {
+            opened.forEach(SqliteDatabase::closeQuietly);
+            throw new StoreException("could not open SQLite file " + absolute + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(Path file, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        if (!readOnly) {
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL); // a property of the file: readers find it set
+        }
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(5000);
         config.enforceForeignKeys(true);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        Connection connection;
-        try {
-            connection = config.createConnection("jdbc:sqlite:" + absolute);
-        } catch (SQLException e) {
-            throw new StoreException("could not open SQLite file " + absolute, e);
-        }
-        SqliteDatabase db = new SqliteDatabase(absolute, connection);
-        try {
-            db.createSchema();
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
-        log.info("SQLite store opened path={} schemaVersion={}", absolute, SqliteSchema.STORE_VERSION);
-        return db;
+        config.setReadOnly(readOnly);
+        return config.createConnection("jdbc:sqlite:" + file);
     }
 
-    private void createSchema() {
-        inTransaction("create schema", c -> {
-            try (Statement s = c.createStatement()) {
-                for (String ddl : SqliteSchema.STORE) {
-                    s.execute(ddl);
-                }
+    private static void createSchema(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            for (String ddl : SqliteSchema.STORE) {
+                s.execute(ddl);
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO schema_version (component, version) VALUES (?, ?) "
-                            + "ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)")) {
-                ps.setString(1, SqliteSchema.STORE_COMPONENT);
-                ps.setInt(2, SqliteSchema.STORE_VERSION);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+            new SqliteTx(c).update("INSERT INTO schema_version (component, version) VALUES (?, ?) "
+                    + "ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)",
+                    SqliteSchema.STORE_COMPONENT, SqliteSchema.STORE_VERSION);
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
     }
 
     /** @return the absolute path of the database file; never null */
-    public Path path() {
+    Path path() {
         return path;
     }
 
     /**
-     * Runs work on the connection in auto-commit mode, holding the lock.
+     * Runs read-only work on a read connection (auto-commit: it sees everything committed before it starts).
      *
      * @param what names the operation in the {@link StoreException} message
      * @throws StoreException when the work throws {@link SQLException} or the database is closed
      */
-    public <T> T withConnection(String what, SqlWork<T> work) {
-        lock.lock();
+    <T> T read(String what, Work<T> work) {
+        ensureOpen(what);
+        Connection c;
+        try {
+            c = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("SQLite " + what + " was interrupted", e);
+        }
         try {
             ensureOpen(what);
-            return work.run(connection);
+            return work.run(new SqliteTx(c));
         } catch (SQLException e) {
             throw new StoreException("SQLite " + what + " failed: " + e.getMessage(), e);
         } finally {
-            lock.unlock();
+            readers.add(c);
         }
     }
 
     /**
-     * Runs work in one transaction ({@code BEGIN IMMEDIATE}), holding the lock; commits when it returns and rolls
-     * back when it throws.
+     * Runs work in the writer's next transaction and waits until it is committed. The wait ignores interrupts (and
+     * restores the flag): work handed to the writer is never reported failed while it may still commit.
      *
      * @param what names the operation in the {@link StoreException} message
-     * @throws StoreException when the work throws {@link SQLException} or the database is closed
+     * @return the work's result, once committed
+     * @throws StoreException when the work or the commit fails, or the database is closed
      */
-    public <T> T inTransaction(String what, SqlWork<T> work) {
-        return withConnection(what, c -> {
-            c.setAutoCommit(false);
+    <T> T write(String what, Work<T> work) {
+        try {
+            return writeAsync(what, work).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StoreException store) {
+                throw store;
+            }
+            throw new StoreException("SQLite " + what + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * Hands work to the writer without waiting. Work handed over one after another from one thread runs, and
+     * commits, in that order.
+     *
+     * @param what names the operation in the {@link StoreException} message
+     * @return the work's result, completing once it is committed; or failed with {@link StoreException}
+     */
+    <T> CompletableFuture<T> writeAsync(String what, Work<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(closedException(what));
+            return result;
+        }
+        queue.add(new Task<>(what, work, result));
+        if (closed) {
+            failWaiting(); // raced with close(): nobody will run it
+        }
+        return result;
+    }
+
+    private void writeLoop() {
+        List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (true) {
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
-                throw e;
+                Task<?> first = queue.take();
+                if (first == STOP) {
+                    return;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                boolean stop = batch.remove(STOP);
+                commit(batch);
+                batch.clear();
+                if (stop) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                // the writer stops only through STOP; finish what is queued
+            } catch (RuntimeException | Error e) {
+                log.error("SQLite writer failed path={}", path, e);
+                batch.forEach(t -> t.result().completeExceptionally(new StoreException(
+                        "SQLite " + t.what() + " failed: " + e, e)));
+                batch.clear();
+            }
+        }
+    }
+
+    /** Runs a batch in one transaction, each piece in a savepoint; then delivers every result. */
+    private void commit(List<Task<?>> batch) {
+        Object[] results = new Object[batch.size()];
+        StoreException[] failures = new StoreException[batch.size()];
+        SqliteTx tx = new SqliteTx(writer);
+        try {
+            writer.setAutoCommit(false);
+            try {
+                for (int i = 0; i < batch.size(); i++) {
+                    Task<?> task = batch.get(i);
+                    tx.execute("SAVEPOINT work");
+                    try {
+                        results[i] = task.work().run(tx);
+                        tx.execute("RELEASE work");
+                    } catch (SQLException | RuntimeException e) {
+                        tx.execute("ROLLBACK TO work");
+                        tx.execute("RELEASE work");
+                        failures[i] = e instanceof StoreException store ? store
+                                : new StoreException("SQLite " + task.what() + " failed: " + e.getMessage(), e);
+                    }
+                }
+                writer.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                StoreException failed = new StoreException("SQLite commit failed: " + e.getMessage(), e);
+                batch.forEach(t -> t.result().completeExceptionally(failed));
+                return;
             } finally {
-                c.setAutoCommit(true);
+                writer.setAutoCommit(true);
             }
-        });
-    }
-
-    /**
-     * Runs one statement in auto-commit mode, holding the lock.
-     *
-     * @param what names the operation in the {@link StoreException} message
-     * @param sql  the statement, with {@code ?} placeholders
-     * @param args the placeholder values ({@code String}, {@code Long}, {@code Integer} or null), in order
-     * @return the number of rows changed
-     */
-    public int update(String what, String sql, Object... args) {
-        return withConnection(what, c -> {
-            try (PreparedStatement ps = prepare(c, sql, args)) {
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    /**
-     * Prepares a statement and binds its placeholders with {@link PreparedStatement#setObject(int, Object)}.
-     *
-     * @return the statement; the caller closes it
-     */
-    public static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        try {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps;
         } catch (SQLException e) {
-            ps.close();
-            throw e;
+            StoreException failed = new StoreException("SQLite transaction failed: " + e.getMessage(), e);
+            batch.forEach(t -> t.result().completeExceptionally(failed));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            deliver(batch.get(i), results[i], failures[i]);
         }
     }
 
-    /** @return the first column of every row of a query, as strings */
-    public static List<String> strings(Connection c, String sql, Object... args) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-        }
-        return values;
-    }
-
-    /** @return the first column of the first row of a query, or null when there is no row or it holds NULL */
-    public static Long firstLong(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return null;
-            }
-            long value = rs.getLong(1);
-            return rs.wasNull() ? null : value;
+    @SuppressWarnings("unchecked")
+    private static <T> void deliver(Task<T> task, Object result, StoreException failure) {
+        if (failure != null) {
+            task.result().completeExceptionally(failure);
+        } else {
+            task.result().complete((T) result);
         }
     }
 
-    private static void rollbackQuietly(Connection c, Exception cause) {
+    private void rollbackQuietly() {
         try {
-            c.rollback();
+            writer.rollback();
         } catch (SQLException e) {
-            cause.addSuppressed(e);
+            log.warn("SQLite rollback failed path={} error={}", path, e.toString());
         }
     }
 
     private void ensureOpen(String what) {
         if (closed) {
-            throw new StoreException("SQLite " + what + " failed: database " + path + " is closed");
+            throw closedException(what);
         }
     }
 
-    /** Closes the connection. Idempotent. */
+    private StoreException closedException(String what) {
+        return new StoreException("SQLite " + what + " failed: database " + path + " is closed");
+    }
+
+    private void failWaiting() {
+        List<Task<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.stream().filter(t -> t != STOP).forEach(t -> t.result().completeExceptionally(closedException(t.what())));
+    }
+
+    /** Lets the writer commit what is queued, then closes every connection. Idempotent. */
     @Override
     public void close() {
-        lock.lock();
-        try {
+        synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            connection.close();
-            log.info("SQLite store closed path={}", path);
+        }
+        queue.add(STOP);
+        try {
+            writerThread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failWaiting();
+        closeQuietly(writer);
+        for (Connection reader : readerConnections) {
+            closeQuietly(reader);
+        }
+        log.info("SQLite store closed path={}", path);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
         } catch (SQLException e) {
-            log.warn("SQLite close failed path={} error={}", path, e.toString());
-        } finally {
-            lock.unlock();
+            log.warn("SQLite close failed error={}", e.toString());
         }
     }
 }

@@ -9,16 +9,16 @@ import dev.mcpstate.store.StreamKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.mcpstate.store.StoreException;
+
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@link EventStore} on a {@link SqliteDatabase}.
@@ -29,7 +29,9 @@ import java.util.Optional;
  * information plus per-stream bookkeeping (newest issued {@code seq}, event count), so retention by
  * {@link dev.mcpstate.store.StorageConfig#maxEventsPerStream()} costs one indexed delete of the oldest event
  * when an append overflows the stream, never a count. Times are epoch milliseconds from the injected
- * {@link Clock}.
+ * {@link Clock}. Writes are group-committed by the {@link SqliteDatabase}'s writer; {@link #appendAsync} completes
+ * once its transaction commits, and appends handed over from one thread commit in order. Reads run on read
+ * connections.
  *
  * <p>{@link #isKnownPosition} treats an id as known when it is stored in the stream, or lies before the stream's
  * oldest retained event and at or before the newest id ever issued to the stream (a trimmed position).
@@ -74,35 +76,28 @@ final class SqliteEventStore implements EventStore {
         requireStream(sessionId, streamId);
         Objects.requireNonNull(kind, "kind must not be null");
         Objects.requireNonNull(ownerNode, "ownerNode must not be null");
-        db.update("open stream", OPEN_STREAM, sessionId, streamId, kind.name(), ownerNode, clock.millis());
+        long now = clock.millis();
+        db.write("open stream", tx -> tx.update(OPEN_STREAM, sessionId, streamId, kind.name(), ownerNode, now));
     }
 
     @Override
     public Optional<StreamInfo> stream(String sessionId, String streamId) {
         requireStream(sessionId, streamId);
-        return db.withConnection("read stream", c -> {
-            try (PreparedStatement ps = SqliteDatabase.prepare(c, "SELECT kind, closed, owner_node, opened_at "
-                    + "FROM streams" + STREAM + " AND kind IS NOT NULL", sessionId, streamId);
-                 ResultSet rs = ps.executeQuery()) {
-                return rs.next()
-                        ? Optional.of(new StreamInfo(sessionId, streamId, StreamKind.valueOf(rs.getString(1)),
-                                rs.getInt(2) != 0, rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))))
-                        : Optional.empty();
-            }
-        });
+        return db.read("read stream", tx -> tx.first("SELECT kind, closed, owner_node, opened_at FROM streams"
+                + STREAM + " AND kind IS NOT NULL", rs -> new StreamInfo(sessionId, streamId,
+                        StreamKind.valueOf(rs.getString(1)), rs.getInt(2) != 0, rs.getString(3),
+                        Instant.ofEpochMilli(rs.getLong(4))), sessionId, streamId));
     }
 
     @Override
     public void closeStream(String sessionId, String streamId) {
         requireStream(sessionId, streamId);
-        db.update("close stream", CLOSE_STREAM, sessionId, streamId);
+        db.write("close stream", tx -> tx.update(CLOSE_STREAM, sessionId, streamId));
     }
 
     @Override
     public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
-        return appendWith(sessionId, streamId, direction, message, "append event", (c, now) -> {
-        }, (c, now) -> {
-        });
+        return join(appendWith(sessionId, streamId, direction, message, "append event", NOTHING, NOTHING));
     }
 
     /** One transaction: the stream row and its first event. */
@@ -111,61 +106,72 @@ final class SqliteEventStore implements EventStore {
             Direction direction, String message) {
         Objects.requireNonNull(kind, "kind must not be null");
         Objects.requireNonNull(ownerNode, "ownerNode must not be null");
-        return appendWith(sessionId, streamId, direction, message, "open stream and append",
-                (c, now) -> execute(c, OPEN_STREAM, sessionId, streamId, kind.name(), ownerNode, now),
-                (c, now) -> {
-                });
+        return join(appendWith(sessionId, streamId, direction, message, "open stream and append",
+                (tx, now) -> tx.update(OPEN_STREAM, sessionId, streamId, kind.name(), ownerNode, now), NOTHING));
     }
 
     /** One transaction: the last event and the closed flag. */
     @Override
     public StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
-        return appendWith(sessionId, streamId, direction, message, "append and close", (c, now) -> {
-        }, (c, now) -> execute(c, CLOSE_STREAM, sessionId, streamId));
+        return join(appendWith(sessionId, streamId, direction, message, "append and close", NOTHING,
+                (tx, now) -> tx.update(CLOSE_STREAM, sessionId, streamId)));
     }
 
-    /** A step of an append transaction, given the connection and the event time. */
+    /** Group-committed: completes once the transaction holding the event commits. */
+    @Override
+    public CompletableFuture<StoredEvent> appendAsync(String sessionId, String streamId, Direction direction,
+            String message) {
+        return appendWith(sessionId, streamId, direction, message, "append event", NOTHING, NOTHING);
+    }
+
+    /** Group-committed like {@link #appendAsync}. */
+    @Override
+    public CompletableFuture<StoredEvent> appendAndCloseAsync(String sessionId, String streamId, Direction direction,
+            String message) {
+        return appendWith(sessionId, streamId, direction, message, "append and close", NOTHING,
+                (tx, now) -> tx.update(CLOSE_STREAM, sessionId, streamId));
+    }
+
+    /** A step of an append transaction, given the transaction and the event time. */
     @FunctionalInterface
     private interface Step {
-        void run(Connection c, long now) throws SQLException;
+        void run(SqliteTx tx, long now) throws SQLException;
     }
 
-    private static void execute(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = SqliteDatabase.prepare(c, sql, args)) {
-            ps.executeUpdate();
+    private static final Step NOTHING = (tx, now) -> {
+    };
+
+    private static StoredEvent join(CompletableFuture<StoredEvent> appended) {
+        try {
+            return appended.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StoreException store ? store : e;
         }
     }
 
-    private StoredEvent appendWith(String sessionId, String streamId, Direction direction, String message,
-            String what, Step before, Step after) {
+    private CompletableFuture<StoredEvent> appendWith(String sessionId, String streamId, Direction direction,
+            String message, String what, Step before, Step after) {
         requireStream(sessionId, streamId);
         Objects.requireNonNull(direction, "direction must not be null");
         Objects.requireNonNull(message, "message must not be null");
         long now = clock.millis();
-        long seq = db.inTransaction(what, c -> {
-            before.run(c, now);
-            long issued = SqliteDatabase.firstLong(c, "INSERT INTO events (session_id, stream_id, direction, "
-                    + "message, created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq",
-                    sessionId, streamId, direction.name(), message, now);
-            long count = SqliteDatabase.firstLong(c, "INSERT INTO streams (session_id, stream_id, last_seq, "
-                    + "event_count) VALUES (?, ?, ?, 1) ON CONFLICT (session_id, stream_id) DO UPDATE SET "
+        return db.writeAsync(what, tx -> {
+            before.run(tx, now);
+            long issued = tx.firstLong("INSERT INTO events (session_id, stream_id, direction, message, created_at) "
+                    + "VALUES (?, ?, ?, ?, ?) RETURNING seq", sessionId, streamId, direction.name(), message, now);
+            long count = tx.firstLong("INSERT INTO streams (session_id, stream_id, last_seq, event_count) "
+                    + "VALUES (?, ?, ?, 1) ON CONFLICT (session_id, stream_id) DO UPDATE SET "
                     + "last_seq = excluded.last_seq, event_count = event_count + 1 RETURNING event_count",
                     sessionId, streamId, issued);
             if (count > maxEventsPerStream) {
-                try (PreparedStatement ps = SqliteDatabase.prepare(c, "DELETE FROM events WHERE seq IN "
-                        + "(SELECT seq FROM events" + STREAM + " ORDER BY seq LIMIT ?)",
-                        sessionId, streamId, count - maxEventsPerStream);
-                     PreparedStatement recount = SqliteDatabase.prepare(c,
-                             "UPDATE streams SET event_count = ?" + STREAM, maxEventsPerStream, sessionId, streamId)) {
-                    ps.executeUpdate();
-                    recount.executeUpdate();
-                }
+                tx.update("DELETE FROM events WHERE seq IN (SELECT seq FROM events" + STREAM
+                        + " ORDER BY seq LIMIT ?)", sessionId, streamId, count - maxEventsPerStream);
+                tx.update("UPDATE streams SET event_count = ?" + STREAM, maxEventsPerStream, sessionId, streamId);
             }
-            after.run(c, now);
-            return issued;
+            after.run(tx, now);
+            return new StoredEvent(sessionId, new EventId(streamId, Long.toString(issued)), direction, message,
+                    Instant.ofEpochMilli(now));
         });
-        return new StoredEvent(sessionId, new EventId(streamId, Long.toString(seq)), direction, message,
-                Instant.ofEpochMilli(now));
     }
 
     @Override
@@ -178,26 +184,17 @@ final class SqliteEventStore implements EventStore {
         if (after == null) {
             throw new IllegalArgumentException("afterEntryId must be a decimal entry id, was: " + afterEntryId);
         }
-        return db.withConnection("read events", c -> {
-            List<StoredEvent> events = new ArrayList<>();
-            try (PreparedStatement ps = SqliteDatabase.prepare(c, "SELECT seq, direction, message, created_at "
-                    + "FROM events" + STREAM + " AND seq > ? ORDER BY seq LIMIT ?", sessionId, streamId, after, limit);
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    events.add(new StoredEvent(sessionId, new EventId(streamId, Long.toString(rs.getLong(1))),
-                            Direction.valueOf(rs.getString(2)), rs.getString(3),
-                            Instant.ofEpochMilli(rs.getLong(4))));
-                }
-            }
-            return events;
-        });
+        return db.read("read events", tx -> tx.query("SELECT seq, direction, message, created_at FROM events"
+                + STREAM + " AND seq > ? ORDER BY seq LIMIT ?", rs -> new StoredEvent(sessionId,
+                        new EventId(streamId, Long.toString(rs.getLong(1))), Direction.valueOf(rs.getString(2)),
+                        rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))), sessionId, streamId, after, limit));
     }
 
     @Override
     public String lastEntryId(String sessionId, String streamId) {
         requireStream(sessionId, streamId);
-        Long last = db.withConnection("read last entry id",
-                c -> SqliteDatabase.firstLong(c, "SELECT MAX(seq) FROM events" + STREAM, sessionId, streamId));
+        Long last = db.read("read last entry id",
+                tx -> tx.firstLong("SELECT MAX(seq) FROM events" + STREAM, sessionId, streamId));
         return last == null ? EventId.START : Long.toString(last);
     }
 
@@ -212,15 +209,14 @@ final class SqliteEventStore implements EventStore {
         if (position == null) {
             return false;
         }
-        return db.withConnection("check event position", c -> {
-            Long stored = SqliteDatabase.firstLong(c, "SELECT seq FROM events" + STREAM + " AND seq = ?",
-                    sessionId, streamId, position);
+        return db.read("check event position", tx -> {
+            Long stored = tx.firstLong("SELECT seq FROM events" + STREAM + " AND seq = ?", sessionId, streamId,
+                    position);
             if (stored != null) {
                 return true;
             }
-            Long lastIssued = SqliteDatabase.firstLong(c, "SELECT last_seq FROM streams" + STREAM,
-                    sessionId, streamId);
-            Long oldest = SqliteDatabase.firstLong(c, "SELECT MIN(seq) FROM events" + STREAM, sessionId, streamId);
+            Long lastIssued = tx.firstLong("SELECT last_seq FROM streams" + STREAM, sessionId, streamId);
+            Long oldest = tx.firstLong("SELECT MIN(seq) FROM events" + STREAM, sessionId, streamId);
             return lastIssued != null && position <= lastIssued && (oldest == null || position < oldest);
         });
     }
@@ -228,14 +224,9 @@ final class SqliteEventStore implements EventStore {
     @Override
     public void deleteSession(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId must not be null");
-        db.inTransaction("delete session events", c -> {
-            for (String table : new String[] {"events", "streams"}) {
-                try (PreparedStatement ps = SqliteDatabase.prepare(c,
-                        "DELETE FROM " + table + " WHERE session_id = ?", sessionId)) {
-                    ps.executeUpdate();
-                }
-            }
-            return null;
+        db.write("delete session events", tx -> {
+            tx.update("DELETE FROM events WHERE session_id = ?", sessionId);
+            return tx.update("DELETE FROM streams WHERE session_id = ?", sessionId);
         });
     }
 
@@ -243,16 +234,12 @@ final class SqliteEventStore implements EventStore {
     public long trim(Instant olderThan) {
         Objects.requireNonNull(olderThan, "olderThan must not be null");
         long cutoff = olderThan.toEpochMilli();
-        long removed = db.inTransaction("trim events", c -> {
-            try (PreparedStatement recount = SqliteDatabase.prepare(c, "UPDATE streams SET event_count = "
-                    + "event_count - (SELECT COUNT(*) FROM events e WHERE e.session_id = streams.session_id "
-                    + "AND e.stream_id = streams.stream_id AND e.created_at < ?) WHERE (session_id, stream_id) IN "
+        long removed = db.write("trim events", tx -> {
+            tx.update("UPDATE streams SET event_count = event_count - (SELECT COUNT(*) FROM events e "
+                    + "WHERE e.session_id = streams.session_id AND e.stream_id = streams.stream_id "
+                    + "AND e.created_at < ?) WHERE (session_id, stream_id) IN "
                     + "(SELECT session_id, stream_id FROM events WHERE created_at < ?)", cutoff, cutoff);
-                 PreparedStatement delete = SqliteDatabase.prepare(c,
-                         "DELETE FROM events WHERE created_at < ?", cutoff)) {
-                recount.executeUpdate();
-                return (long) delete.executeUpdate();
-            }
+            return (long) tx.update("DELETE FROM events WHERE created_at < ?", cutoff);
         });
         log.debug("trimmed events removed={} olderThan={}", removed, olderThan);
         return removed;

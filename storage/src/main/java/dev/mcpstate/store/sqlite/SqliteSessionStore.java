@@ -6,8 +6,6 @@ import dev.mcpstate.store.SessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -39,54 +37,47 @@ final class SqliteSessionStore implements SessionStore {
     @Override
     public void save(SessionRecord s) {
         Objects.requireNonNull(s, "session must not be null");
-        db.update("save session", "INSERT OR REPLACE INTO sessions (session_id, status, protocol_version, "
-                        + "client_info, client_capabilities, initialize_params, principal, node_id, created_at, "
-                        + "last_seen_at, logging_level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.write("save session", tx -> tx.update("INSERT OR REPLACE INTO sessions (session_id, status, "
+                        + "protocol_version, client_info, client_capabilities, initialize_params, principal, node_id, "
+                        + "created_at, last_seen_at, logging_level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 s.sessionId(), s.status().name(), s.protocolVersion(), s.clientInfo(), s.clientCapabilities(),
                 s.initializeParams(), s.principal(), s.nodeId(), s.createdAt().toEpochMilli(),
-                s.lastSeenAt().toEpochMilli(), s.loggingLevel());
+                s.lastSeenAt().toEpochMilli(), s.loggingLevel()));
     }
 
     @Override
     public Optional<SessionRecord> find(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId must not be null");
-        return db.withConnection("find session", c -> {
-            try (PreparedStatement ps = SqliteDatabase.prepare(c, "SELECT status, protocol_version, client_info, "
-                    + "client_capabilities, initialize_params, principal, node_id, created_at, last_seen_at, "
-                    + "logging_level FROM sessions WHERE session_id = ?", sessionId);
-                 ResultSet rs = ps.executeQuery()) {
-                return rs.next()
-                        ? Optional.of(new SessionRecord(sessionId, SessionStatus.valueOf(rs.getString(1)),
-                                rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getString(6), rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)),
-                                Instant.ofEpochMilli(rs.getLong(9)), rs.getString(10)))
-                        : Optional.empty();
-            }
-        });
+        return db.read("find session", tx -> tx.first("SELECT status, protocol_version, client_info, "
+                + "client_capabilities, initialize_params, principal, node_id, created_at, last_seen_at, "
+                + "logging_level FROM sessions WHERE session_id = ?", rs -> new SessionRecord(sessionId,
+                        SessionStatus.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)),
+                        Instant.ofEpochMilli(rs.getLong(9)), rs.getString(10)), sessionId));
     }
 
     @Override
     public boolean updateStatus(String sessionId, SessionStatus status) {
         Objects.requireNonNull(sessionId, "sessionId must not be null");
         Objects.requireNonNull(status, "status must not be null");
-        return db.update("update session status", "UPDATE sessions SET status = ? "
-                + "WHERE session_id = ? AND status NOT IN ('CLOSED', 'EXPIRED')", status.name(), sessionId) == 1;
+        return db.write("update session status", tx -> tx.update("UPDATE sessions SET status = ? "
+                + "WHERE session_id = ? AND status NOT IN ('CLOSED', 'EXPIRED')", status.name(), sessionId)) == 1;
     }
 
     @Override
     public void updateLoggingLevel(String sessionId, String level) {
         Objects.requireNonNull(sessionId, "sessionId must not be null");
         Objects.requireNonNull(level, "level must not be null");
-        db.update("update logging level", "UPDATE sessions SET logging_level = ? WHERE session_id = ?", level,
-                sessionId);
+        db.write("update logging level", tx -> tx.update("UPDATE sessions SET logging_level = ? "
+                + "WHERE session_id = ?", level, sessionId));
     }
 
     @Override
     public void touch(String sessionId, Instant at) {
         Objects.requireNonNull(sessionId, "sessionId must not be null");
         Objects.requireNonNull(at, "at must not be null");
-        db.update("touch session", "UPDATE sessions SET last_seen_at = ? WHERE session_id = ?",
-                at.toEpochMilli(), sessionId);
+        db.write("touch session", tx -> tx.update("UPDATE sessions SET last_seen_at = ? WHERE session_id = ?",
+                at.toEpochMilli(), sessionId));
     }
 
     /**
@@ -99,13 +90,10 @@ final class SqliteSessionStore implements SessionStore {
     public List<String> purge(Instant idleBefore) {
         Objects.requireNonNull(idleBefore, "idleBefore must not be null");
         long cutoff = idleBefore.toEpochMilli();
-        List<String> purged = db.inTransaction("purge sessions", c -> {
-            List<String> ids = SqliteDatabase.strings(c, PURGEABLE, cutoff);
+        List<String> purged = db.write("purge sessions", tx -> {
+            List<String> ids = tx.strings(PURGEABLE, cutoff);
             for (String table : new String[] {"events", "streams", "sessions"}) {
-                try (PreparedStatement ps = SqliteDatabase.prepare(c,
-                        "DELETE FROM " + table + " WHERE session_id IN (" + PURGEABLE + ")", cutoff)) {
-                    ps.executeUpdate();
-                }
+                tx.update("DELETE FROM " + table + " WHERE session_id IN (" + PURGEABLE + ")", cutoff);
             }
             return ids;
         });
@@ -117,7 +105,7 @@ final class SqliteSessionStore implements SessionStore {
 
     @Override
     public List<String> list() {
-        return db.withConnection("list sessions", c -> SqliteDatabase.strings(c, "SELECT session_id FROM sessions"));
+        return db.read("list sessions", tx -> tx.strings("SELECT session_id FROM sessions"));
     }
 
 }

@@ -65,7 +65,7 @@ final class SqliteSidecarStore implements SidecarStore {
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         inTransaction("create sidecar schema", (tx, now) -> {
             for (String ddl : SqliteSchema.SIDECAR) {
-                tx.update(ddl);
+                tx.execute(ddl);
             }
             tx.update("INSERT INTO schema_version (component, version) VALUES (?, ?) "
                     + "ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)",
@@ -109,7 +109,7 @@ final class SqliteSidecarStore implements SidecarStore {
 
     @Override
     public Optional<KvEntry> get(String key) {
-        return inTransaction("state_get", (tx, now) -> liveEntry(tx, key, now));
+        return reading("state_get", (tx, now) -> liveEntry(tx, key, now));
     }
 
     @Override
@@ -127,7 +127,7 @@ final class SqliteSidecarStore implements SidecarStore {
 
     @Override
     public List<String> keys(String prefix) {
-        return inTransaction("state_list", (tx, now) -> tx.query(
+        return reading("state_list", (tx, now) -> tx.query(
                         "SELECT key FROM sidecar_kv WHERE expires_at IS NULL OR expires_at > ?", rs -> rs.getString(1), now)
                 .stream().filter(k -> k.startsWith(prefix)).toList());
     }
@@ -158,13 +158,13 @@ final class SqliteSidecarStore implements SidecarStore {
 
     @Override
     public List<WorkflowRun> workflows() {
-        return inTransaction("workflow_list", (tx, now) -> tx.query(
+        return reading("workflow_list", (tx, now) -> tx.query(
                 "SELECT " + RUN_COLUMNS + " FROM sidecar_workflows ORDER BY seq DESC", SqliteSidecarStore::mapRun));
     }
 
     @Override
     public Optional<WorkflowRun> workflow(String runId) {
-        return inTransaction("workflow_status", (tx, now) -> run(tx, runId));
+        return reading("workflow_status", (tx, now) -> run(tx, runId));
     }
 
     @Override
@@ -237,7 +237,7 @@ final class SqliteSidecarStore implements SidecarStore {
 
     @Override
     public Optional<WorkflowProgress> progress(String runId) {
-        return inTransaction("workflow_resume", (tx, now) -> {
+        return reading("workflow_resume", (tx, now) -> {
             Optional<WorkflowRun> run = run(tx, runId);
             if (run.isEmpty()) {
                 return Optional.empty();
@@ -347,7 +347,7 @@ final class SqliteSidecarStore implements SidecarStore {
 
     @Override
     public Optional<SessionSnapshot> restoreSession(String sessionId) {
-        return inTransaction("session_restore", (tx, now) -> tx.first(
+        return reading("session_restore", (tx, now) -> tx.first(
                 "SELECT session_id, context, saved_at FROM sidecar_sessions WHERE session_id = ?",
                 rs -> new SessionSnapshot(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))),
                 sessionId));
@@ -355,7 +355,7 @@ final class SqliteSidecarStore implements SidecarStore {
 
     @Override
     public HistoryPage history(String key, int limit) {
-        return inTransaction("history_log", (tx, now) -> {
+        return reading("history_log", (tx, now) -> {
             String where = key == null ? "" : " WHERE key = ?";
             Object[] params = key == null ? new Object[0] : new Object[] {key};
             long total = tx.count("SELECT count(*) FROM sidecar_history" + where, params);
@@ -372,7 +372,7 @@ final class SqliteSidecarStore implements SidecarStore {
 
     @Override
     public StoreStats stats() {
-        return inTransaction("sidecar_health", (tx, now) -> new StoreStats(
+        return reading("sidecar_health", (tx, now) -> new StoreStats(
                 tx.count("SELECT count(*) FROM sidecar_kv WHERE expires_at IS NULL OR expires_at > ?", now),
                 tx.count("SELECT count(*) FROM sidecar_workflows")));
     }
@@ -395,8 +395,14 @@ final class SqliteSidecarStore implements SidecarStore {
         return "SqliteSidecarStore[" + db.path() + "]";
     }
 
+    /** Runs a mutation in the writer's next transaction, with the time it runs at. */
     private <T> T inTransaction(String what, Work<T> work) {
-        return db.inTransaction(what, connection -> work.run(new SqliteTx(connection), clock.millis()));
+        return db.write(what, tx -> work.run(tx, clock.millis()));
+    }
+
+    /** Runs a query on a read connection, with the time it runs at. */
+    private <T> T reading(String what, Work<T> work) {
+        return db.read(what, tx -> work.run(tx, clock.millis()));
     }
 
     private static Instant instant(Long epochMillis) {

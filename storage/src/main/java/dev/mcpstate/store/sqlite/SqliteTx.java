@@ -4,11 +4,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Statement helpers bound to one connection inside one transaction. Not thread-safe. */
+/**
+ * Statement helpers bound to one connection: the writer's (inside the current transaction) or a reader's. Values
+ * bind with {@link PreparedStatement#setObject(int, Object)}: {@code String}, {@code Long}, {@code Integer} or null.
+ * Not thread-safe.
+ */
 final class SqliteTx {
 
     /** Maps the current row of a result set. */
@@ -40,6 +45,25 @@ final class SqliteTx {
 
     long count(String sql, Object... params) throws SQLException {
         return first(sql, rs -> rs.getLong(1), params).orElse(0L);
+    }
+
+    /** Runs a statement without parameters or results, e.g. {@code SAVEPOINT}. */
+    void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** @return the first column of every row, as strings */
+    List<String> strings(String sql, Object... params) throws SQLException {
+        return query(sql, rs -> rs.getString(1), params);
+    }
+
+    /** @return the first column of the first row as a Long; null when there is no row or it holds NULL */
+    Long firstLong(String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? nullableLong(rs, 1) : null;
+        }
     }
 
     int update(String sql, Object... params) throws SQLException {
@@ -77,6 +101,12 @@ final class SqliteTx {
 
     /** @return the column as a Long, null for SQL NULL */
     static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    /** @return the column as a Long, null for SQL NULL */
+    static Long nullableLong(ResultSet rs, int column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }

@@ -16,7 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,9 +65,8 @@ class SqliteStorageIT {
             SqliteDatabase db = backend.database();
 
             assertThat(backend.path()).isEqualTo(dir.resolve("state.db").toAbsolutePath());
-            List<String> journalMode = db.withConnection("read pragma",
-                    c -> SqliteDatabase.strings(c, "PRAGMA journal_mode"));
-            Long version = db.withConnection("read version", c -> SqliteDatabase.firstLong(c,
+            List<String> journalMode = db.read("read pragma", tx -> tx.strings("PRAGMA journal_mode"));
+            Long version = db.read("read version", tx -> tx.firstLong(
                     "SELECT version FROM schema_version WHERE component = ?", SqliteSchema.STORE_COMPONENT));
 
             assertThat(journalMode).containsExactly("wal");
@@ -79,5 +84,63 @@ class SqliteStorageIT {
         assertThatThrownBy(() -> storage.sessions().list())
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("closed");
+    }
+
+    @Test
+    void aFailingWriteRollsBackAloneAndTheOthersOfItsBatchCommit() {
+        try (Storage storage = Storage.open(StorageConfig.sqlite(dir.resolve("state.db")), clock)) {
+            SqliteDatabase db = ((SqliteBackend) storage.backend()).database();
+            List<CompletableFuture<Integer>> writes = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                writes.add(db.writeAsync("write " + n, tx -> {
+                    int rows = tx.update("INSERT INTO schema_version (component, version) VALUES (?, ?)",
+                            "c" + n, n);
+                    if (n == 25) {
+                        throw new java.sql.SQLException("boom");
+                    }
+                    return rows;
+                }));
+            }
+
+            assertThatThrownBy(() -> writes.get(25).join()).hasCauseInstanceOf(StoreException.class);
+            for (int i = 0; i < 50; i++) {
+                if (i != 25) {
+                    assertThat(writes.get(i).join()).isEqualTo(1);
+                }
+            }
+            List<String> stored = db.read("read back", tx -> tx.strings(
+                    "SELECT component FROM schema_version WHERE component LIKE 'c%'"));
+            assertThat(stored).hasSize(49).doesNotContain("c25");
+        }
+    }
+
+    @Test
+    void concurrentAppendsOfManySessionsAreAllStoredWithIncreasingIds() throws Exception {
+        try (Storage storage = Storage.open(StorageConfig.sqlite(dir.resolve("state.db")), clock)) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<List<StoredEvent>>> sessions = new ArrayList<>();
+                for (int s = 0; s < 8; s++) {
+                    String session = "s" + s;
+                    sessions.add(pool.submit(() -> {
+                        List<StoredEvent> appended = new ArrayList<>();
+                        for (int i = 0; i < 100; i++) {
+                            appended.add(storage.events().append(session, "r", Direction.SERVER_TO_CLIENT,
+                                    "{\"i\":" + i + "}"));
+                        }
+                        return appended;
+                    }));
+                }
+                for (int s = 0; s < 8; s++) {
+                    List<StoredEvent> appended = sessions.get(s).get(30, TimeUnit.SECONDS);
+                    assertThat(appended).extracting(e -> Long.parseLong(e.id().entryId())).isSorted();
+                    assertThat(storage.events().readAfter("s" + s, "r", EventId.START, 1000))
+                            .containsExactlyElementsOf(appended);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 }
