@@ -42,6 +42,35 @@ public interface ClusterBus extends AutoCloseable {
     void onSessionEnded(Consumer<String> handler);
 
     /**
+     * Tells every node that a live session's stored record changed (e.g. its logging level), so that what they
+     * remember of it is read again.
+     */
+    void publishSessionChanged(String sessionId);
+
+    /** @param handler called with the id of a session whose record changed on some node, this one included */
+    void onSessionChanged(Consumer<String> handler);
+
+    /**
+     * Starts receiving {@link #onAppend wake-ups} for the streams of a session: where the backend is shared, every
+     * append to one of its streams, on any node, is announced. Reference-counted: each call needs one
+     * {@link #unwatch}. A bus of one node (nothing is appended elsewhere) announces nothing.
+     *
+     * @param sessionId the session; not null
+     */
+    void watch(String sessionId);
+
+    /** Ends one {@link #watch} of a session; the last one stops its wake-ups. Unmatched calls are ignored. */
+    void unwatch(String sessionId);
+
+    /**
+     * Receives the wake-ups of watched sessions. At most once and possibly late (a follower still re-reads the
+     * store now and then): a wake-up only says "read the store now".
+     *
+     * @param handler called with (sessionId, streamId) on a bus thread; must not block; not null
+     */
+    void onAppend(BiConsumer<String, String> handler);
+
+    /**
      * @param owner a node instance's owner tag; not null
      * @return true when that node instance has proved recently that it is alive
      */

@@ -64,6 +64,25 @@ public interface EventStore {
     }
 
     /**
+     * Opens the response stream of a POSTed request and appends the request as its first event (direction
+     * client-to-server), as one atomic step — only while the session is live: its record is stored and neither
+     * CLOSED nor EXPIRED. This is the first write of every request on the filter's hot path, and it is what makes a
+     * request on a session that another node ended fail on this node, whatever this node remembers.
+     *
+     * <p>Ordered like {@link #appendAsync}: appends handed over later from the same thread (the response's events)
+     * are stored after it.
+     *
+     * @param sessionId the session; not null
+     * @param streamId  the new response stream; not null
+     * @param ownerNode the node instance that produces the stream's events; not null
+     * @param request   the JSON-RPC request text; not null
+     * @return the stored request event once durable; empty when the session is not live (nothing was written); or
+     *         a future failed with {@link StoreException}
+     */
+    CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId, String ownerNode,
+            String request);
+
+    /**
      * Appends a stream's last message and marks the stream ended, as one atomic step where the backend allows: the
      * final response of a response stream. Same effects as {@link #append} followed by {@link #closeStream}.
      *

@@ -3,6 +3,7 @@ package dev.mcpstate.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Persists MCP session records, keyed by {@code Mcp-Session-Id}.
@@ -43,6 +44,21 @@ public interface SessionStore {
      * @param at        the time of the activity; not null
      */
     void touch(String sessionId, Instant at);
+
+    /**
+     * {@link #touch} without waiting, for activity the caller need not wait for. The default runs {@link #touch} at
+     * once.
+     *
+     * @return a future that completes once the last-seen time is stored, or fails with {@link StoreException}
+     */
+    default CompletableFuture<Void> touchAsync(String sessionId, Instant at) {
+        try {
+            touch(sessionId, at);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Records the logging level the client set with {@code logging/setLevel}, so that every node applies it. A

@@ -32,6 +32,36 @@ public abstract class EventStoreContract extends StoreContractSupport {
     }
 
     @Test
+    void openResponseStreamOpensTheStreamWithTheRequestWhileTheSessionIsLive() {
+        sessions.save(session(sid));
+
+        StoredEvent request = events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}").join().orElseThrow();
+        StoredEvent response = events.appendAndCloseAsync(sid, "r1", Direction.SERVER_TO_CLIENT, "{\"result\":{}}")
+                .join();
+
+        assertThat(request.direction()).isEqualTo(Direction.CLIENT_TO_SERVER);
+        assertThat(events.stream(sid, "r1")).hasValueSatisfying(info -> {
+            assertThat(info.kind()).isEqualTo(StreamKind.RESPONSE);
+            assertThat(info.ownerNode()).isEqualTo("node-a");
+            assertThat(info.closed()).isTrue();
+        });
+        assertThat(readAll("r1")).containsExactly(request, response);
+    }
+
+    @Test
+    void openResponseStreamWritesNothingForAnUnknownOrEndedSession() {
+        assertThat(events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}").join()).isEmpty();
+        sessions.save(session(sid));
+        sessions.updateStatus(sid, SessionStatus.CLOSED);
+        assertThat(events.openResponseStream(sid, "r2", "node-a", "{\"id\":2}").join()).isEmpty();
+
+        assertThat(events.stream(sid, "r1")).isEmpty();
+        assertThat(events.stream(sid, "r2")).isEmpty();
+        assertThat(readAll("r1")).isEmpty();
+        assertThat(readAll("r2")).isEmpty();
+    }
+
+    @Test
     void appendReturnsTheStoredEventWithItsIdAndTime() {
         StoredEvent event = events.append(sid, "r1", Direction.CLIENT_TO_SERVER, "{\"id\":1}");
 

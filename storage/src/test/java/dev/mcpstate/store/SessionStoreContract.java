@@ -125,6 +125,18 @@ public abstract class SessionStoreContract extends StoreContractSupport {
     }
 
     @Test
+    void touchAsyncSetsTheLastSeenTimeOnceItCompletes() {
+        SessionRecord saved = session(newSessionId());
+        sessions.save(saved);
+        Instant later = T0.plusSeconds(90);
+
+        sessions.touchAsync(saved.sessionId(), later).join();
+
+        assertThat(sessions.find(saved.sessionId())).hasValueSatisfying(s ->
+                assertThat(s.lastSeenAt()).isEqualTo(later));
+    }
+
+    @Test
     void touchIgnoresAnUnknownSession() {
         String id = newSessionId();
 

@@ -17,6 +17,7 @@ public final class LocalClusterBus implements ClusterBus {
     private final String owner;
     private final List<BiConsumer<String, String>> responseHandlers = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> endedHandlers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> changedHandlers = new CopyOnWriteArrayList<>();
 
     /** @param owner this node instance's owner tag; not null */
     public LocalClusterBus(String owner) {
@@ -53,6 +54,32 @@ public final class LocalClusterBus implements ClusterBus {
     }
 
     @Override
+    public void publishSessionChanged(String sessionId) {
+        changedHandlers.forEach(h -> h.accept(sessionId));
+    }
+
+    @Override
+    public void onSessionChanged(Consumer<String> handler) {
+        changedHandlers.add(Objects.requireNonNull(handler, "handler must not be null"));
+    }
+
+    /** Nothing to watch: every append happens on this node, whose own wake-ups reach its followers. */
+    @Override
+    public void watch(String sessionId) {
+        // one node: nothing is appended elsewhere
+    }
+
+    @Override
+    public void unwatch(String sessionId) {
+        // nothing was watched
+    }
+
+    @Override
+    public void onAppend(BiConsumer<String, String> handler) {
+        Objects.requireNonNull(handler, "handler must not be null");
+    }
+
+    @Override
     public boolean isAlive(String target) {
         return owner.equals(target);
     }
@@ -61,5 +88,6 @@ public final class LocalClusterBus implements ClusterBus {
     public void close() {
         responseHandlers.clear();
         endedHandlers.clear();
+        changedHandlers.clear();
     }
 }

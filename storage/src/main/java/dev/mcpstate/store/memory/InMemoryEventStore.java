@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * An {@link EventStore} in memory, the stores of {@link InMemoryBackend}. Entry ids are decimal numbers from one counter, like the SQLite
@@ -33,6 +35,7 @@ final class InMemoryEventStore implements EventStore {
     private final int maxEventsPerStream;
     private final Map<String, Map<String, Stream>> sessions = new HashMap<>();
     private long counter;
+    private Predicate<String> liveSession = id -> true;
 
     /**
      * @param clock              the source of event and stream times; not null
@@ -41,6 +44,22 @@ final class InMemoryEventStore implements EventStore {
     InMemoryEventStore(Clock clock, int maxEventsPerStream) {
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.maxEventsPerStream = maxEventsPerStream;
+    }
+
+    /** Tells {@link #openResponseStream} which sessions are live; set once by the backend. */
+    synchronized void liveSessions(Predicate<String> live) {
+        this.liveSession = Objects.requireNonNull(live, "live must not be null");
+    }
+
+    @Override
+    public synchronized CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
+            String ownerNode, String request) {
+        if (!liveSession.test(sessionId)) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        openStream(sessionId, streamId, StreamKind.RESPONSE, ownerNode);
+        return CompletableFuture.completedFuture(Optional.of(append(sessionId, streamId, Direction.CLIENT_TO_SERVER,
+                request)));
     }
 
     private Stream stream(String sessionId, String streamId, boolean create) {

@@ -25,6 +25,10 @@ final class InMemorySessionStore implements SessionStore {
     /** @param events the event store whose events {@link #purge(Instant)} deletes with their sessions; not null */
     InMemorySessionStore(InMemoryEventStore events) {
         this.events = Objects.requireNonNull(events, "events must not be null");
+        events.liveSessions(id -> {
+            SessionRecord r = records.get(id);
+            return r != null && !r.status().isTerminal();
+        });
     }
 
     @Override

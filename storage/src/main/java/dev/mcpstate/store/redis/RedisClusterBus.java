@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -45,11 +46,16 @@ final class RedisClusterBus implements ClusterBus {
     private final String owner;
     private final String responsesChannel;
     private final String endedChannel;
+    private final String changedChannel;
     private final Duration deadAfter;
     private final StatefulRedisPubSubConnection<String, String> subscriber;
     private final ScheduledExecutorService heartbeat;
     private final List<BiConsumer<String, String>> responseHandlers = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> endedHandlers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> changedHandlers = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<String, String>> appendHandlers = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<String, Integer> watched = new ConcurrentHashMap<>();
+    private final boolean sharded;
 
     RedisClusterBus(RedisDatabase redis, String owner, Duration heartbeatInterval, Duration deadAfter) {
         this.redis = Objects.requireNonNull(redis, "redis must not be null");
@@ -62,6 +68,8 @@ final class RedisClusterBus implements ClusterBus {
         this.keys = redis.keys();
         this.responsesChannel = keys.nodeResponses(owner);
         this.endedChannel = keys.sessionsEnded();
+        this.changedChannel = keys.sessionsChanged();
+        this.sharded = redis.shardedPubSub();
         try {
             this.subscriber = redis.connectPubSub();
         } catch (RuntimeException e) {
@@ -72,8 +80,13 @@ final class RedisClusterBus implements ClusterBus {
             public void message(String channel, String message) {
                 dispatch(channel, message);
             }
+
+            @Override
+            public void smessage(String channel, String message) {
+                dispatch(channel, message);
+            }
         });
-        subscriber.sync().subscribe(responsesChannel, endedChannel);
+        subscriber.sync().subscribe(responsesChannel, endedChannel, changedChannel);
         beat();
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mcp-state-heartbeat");
@@ -112,6 +125,47 @@ final class RedisClusterBus implements ClusterBus {
     }
 
     @Override
+    public void publishSessionChanged(String sessionId) {
+        redis.call("publish session change", () -> redis.sync().publish(changedChannel, sessionId));
+    }
+
+    @Override
+    public void onSessionChanged(Consumer<String> handler) {
+        changedHandlers.add(Objects.requireNonNull(handler, "handler must not be null"));
+    }
+
+    /** Subscribes (sharded where Redis has it) to the session's wake channel on its first watch. */
+    @Override
+    public void watch(String sessionId) {
+        if (watched.merge(sessionId, 1, Integer::sum) == 1) {
+            String channel = keys.wake(sessionId);
+            if (sharded) {
+                subscriber.async().ssubscribe(channel);
+            } else {
+                subscriber.async().subscribe(channel);
+            }
+        }
+    }
+
+    @Override
+    public void unwatch(String sessionId) {
+        Integer left = watched.computeIfPresent(sessionId, (id, n) -> n == 1 ? null : n - 1);
+        if (left == null) {
+            String channel = keys.wake(sessionId);
+            if (sharded) {
+                subscriber.async().sunsubscribe(channel);
+            } else {
+                subscriber.async().unsubscribe(channel);
+            }
+        }
+    }
+
+    @Override
+    public void onAppend(BiConsumer<String, String> handler) {
+        appendHandlers.add(Objects.requireNonNull(handler, "handler must not be null"));
+    }
+
+    @Override
     public boolean isAlive(String target) {
         if (owner.equals(target)) {
             return true;
@@ -124,6 +178,8 @@ final class RedisClusterBus implements ClusterBus {
     public void close() {
         heartbeat.shutdownNow();
         try {
+            // a beat under way must not set the key again after it is removed
+            heartbeat.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             // best effort and bounded: when Redis is already gone the key expires by itself after deadAfter
             redis.async().del(aliveKey(owner)).toCompletableFuture()
                     .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -137,8 +193,15 @@ final class RedisClusterBus implements ClusterBus {
 
     private void dispatch(String channel, String message) {
         try {
-            if (channel.equals(endedChannel)) {
+            if (channel.endsWith(WAKE_SUFFIX)) {
+                String sessionId = sessionOfWake(channel);
+                if (sessionId != null) {
+                    appendHandlers.forEach(h -> h.accept(sessionId, message));
+                }
+            } else if (channel.equals(endedChannel)) {
                 endedHandlers.forEach(h -> h.accept(message));
+            } else if (channel.equals(changedChannel)) {
+                changedHandlers.forEach(h -> h.accept(message));
             } else if (channel.equals(responsesChannel)) {
                 int newline = message.indexOf('\n');
                 if (newline > 0) {
@@ -163,6 +226,15 @@ final class RedisClusterBus implements ClusterBus {
         } catch (RuntimeException e) {
             log.warn("heartbeat failed: owner={} cause={}", owner, e.toString());
         }
+    }
+
+    private static final String WAKE_SUFFIX = "}:wake";
+
+    /** @return the session id of a wake channel {@code <prefix>:{<sessionId>}:wake}, or null */
+    private static String sessionOfWake(String channel) {
+        int open = channel.indexOf('{');
+        int close = channel.length() - WAKE_SUFFIX.length();
+        return open < 0 || close <= open ? null : channel.substring(open + 1, close);
     }
 
     private String aliveKey(String target) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,6 +50,7 @@ final class RedisDatabase implements AutoCloseable {
     private final long cleanupTtlMillis;
     private final Duration timeout;
     private final String description;
+    private final boolean shardedPubSub;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisDatabase(RedisClient client, StatefulRedisConnection<String, String> connection,
@@ -61,6 +63,8 @@ final class RedisDatabase implements AutoCloseable {
         this.cleanupTtlMillis = longest.plus(CLEANUP_MARGIN).toMillis();
         this.timeout = timeout;
         this.description = config.redactedRedisUrl();
+        List<Object> spublish = connection.sync().commandInfo("spublish");
+        this.shardedPubSub = !spublish.isEmpty() && spublish.get(0) != null;
     }
 
     /**
@@ -115,6 +119,11 @@ final class RedisDatabase implements AutoCloseable {
         return cleanupTtlMillis;
     }
 
+    /** @return true when the server has sharded pub/sub ({@code SPUBLISH}, Redis 7); else classic pub/sub */
+    boolean shardedPubSub() {
+        return shardedPubSub;
+    }
+
     /** @return where this database is, with any password redacted */
     String description() {
         return description;
@@ -149,14 +158,17 @@ final class RedisDatabase implements AutoCloseable {
      * @return its result, or a future failed with {@link StoreException}
      */
     <T> CompletableFuture<T> runAsync(String what, LuaScript script, String[] keys, String... args) {
-        CompletableFuture<T> sent;
         try {
-            sent = script.runAsync(async(), keys, args);
+            return translate(what, script.runAsync(async(), keys, args));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new StoreException("Redis " + what + " failed: " + e.getMessage(),
                     e));
         }
-        return sent.handle((result, error) -> {
+    }
+
+    /** @return the command's result, or a future failed with {@link StoreException} naming the operation */
+    <T> CompletableFuture<T> translate(String what, CompletionStage<T> sent) {
+        return sent.toCompletableFuture().handle((result, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;

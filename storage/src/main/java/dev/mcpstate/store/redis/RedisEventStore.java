@@ -56,6 +56,7 @@ final class RedisEventStore implements EventStore {
 
     private static final LuaScript APPEND = script("append.lua");
     private static final LuaScript OPEN_AND_APPEND = script("open_and_append.lua");
+    private static final LuaScript OPEN_RESPONSE_STREAM = script("open_response_stream.lua");
     private static final LuaScript APPEND_AND_CLOSE = script("append_and_close.lua");
     private static final LuaScript OPEN = script("open_stream.lua", ScriptOutputType.INTEGER);
     private static final LuaScript CLOSE = script("close_stream.lua", ScriptOutputType.INTEGER);
@@ -77,6 +78,7 @@ final class RedisEventStore implements EventStore {
     private final Clock clock;
     private final String maxLen;
     private final String ttl;
+    private final String publish;
 
     /**
      * @param db                 the shared Redis; not null
@@ -92,6 +94,7 @@ final class RedisEventStore implements EventStore {
         this.keys = db.keys();
         this.maxLen = Integer.toString(maxEventsPerStream);
         this.ttl = Long.toString(db.cleanupTtlMillis());
+        this.publish = db.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
     }
 
     @Override
@@ -167,9 +170,27 @@ final class RedisEventStore implements EventStore {
         Objects.requireNonNull(message, "message must not be null");
         long now = clock.millis();
         return db.<String>runAsync(what, script, appendKeys(sessionId, streamId),
-                appendArgs(streamId, now, direction, message))
+                appendArgs(sessionId, streamId, now, direction, message))
                 .thenApply(entryId -> new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
                         Instant.ofEpochMilli(now)));
+    }
+
+    /** One script: the liveness check, the stream's information and the request; nil when not live. */
+    @Override
+    public CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
+            String ownerNode, String request) {
+        Objects.requireNonNull(streamId, "streamId must not be null");
+        Objects.requireNonNull(ownerNode, "ownerNode must not be null");
+        Objects.requireNonNull(request, "request must not be null");
+        long now = clock.millis();
+        String[] scriptKeys = {keys.sequence(sessionId), keys.events(sessionId, streamId),
+            keys.eventStreams(sessionId), keys.streams(sessionId), keys.session(sessionId)};
+        return db.<String>runAsync("open response stream", OPEN_RESPONSE_STREAM, scriptKeys,
+                appendArgs(sessionId, streamId, now, Direction.CLIENT_TO_SERVER, request,
+                        streamInfo(StreamKind.RESPONSE, ownerNode)))
+                .thenApply(entryId -> entryId == null ? Optional.empty()
+                        : Optional.of(new StoredEvent(sessionId, new EventId(streamId, entryId),
+                                Direction.CLIENT_TO_SERVER, request, Instant.ofEpochMilli(now))));
     }
 
     private String[] appendKeys(String sessionId, String streamId) {
@@ -177,15 +198,19 @@ final class RedisEventStore implements EventStore {
             keys.eventStreams(sessionId), keys.streams(sessionId)};
     }
 
-    private String[] appendArgs(String streamId, long now, Direction direction, String message, String... info) {
-        String[] args = new String[6 + info.length];
+    /** ARGV of the append scripts: ttl, maxlen, streamId, t, dir, msg, wake channel, publish command[, info]. */
+    private String[] appendArgs(String sessionId, String streamId, long now, Direction direction, String message,
+            String... info) {
+        String[] args = new String[8 + info.length];
         args[0] = ttl;
         args[1] = maxLen;
         args[2] = streamId;
         args[3] = Long.toString(now);
         args[4] = direction.name();
         args[5] = message;
-        System.arraycopy(info, 0, args, 6, info.length);
+        args[6] = keys.wake(sessionId);
+        args[7] = publish;
+        System.arraycopy(info, 0, args, 8, info.length);
         return args;
     }
 
@@ -196,7 +221,7 @@ final class RedisEventStore implements EventStore {
         Objects.requireNonNull(message, "message must not be null");
         long now = clock.millis();
         String[] scriptKeys = appendKeys(sessionId, streamId);
-        String[] args = appendArgs(streamId, now, direction, message, info);
+        String[] args = appendArgs(sessionId, streamId, now, direction, message, info);
         String entryId = db.run(what, script, scriptKeys, args);
         return new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
                 Instant.ofEpochMilli(now));

@@ -16,11 +16,13 @@ import java.util.Objects;
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:event-streams        set: ids of the streams that have an events key
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:seq                  string: session-wide counter behind entry ids
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:events:&lt;streamId&gt;    stream: one entry per event, fields dir, msg, t
+ * &lt;prefix&gt;:{&lt;sessionId&gt;}:wake                 channel (sharded): the stream id of every append
  * &lt;prefix&gt;:sessions                        sorted set: sessionId scored by last-seen millis (global)
  * &lt;prefix&gt;:sessions:terminal               set: ids of sessions that reached a terminal status (global)
  * &lt;prefix&gt;:node:&lt;owner&gt;:alive               string with expiry: a node instance's heartbeat
  * &lt;prefix&gt;:node:&lt;owner&gt;:responses           channel: client responses routed to that node instance
  * &lt;prefix&gt;:sessions:ended                  channel: ids of sessions that ended on some node
+ * &lt;prefix&gt;:sessions:changed                channel: ids of sessions whose record changed on some node
  * &lt;prefix&gt;:sidecar:{sc}:...                 the state-sidecar tools' keys, built by the sidecar scripts
  *                                         from {@link #sidecarBase()} (see {@code sidecar/common.lua})
  * </pre>
@@ -77,6 +79,14 @@ public final class RedisKeys {
     }
 
     /**
+     * @return the pub/sub channel on which every append to one of the session's streams publishes the stream id
+     *         (sharded pub/sub where the server has it; same hash slot as the session's keys)
+     */
+    public String wake(String sessionId) {
+        return sessionKey(sessionId, "wake");
+    }
+
+    /**
      * @return the session-level keys of a session (session, streams, event-streams, seq) followed by the events
      *         keys of the given streams
      */
@@ -110,6 +120,11 @@ public final class RedisKeys {
     /** @return the pub/sub channel on which nodes announce sessions that ended */
     public String sessionsEnded() {
         return prefix + ":sessions:ended";
+    }
+
+    /** @return the pub/sub channel on which nodes announce sessions whose stored record changed */
+    public String sessionsChanged() {
+        return prefix + ":sessions:changed";
     }
 
     /** @return the base of every sidecar key, passed to the sidecar scripts as {@code KEYS[1]} */

@@ -129,14 +129,20 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public void touch(String sessionId, Instant at) {
+        db.call("touch session", () -> db.awaitAll("touch session", List.of(touchAsync(sessionId, at))));
+    }
+
+    /** Pipelined: the record's last-seen time (and the cleanup expiry of its keys), then the global index. */
+    @Override
+    public CompletableFuture<Void> touchAsync(String sessionId, Instant at) {
         Objects.requireNonNull(sessionId, "sessionId must not be null");
         Objects.requireNonNull(at, "at must not be null");
         long millis = at.toEpochMilli();
-        db.call("touch session", () -> db.awaitAll("touch session", List.of(
-                TOUCH.runAsync(db.async(), keys.sessionScoped(sessionId, List.of()),
-                        Long.toString(db.cleanupTtlMillis()), Long.toString(millis)),
-                db.async().zadd(keys.sessionIndex(), ZAddArgs.Builder.xx(), millis, sessionId)
-                        .toCompletableFuture())));
+        CompletableFuture<Long> record = db.runAsync("touch session", TOUCH, keys.sessionScoped(sessionId, List.of()),
+                Long.toString(db.cleanupTtlMillis()), Long.toString(millis));
+        CompletableFuture<Long> index = db.translate("touch session",
+                db.async().zadd(keys.sessionIndex(), ZAddArgs.Builder.xx(), millis, sessionId));
+        return CompletableFuture.allOf(record, index);
     }
 
     /**

@@ -117,6 +117,25 @@ final class SqliteEventStore implements EventStore {
                 (tx, now) -> tx.update(CLOSE_STREAM, sessionId, streamId)));
     }
 
+    /** One group-committed piece of work: the liveness check, the stream row and the request. */
+    @Override
+    public CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
+            String ownerNode, String request) {
+        requireStream(sessionId, streamId);
+        Objects.requireNonNull(ownerNode, "ownerNode must not be null");
+        Objects.requireNonNull(request, "request must not be null");
+        long now = clock.millis();
+        return db.writeAsync("open response stream", tx -> {
+            Long live = tx.firstLong("SELECT 1 FROM sessions WHERE session_id = ? "
+                    + "AND status NOT IN ('CLOSED', 'EXPIRED')", sessionId);
+            if (live == null) {
+                return Optional.empty();
+            }
+            tx.update(OPEN_STREAM, sessionId, streamId, StreamKind.RESPONSE.name(), ownerNode, now);
+            return Optional.of(insert(tx, sessionId, streamId, Direction.CLIENT_TO_SERVER, request, now));
+        });
+    }
+
     /** Group-committed: completes once the transaction holding the event commits. */
     @Override
     public CompletableFuture<StoredEvent> appendAsync(String sessionId, String streamId, Direction direction,
@@ -157,21 +176,28 @@ final class SqliteEventStore implements EventStore {
         long now = clock.millis();
         return db.writeAsync(what, tx -> {
             before.run(tx, now);
-            long issued = tx.firstLong("INSERT INTO events (session_id, stream_id, direction, message, created_at) "
-                    + "VALUES (?, ?, ?, ?, ?) RETURNING seq", sessionId, streamId, direction.name(), message, now);
-            long count = tx.firstLong("INSERT INTO streams (session_id, stream_id, last_seq, event_count) "
-                    + "VALUES (?, ?, ?, 1) ON CONFLICT (session_id, stream_id) DO UPDATE SET "
-                    + "last_seq = excluded.last_seq, event_count = event_count + 1 RETURNING event_count",
-                    sessionId, streamId, issued);
-            if (count > maxEventsPerStream) {
-                tx.update("DELETE FROM events WHERE seq IN (SELECT seq FROM events" + STREAM
-                        + " ORDER BY seq LIMIT ?)", sessionId, streamId, count - maxEventsPerStream);
-                tx.update("UPDATE streams SET event_count = ?" + STREAM, maxEventsPerStream, sessionId, streamId);
-            }
+            StoredEvent event = insert(tx, sessionId, streamId, direction, message, now);
             after.run(tx, now);
-            return new StoredEvent(sessionId, new EventId(streamId, Long.toString(issued)), direction, message,
-                    Instant.ofEpochMilli(now));
+            return event;
         });
+    }
+
+    /** Inserts one event inside the writer's transaction, keeping the stream's bookkeeping and its length bound. */
+    private StoredEvent insert(SqliteTx tx, String sessionId, String streamId, Direction direction, String message,
+            long now) throws SQLException {
+        long issued = tx.firstLong("INSERT INTO events (session_id, stream_id, direction, message, created_at) "
+                + "VALUES (?, ?, ?, ?, ?) RETURNING seq", sessionId, streamId, direction.name(), message, now);
+        long count = tx.firstLong("INSERT INTO streams (session_id, stream_id, last_seq, event_count) "
+                + "VALUES (?, ?, ?, 1) ON CONFLICT (session_id, stream_id) DO UPDATE SET "
+                + "last_seq = excluded.last_seq, event_count = event_count + 1 RETURNING event_count",
+                sessionId, streamId, issued);
+        if (count > maxEventsPerStream) {
+            tx.update("DELETE FROM events WHERE seq IN (SELECT seq FROM events" + STREAM
+                    + " ORDER BY seq LIMIT ?)", sessionId, streamId, count - maxEventsPerStream);
+            tx.update("UPDATE streams SET event_count = ?" + STREAM, maxEventsPerStream, sessionId, streamId);
+        }
+        return new StoredEvent(sessionId, new EventId(streamId, Long.toString(issued)), direction, message,
+                Instant.ofEpochMilli(now));
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@link SessionStore} on a {@link SqliteDatabase}: one row per session in table {@code sessions}, times as epoch
@@ -78,6 +79,15 @@ final class SqliteSessionStore implements SessionStore {
         Objects.requireNonNull(at, "at must not be null");
         db.write("touch session", tx -> tx.update("UPDATE sessions SET last_seen_at = ? WHERE session_id = ?",
                 at.toEpochMilli(), sessionId));
+    }
+
+    /** Group-committed with whatever else is being written. */
+    @Override
+    public CompletableFuture<Void> touchAsync(String sessionId, Instant at) {
+        Objects.requireNonNull(sessionId, "sessionId must not be null");
+        Objects.requireNonNull(at, "at must not be null");
+        return db.writeAsync("touch session", tx -> tx.update("UPDATE sessions SET last_seen_at = ? "
+                + "WHERE session_id = ?", at.toEpochMilli(), sessionId)).thenApply(rows -> null);
     }
 
     /**

@@ -1,4 +1,2 @@
--- KEYS: seq, events, event-streams, streams; ARGV: ttl, maxlen, streamId, t, dir, msg  =>  entry id
-local id = append_entry()
-refresh_expiry(ARGV[1])
-return id
+-- KEYS: seq, events, event-streams, streams; ARGV: see append_entry  =>  entry id
+return append_entry()

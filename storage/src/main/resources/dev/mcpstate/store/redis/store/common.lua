@@ -7,12 +7,19 @@ local function refresh_expiry(ttl)
   for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 
--- Appends one event. KEYS: seq, events, event-streams; ARGV: ttl, maxlen, streamId, t, dir, msg.
+-- Appends one event. KEYS: seq, events, event-streams; ARGV: ttl, maxlen, streamId, t, dir, msg, wake channel,
+-- publish command ('SPUBLISH', 'PUBLISH', or '' for none).
 -- The entry id is <n>-0 with n from the session-wide counter, so ids are unique across the session's streams.
+-- The events key gets its cleanup expiry; the session's other keys get theirs when the session is touched. The
+-- stream id is published on the session's wake channel (same hash slot), so followers on other nodes read at once.
 local function append_entry()
-  local id = string.format('%d-0', redis.call('INCR', KEYS[1]))
+  local n = redis.call('INCR', KEYS[1])
+  if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+  local id = string.format('%d-0', n)
   redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id, 't', ARGV[4], 'dir', ARGV[5], 'msg', ARGV[6])
-  redis.call('SADD', KEYS[3], ARGV[3])
+  if redis.call('SADD', KEYS[3], ARGV[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[1]) end
+  redis.call('PEXPIRE', KEYS[2], ARGV[1])
+  if ARGV[8] ~= '' then redis.call(ARGV[8], ARGV[7], ARGV[3]) end
   return id
 end
 

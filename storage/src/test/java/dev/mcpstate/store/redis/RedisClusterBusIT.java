@@ -1,0 +1,121 @@
+package dev.mcpstate.store.redis;
+
+import dev.mcpstate.store.ClusterBus;
+import dev.mcpstate.store.Direction;
+import dev.mcpstate.store.Storage;
+import dev.mcpstate.store.StorageConfig;
+import dev.mcpstate.testing.MutableClock;
+import dev.mcpstate.testing.RedisTestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The cluster bus between two nodes on one Redis: wake-ups of appends, session changes and ends, liveness. */
+@ExtendWith(EmptyRedisBeforeEach.class)
+class RedisClusterBusIT {
+
+    private final MutableClock clock = new MutableClock();
+    private Storage nodeA;
+    private Storage nodeB;
+    private ClusterBus busA;
+    private ClusterBus busB;
+
+    /** After the Redis is emptied: the buses' heartbeat keys must survive into the test. */
+    @BeforeEach
+    void open() {
+        nodeA = Storage.open(StorageConfig.redis(RedisTestServer.url()), clock);
+        nodeB = Storage.open(StorageConfig.redis(RedisTestServer.url()), clock);
+        busA = nodeA.openBus("a#1", Duration.ofSeconds(1), Duration.ofSeconds(5));
+        busB = nodeB.openBus("b#1", Duration.ofSeconds(1), Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void close() {
+        busA.close();
+        busB.close();
+        nodeA.close();
+        nodeB.close();
+    }
+
+    @Test
+    void anAppendOnOneNodeWakesTheNodeWatchingItsSession() {
+        List<String> woken = new CopyOnWriteArrayList<>();
+        busB.onAppend((session, stream) -> woken.add(session + "/" + stream));
+        busB.watch("s1");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            nodeA.events().append("s1", "listen", Direction.SERVER_TO_CLIENT, "{}");
+            assertThat(woken).contains("s1/listen");
+        });
+
+        nodeA.events().append("s2", "listen", Direction.SERVER_TO_CLIENT, "{}"); // not watched
+        nodeA.events().append("s1", "r1", Direction.SERVER_TO_CLIENT, "{}");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains("s1/r1"));
+        assertThat(woken).noneMatch(w -> w.startsWith("s2/"));
+    }
+
+    @Test
+    void theLastUnwatchStopsTheWakeUps() {
+        List<String> woken = new CopyOnWriteArrayList<>();
+        busB.onAppend((session, stream) -> woken.add(stream));
+        busB.watch("s1");
+        busB.watch("s1");
+        busB.unwatch("s1");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            nodeA.events().append("s1", "still", Direction.SERVER_TO_CLIENT, "{}");
+            assertThat(woken).contains("still");
+        });
+
+        busB.unwatch("s1");
+        // a marker session proves the later appends were delivered, if they were going to be
+        List<String> marker = new CopyOnWriteArrayList<>();
+        busB.onAppend((session, stream) -> {
+            if (session.equals("marker")) {
+                marker.add(stream);
+            }
+        });
+        busB.watch("marker");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            nodeA.events().append("s1", "gone", Direction.SERVER_TO_CLIENT, "{}");
+            nodeA.events().append("marker", "m", Direction.SERVER_TO_CLIENT, "{}");
+            assertThat(marker).isNotEmpty();
+        });
+        assertThat(woken).doesNotContain("gone");
+    }
+
+    @Test
+    void sessionEndsAndChangesReachEveryNodeThisOneIncluded() {
+        List<String> seenByA = new CopyOnWriteArrayList<>();
+        List<String> seenByB = new CopyOnWriteArrayList<>();
+        busA.onSessionEnded(id -> seenByA.add("ended " + id));
+        busB.onSessionEnded(id -> seenByB.add("ended " + id));
+        busA.onSessionChanged(id -> seenByA.add("changed " + id));
+        busB.onSessionChanged(id -> seenByB.add("changed " + id));
+
+        busA.publishSessionChanged("s1");
+        busB.publishSessionEnded("s1");
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(seenByA).containsExactly("changed s1", "ended s1");
+            assertThat(seenByB).containsExactly("changed s1", "ended s1");
+        });
+    }
+
+    @Test
+    void aNodeIsAliveWhileItBeatsAndNotAfterItCloses() {
+        assertThat(busA.isAlive("b#1")).isTrue();
+        assertThat(busA.isAlive("c#1")).isFalse();
+
+        busB.close();
+
+        assertThat(busA.isAlive("b#1")).isFalse();
+    }
+}
