@@ -231,7 +231,8 @@ public final class FilterHarness implements AutoCloseable {
     /** Sends a raw request and returns its response while it is being written. */
     public SseStream open(String raw) {
         LocalConnector.LocalEndPoint endPoint = connector.connect();
-        endPoint.addInput(encode(raw));
+        // not addInput: once the connection is accepted it would run the request on this (the test's) thread
+        endPoint.addInputAndExecute(encode(raw));
         return new SseStream(endPoint);
     }
 
