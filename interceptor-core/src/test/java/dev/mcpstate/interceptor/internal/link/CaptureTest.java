@@ -1,0 +1,209 @@
+package dev.mcpstate.interceptor.internal.link;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.interceptor.FailingBackend;
+import dev.mcpstate.interceptor.FilterHarness;
+import dev.mcpstate.interceptor.HttpResult;
+import dev.mcpstate.interceptor.SseFrame;
+import dev.mcpstate.interceptor.SseStream;
+import dev.mcpstate.store.Direction;
+import dev.mcpstate.store.EventId;
+import dev.mcpstate.store.Storage;
+import dev.mcpstate.store.StorageConfig;
+import dev.mcpstate.store.StoredEvent;
+import dev.mcpstate.store.memory.InMemoryBackend;
+import dev.mcpstate.testing.MutableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every message of a POST is persisted before the client sees it; the filter owns the event ids. */
+class CaptureTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MutableClock clock = new MutableClock();
+    private final StorageConfig config = StorageConfig.inMemory();
+    private final FailingBackend backend = new FailingBackend(new InMemoryBackend(config, clock));
+    private final Storage storage = Storage.of(backend, config, clock);
+    private FilterHarness node;
+    private String session;
+
+    @BeforeEach
+    void start() {
+        node = FilterHarness.on(storage, clock).start();
+        session = node.openSession();
+    }
+
+    @AfterEach
+    void stop() {
+        backend.failAppends(false);
+        node.close();
+    }
+
+    private List<StoredEvent> stream(String streamId) {
+        return storage.events().readAfter(session, streamId, EventId.START, 1000);
+    }
+
+    /** @return the stored event with the frame's id; its data must be the frame's */
+    private StoredEvent storedAs(SseFrame frame) {
+        EventId id = EventId.parse(frame.id());
+        Optional<StoredEvent> stored = stream(id.streamId()).stream().filter(e -> e.id().equals(id)).findFirst();
+        assertThat(stored).as("stored event %s", frame.id()).isPresent();
+        assertThat(stored.get().direction()).isEqualTo(Direction.SERVER_TO_CLIENT);
+        assertThat(stored.get().message()).isEqualTo(frame.data());
+        return stored.get();
+    }
+
+    @Test
+    void everyMessageIsInTheStoreWhenTheClientSeesIt() {
+        try (SseStream call = node.open(FilterHarness.toolCall(session, 4, "gate", "{}"))) {
+            storedAs(call.awaitMessages(1).get(0));
+            node.gate().say("one");
+            storedAs(call.awaitMessages(2).get(1));
+            node.gate().say("two");
+            storedAs(call.awaitMessages(3).get(2));
+            node.gate().finish();
+            call.awaitEnd();
+
+            assertThat(call.messages()).hasSize(4).allSatisfy(this::storedAs);
+        }
+    }
+
+    @Test
+    void eventIdsInTheFramesAreTheStoredIdsOfTheStream() {
+        HttpResult call = node.callTool(session, 1, "count", "{\"n\":3}");
+        List<SseFrame> messages = call.messages();
+        String streamId = EventId.parse(messages.get(0).id()).streamId();
+
+        assertThat(streamId).matches("r[0-9a-f]{12}");
+        assertThat(messages).extracting(SseFrame::id).containsExactlyElementsOf(stream(streamId).stream()
+                .filter(e -> e.direction() == Direction.SERVER_TO_CLIENT).map(e -> e.id().toString()).toList());
+        assertThat(messages).extracting(SseFrame::event).containsOnly("message");
+        assertThat(storage.events().stream(session, streamId).orElseThrow().closed())
+                .as("the final response closed the stream").isTrue();
+    }
+
+    @Test
+    void thePostedRequestIsStoredFirstAsClientToServer() throws Exception {
+        String request = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"count\","
+                + "\"arguments\":{\"n\":1}}}";
+        List<SseFrame> messages = node.send("""
+                POST /mcp HTTP/1.1
+                Mcp-Session-Id: %s
+
+                %s
+                """.formatted(session, request)).messages();
+
+        List<StoredEvent> stored = stream(EventId.parse(messages.get(0).id()).streamId());
+
+        assertThat(stored).hasSize(3);
+        assertThat(stored.get(0).direction()).isEqualTo(Direction.CLIENT_TO_SERVER);
+        assertThat(stored.get(0).message()).isEqualTo(request);
+        assertThat(stored.subList(1, 3)).extracting(StoredEvent::direction).containsOnly(Direction.SERVER_TO_CLIENT);
+        assertThat(Long.parseLong(stored.get(0).id().entryId()))
+                .isLessThan(Long.parseLong(stored.get(1).id().entryId()));
+        assertThat(JSON.readTree(stored.get(2).message()).path("id").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aResponseStreamStartsWithAPrimingEventAtItsStart() {
+        List<SseFrame> frames = node.callTool(session, 1, "echo", "{\"text\":\"x\"}").frames();
+
+        assertThat(frames.get(0).isPriming()).as(frames.toString()).isTrue();
+        assertThat(frames.get(0).id()).isEqualTo(EventId.parse(frames.get(1).id()).streamId() + ":0");
+    }
+
+    @Test
+    void serverToClientRequestsGetMcpsOwnerIdsOnTheWireAndInTheStore() {
+        try (SseStream call = node.open(FilterHarness.toolCall(session, 3, "confirm", "{\"action\":\"x\"}"))) {
+            SseFrame elicitation = call.awaitMessages(1).get(0);
+            JsonNode id = elicitation.json().get("id");
+
+            assertThat(elicitation.json().path("method").asText()).isEqualTo("elicitation/create");
+            assertThat(id.asText()).startsWith("mcps|" + node.filter().owner() + "|");
+            assertThat(id.asText()).endsWith("\"" + session + "-0\"");
+            assertThat(storedAs(elicitation).message()).contains(id.toString());
+
+            node.send("""
+                    POST /mcp HTTP/1.1
+                    Mcp-Session-Id: %s
+
+                    {"jsonrpc":"2.0","id":%s,"result":{"action":"decline"}}
+                    """.formatted(session, id.toString()));
+            call.awaitEnd();
+        }
+    }
+
+    @Test
+    void sdk5xxBodiesAreReplacedByAPlainJsonRpcError() {
+        // SDK 2.0.1 fails an initialize without params with 500 and its exception serialized, stack trace included
+        HttpResult response = node.send("""
+                POST /mcp HTTP/1.1
+
+                {"jsonrpc":"2.0","id":1,"method":"initialize"}
+                """);
+
+        response.assertJsonRpcError(500, -32603);
+        assertThat(response.body()).isEqualTo(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32603,\"message\":\"Internal error\"}}");
+        assertThat(response.header("Content-Length")).isEqualTo(Integer.toString(response.body().length()));
+        assertThat(storage.sessions().list()).containsExactly(session);
+    }
+
+    @Test
+    void sdkErrorBodiesBelow500BecomeJsonRpcErrorsWithTheSdksMessage() {
+        HttpResult response = node.send("""
+                POST /mcp HTTP/1.1
+                Accept: application/json
+                Mcp-Session-Id: %s
+
+                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}}
+                """.formatted(session));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).doesNotContain("stackTrace").doesNotContain("className");
+        assertThat(response.json().path("jsonrpc").asText()).isEqualTo("2.0");
+        assertThat(response.json().path("id").asInt()).isEqualTo(2);
+        assertThat(response.json().at("/error/message").asText()).contains("text/event-stream");
+    }
+
+    @Test
+    void aFailedAppendEndsTheClientsStreamAndNothingAfterItIsSent() {
+        try (SseStream call = node.open(FilterHarness.toolCall(session, 4, "gate", "{}"))) {
+            SseFrame open = call.awaitMessages(1).get(0);
+            backend.failAppends(true);
+
+            node.gate().say("lost");
+            node.gate().finish();
+            call.awaitEnd();
+
+            assertThat(call.messages()).containsExactly(open);
+            assertThat(node.filter().localSessionIds()).as("the SDK session lives on").contains(session);
+        }
+        backend.failAppends(false);
+        assertThat(node.callTool(session, 5, "echo", "{\"text\":\"after\"}").messages()).last()
+                .satisfies(f -> assertThat(f.json().at("/result/content/0/text").asText()).isEqualTo("after"));
+    }
+
+    @Test
+    void aRequestThatCannotBeStoredGets503WithRetryAfterAndNeverReachesTheSdk() {
+        backend.failAppends(true);
+
+        HttpResult response = node.send(FilterHarness.toolCall(session, 6, "gate", "{}"));
+
+        response.assertJsonRpcError(503, -32003);
+        assertThat(response.header("Retry-After")).isEqualTo("1");
+        assertThat(response.json().path("id").asInt()).isEqualTo(6);
+        backend.failAppends(false);
+        node.gate().finish();
+        assertThat(node.callTool(session, 7, "gate", "{}").messages()).as("the earlier gate never ran")
+                .extracting(f -> f.json().at("/params/data").asText("")).containsExactly("gate open", "");
+    }
+}
