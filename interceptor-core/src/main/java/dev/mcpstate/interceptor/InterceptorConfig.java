@@ -34,6 +34,8 @@ public final class InterceptorConfig {
     public static final Duration DEFAULT_NODE_DEAD_AFTER = Duration.ofSeconds(5);
     /** Most SSE streams (resumed or listening GETs) this node serves at once; more get 503: 1,000. */
     public static final int DEFAULT_MAX_OPEN_STREAMS = 1_000;
+    /** Sessions a node remembers, so that their warm requests need no store read: 10,000. */
+    public static final int DEFAULT_SESSION_CACHE_SIZE = 10_000;
     /** {@code Retry-After} seconds sent with a 503 when the store is unreachable. */
     public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
 
@@ -52,9 +54,11 @@ public final class InterceptorConfig {
     private final Duration heartbeatInterval;
     private final Duration nodeDeadAfter;
     private final int maxOpenStreams;
+    private final int sessionCacheSize;
 
     private InterceptorConfig(Builder b) {
         this.maxOpenStreams = b.maxOpenStreams;
+        this.sessionCacheSize = b.sessionCacheSize;
         this.heartbeatInterval = b.heartbeatInterval;
         this.nodeDeadAfter = b.nodeDeadAfter;
         this.nodeId = b.nodeId;
@@ -90,6 +94,7 @@ public final class InterceptorConfig {
         b.heartbeatInterval = heartbeatInterval;
         b.nodeDeadAfter = nodeDeadAfter;
         b.maxOpenStreams = maxOpenStreams;
+        b.sessionCacheSize = sessionCacheSize;
         return b;
     }
 
@@ -158,6 +163,11 @@ public final class InterceptorConfig {
         return maxOpenStreams;
     }
 
+    /** @return how many sessions this node remembers between requests (least recently used go first) */
+    public int sessionCacheSize() {
+        return sessionCacheSize;
+    }
+
     /** Builds an {@link InterceptorConfig}; not thread-safe. */
     public static final class Builder {
         private String nodeId = defaultNodeId();
@@ -173,6 +183,7 @@ public final class InterceptorConfig {
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration nodeDeadAfter = DEFAULT_NODE_DEAD_AFTER;
         private int maxOpenStreams = DEFAULT_MAX_OPEN_STREAMS;
+        private int sessionCacheSize = DEFAULT_SESSION_CACHE_SIZE;
 
         private Builder() {
         }
@@ -180,6 +191,15 @@ public final class InterceptorConfig {
         /** @param max at least 1: each open GET holds one thread of this node */
         public Builder maxOpenStreams(int max) {
             this.maxOpenStreams = Checks.atLeast(max, 1, "maxOpenStreams");
+            return this;
+        }
+
+        /**
+         * @param size sessions remembered between requests; at least 1. The store stays the truth: a session ended
+         *             elsewhere still gets 404 on this node's next request
+         */
+        public Builder sessionCacheSize(int size) {
+            this.sessionCacheSize = Checks.atLeast(size, 1, "sessionCacheSize");
             return this;
         }
 

@@ -55,6 +55,7 @@ public final class Node implements AutoCloseable {
 
     private final InterceptorChain chain;
     private final ClusterBus bus;
+    private final SessionCache cache;
     private final Admission admission;
     private final StreamResumption resumption;
     private final Retention retention;
@@ -65,6 +66,8 @@ public final class Node implements AutoCloseable {
     private Node(Storage storage, SdkSessions sdk, StreamHub hub, McpJsonMapper jsonMapper, InterceptorConfig config,
             String owner) {
         this.bus = storage.openBus(owner, config.heartbeatInterval(), config.nodeDeadAfter());
+        hub.attach(bus);
+        this.cache = new SessionCache(config.sessionCacheSize());
         Function<String, ListeningStreamTransport> listening =
                 id -> new ListeningStreamTransport(id, hub, jsonMapper, owner);
         this.followers = Executors.newCachedThreadPool(daemon("mcp-state-stream-"));
@@ -78,9 +81,11 @@ public final class Node implements AutoCloseable {
         this.chain = new InterceptorChain(links(storage, sdk, hub, config, owner, listening));
         this.retention = new Retention(storage.sessions(), hub, sdk, storage.config(), config.clock(), bus);
         bus.onSessionEnded(sessionId -> {
+            cache.invalidate(sessionId);
             sdk.evict(sessionId);
             hub.wake(sessionId, StreamIds.LISTENING);
         });
+        bus.onSessionChanged(cache::invalidate);
         long sweepMillis = config.sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(retention, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
@@ -91,13 +96,13 @@ public final class Node implements AutoCloseable {
         return List.of(
                 new ProtocolGate(config.allowedOrigins()),
                 new RequestBody(config.maxBodyBytes()),
-                new SessionGuard(storage.sessions(), config.clock(), storage.config().sessionIdleTtl(),
+                new SessionGuard(storage.sessions(), cache, bus, config.clock(), storage.config().sessionIdleTtl(),
                         config.touchInterval()),
                 admission,
                 new ResponseRouting(bus, hub),
                 resumption,
-                new Capture(hub, owner, writers),
-                new Lifecycle(storage.sessions(), hub, sdk, listening, config.clock(), config.nodeId(), bus));
+                new Capture(hub, owner, writers, config.retryAfterSeconds()),
+                new Lifecycle(storage.sessions(), cache, hub, sdk, listening, config.clock(), config.nodeId(), bus));
     }
 
     /**

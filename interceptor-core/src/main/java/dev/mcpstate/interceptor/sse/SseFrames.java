@@ -14,13 +14,15 @@ public final class SseFrames {
     /**
      * A message event: {@code id}, {@code event: message}, and one {@code data:} line per line of {@code data}.
      *
-     * @param id   the event id; not null
+     * @param id   the event id; null for an event that is not stored and cannot be resumed past
      * @param data the payload, usually one JSON-RPC message; not null
      * @return the frame text, ending with a blank line
      */
     public static String message(String id, String data) {
-        StringBuilder frame = new StringBuilder(data.length() + id.length() + 32);
-        frame.append("id: ").append(id).append('\n');
+        StringBuilder frame = new StringBuilder(data.length() + 48);
+        if (id != null) {
+            frame.append("id: ").append(id).append('\n');
+        }
         frame.append("event: ").append(MESSAGE_EVENT).append('\n');
         appendData(frame, data);
         return frame.append('\n').toString();

@@ -121,14 +121,16 @@ class RetentionTest {
     }
 
     @Test
-    void evictsSessionsThatExpiredButAreStillStored() {
+    void aSessionFoundExpiredIsEvictedAtOnceAndPurgedByTheNextRun() {
         String session = node.openSession();
         clock.advance(TTL.plusSeconds(1));
         node.callTool(session, 1, "echo", "{\"text\":\"x\"}").assertJsonRpcError(404, -32001);
-        assertThat(node.filter().localSessionIds()).contains(session);
+        assertThat(node.filter().localSessionIds()).doesNotContain(session);
+        assertThat(storage.sessions().find(session)).hasValueSatisfying(s ->
+                assertThat(s.status()).isEqualTo(SessionStatus.EXPIRED));
 
         node.filter().runRetention();
 
-        assertThat(node.filter().localSessionIds()).doesNotContain(session);
+        assertThat(storage.sessions().find(session)).isEmpty();
     }
 }

@@ -1,9 +1,11 @@
 package dev.mcpstate.interceptor.internal.capture;
 
+import dev.mcpstate.interceptor.internal.chain.Headers;
 import dev.mcpstate.interceptor.internal.http.ErrorCodes;
 import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
 import dev.mcpstate.interceptor.sse.SseParser;
 import dev.mcpstate.interceptor.sse.SseEvent;
+import dev.mcpstate.interceptor.sse.SseFrames;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 
@@ -50,32 +53,100 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     private final StreamRecorder recorder;
     private final Executor frameWriter;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-    private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> written;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final CaptureStream stream = new CaptureStream();
     private PrintWriter writer;
     private SseParser parser;
     private volatile boolean eventStream;
+    /** The client went away: nothing more is written to it, recording goes on. */
     private volatile boolean detached;
     private boolean started;
+    private boolean failureAnswered;
 
     /**
      * @param response the container's response; not null
      * @param recorder persists SSE events; null to pass SSE bytes through unrecorded
      * @param writer   writes persisted frames to the client, in order; not null
+     * @param opened   the stream's opening write (e.g. the request): every frame waits for it, and when it fails
+     *                 nothing is sent but the recorder's failure answer; null when there is none
      */
-    public CapturingResponse(HttpServletResponse response, StreamRecorder recorder, Executor writer) {
+    public CapturingResponse(HttpServletResponse response, StreamRecorder recorder, Executor writer,
+            CompletableFuture<?> opened) {
         super(response);
         this.recorder = recorder;
         this.frameWriter = Objects.requireNonNull(writer, "writer must not be null");
+        this.written = opened == null ? CompletableFuture.completedFuture(null) : opened.thenApply(o -> null);
+        if (opened != null) {
+            // answered as soon as it fails, not when the servlet ends: nothing of the stream can be sent anyway
+            opened.whenComplete((v, e) -> {
+                if (e != null) {
+                    answerFailure(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                }
+            });
+        }
     }
 
     /**
      * @return a future that completes once every event the servlet wrote so far is persisted and written to the
-     *         client (or the stream was cut short by a storage fault); never fails
+     *         client — or, when persisting failed, once the recorder's failure answer is sent; never fails
      */
     public synchronized CompletableFuture<Void> drained() {
-        return written.handle((v, e) -> null);
+        return written.handle((v, e) -> {
+            if (e != null) {
+                answerFailure(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Waits for the stream's opening write: for a buffered (JSON) answer, which is sent on the calling thread.
+     *
+     * @return true when it is durable; false when it failed, and the recorder's failure answer was sent instead
+     */
+    public boolean awaitOpened() {
+        CompletableFuture<Void> chain;
+        synchronized (this) {
+            chain = written;
+        }
+        try {
+            chain.join();
+            return true;
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            answerFailure(e.getCause() == null ? e : e.getCause());
+            return false;
+        }
+    }
+
+    /** Sends the recorder's answer to a failure: JSON with its status when nothing was sent, else an SSE event. */
+    private synchronized void answerFailure(Throwable cause) {
+        if (failureAnswered || recorder == null) {
+            return;
+        }
+        failureAnswered = true;
+        StreamRecorder.Failure failure = recorder.onFailure(cause);
+        HttpServletResponse real = (HttpServletResponse) getResponse();
+        try {
+            if (!real.isCommitted()) {
+                String node = real.getHeader(Headers.MCP_STATE_NODE);
+                real.reset();
+                if (node != null) {
+                    real.setHeader(Headers.MCP_STATE_NODE, node);
+                }
+                if (failure.retryAfterSeconds() > 0) {
+                    real.setHeader(Headers.RETRY_AFTER, Integer.toString(failure.retryAfterSeconds()));
+                }
+                JsonRpcErrors.send(real, failure.status(), failure.requestId(), failure.code(), failure.message());
+            } else if (!detached) {
+                // not stored, so it carries no id: a resumed stream replays what was persisted, then ends alike
+                sendToClient(SseFrames.message(null, new String(JsonRpcErrors.bytes(failure.requestId(),
+                        failure.code(), failure.message()), StandardCharsets.UTF_8)));
+                flushClient();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("could not answer a storage failure: cause={}", e.toString());
+        }
     }
 
     /** @return true once the servlet declared a {@code text/event-stream} body */
@@ -179,10 +250,14 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         }
         started = true;
         parser = new SseParser(this::pipeline);
-        String priming = recorder == null ? null : recorder.onStreamStart();
-        if (priming != null) {
-            sendToClient(priming);
-            flushClient();
+        if (recorder != null) {
+            written = written.thenRunAsync(() -> {
+                String priming = recorder.onStreamStart();
+                if (priming != null) {
+                    sendToClient(priming);
+                    flushClient();
+                }
+            }, frameWriter);
         }
     }
 
@@ -207,9 +282,8 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             return (Void) null;
         }, frameWriter).whenComplete((v, e) -> {
             inFlight.release();
-            if (e != null && !detached) {
-                log.error("event not persisted, ending the client's stream: cause={}", e.toString());
-                detached = true;
+            if (e != null) {
+                log.debug("event not persisted, ending the client's stream: cause={}", e.toString());
             }
         });
     }

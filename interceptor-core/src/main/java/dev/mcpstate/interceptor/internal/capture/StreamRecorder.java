@@ -1,5 +1,6 @@
 package dev.mcpstate.interceptor.internal.capture;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpstate.interceptor.sse.SseEvent;
 
 import java.util.concurrent.CompletionStage;
@@ -11,7 +12,8 @@ import java.util.concurrent.CompletionStage;
 public interface StreamRecorder {
 
     /**
-     * Called once, before the first byte of the stream reaches the client.
+     * Called once, before the first byte of the stream reaches the client (and only once the stream's opening write,
+     * if any, is durable).
      *
      * @return text to send first (a priming event), or null for nothing
      */
@@ -26,4 +28,26 @@ public interface StreamRecorder {
      *         ends the client's stream there
      */
     CompletionStage<String> onEvent(SseEvent event);
+
+    /**
+     * Called once when the stream could not be persisted (its opening write or an append failed): what the client
+     * gets instead of what was not persisted.
+     *
+     * @param cause why, as the failed future reported it; not null
+     * @return the error to answer with; never null
+     */
+    Failure onFailure(Throwable cause);
+
+    /**
+     * A JSON-RPC error answer: the HTTP status and body when nothing was sent yet, else an SSE event carrying the
+     * error response for the request.
+     *
+     * @param status            HTTP status of the answer when nothing was sent yet
+     * @param requestId         the id of the request answered; may be null
+     * @param code              JSON-RPC error code
+     * @param message           plain message
+     * @param retryAfterSeconds {@code Retry-After} to send with the status, or 0 for none
+     */
+    record Failure(int status, JsonNode requestId, int code, String message, int retryAfterSeconds) {
+    }
 }

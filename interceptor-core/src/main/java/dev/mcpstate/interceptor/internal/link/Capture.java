@@ -58,16 +58,28 @@ public final class Capture implements Interceptor {
     private final StreamHub hub;
     private final String owner;
     private final Executor writer;
+    private final int retryAfterSeconds;
 
     /**
-     * @param hub    appends events and wakes followers; not null
-     * @param owner  this node instance's owner tag for the streams it produces; not null
-     * @param writer writes persisted SSE frames to clients; not null
+     * @param hub               appends events and wakes followers; not null
+     * @param owner             this node instance's owner tag for the streams it produces; not null
+     * @param writer            writes persisted SSE frames to clients; not null
+     * @param retryAfterSeconds the {@code Retry-After} of a 503 when the store fails
      */
-    public Capture(StreamHub hub, String owner, Executor writer) {
+    public Capture(StreamHub hub, String owner, Executor writer, int retryAfterSeconds) {
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.owner = Objects.requireNonNull(owner, "owner must not be null");
         this.writer = Objects.requireNonNull(writer, "writer must not be null");
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** The session ended (on some node) before this request's stream could be opened: nothing was written. */
+    static final class SessionNotLive extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SessionNotLive() {
+            super("session not live", null, false, false);
+        }
     }
 
     @Override
@@ -75,17 +87,23 @@ public final class Capture implements Interceptor {
         Exchange exchange = chain.exchange();
         boolean post = "POST".equals(exchange.request().getMethod());
         SessionRecord session = exchange.session();
+        CompletableFuture<Void> opened = null;
         if (post) {
             exchange.streamId(StreamIds.newResponseStream());
             if (session != null && exchange.kind() == MessageKind.REQUEST) {
-                hub.openAndAppend(session.sessionId(), exchange.streamId(), StreamKind.RESPONSE, owner,
-                        Direction.CLIENT_TO_SERVER, new String(exchange.body(), StandardCharsets.UTF_8));
+                // not awaited: the SDK runs meanwhile; every frame of the answer waits for it
+                opened = hub.openResponseStream(session.sessionId(), exchange.streamId(), owner,
+                        new String(exchange.body(), StandardCharsets.UTF_8)).thenAccept(stored -> {
+                            if (stored.isEmpty()) {
+                                throw new SessionNotLive();
+                            }
+                        });
             } else if (session != null) {
                 appendClientMessage(exchange);
             }
         }
-        Recorder recorder = post ? new Recorder(exchange) : null;
-        CapturingResponse capture = new CapturingResponse(exchange.response(), recorder, writer);
+        Recorder recorder = post ? new Recorder(exchange, opened) : null;
+        CapturingResponse capture = new CapturingResponse(exchange.response(), recorder, writer, opened);
         exchange.capture(capture);
         if (post) {
             exchange.request(new DrainingRequest(exchange.request(), capture::drained));
@@ -106,6 +124,9 @@ public final class Capture implements Interceptor {
     }
 
     private void finishBuffered(Exchange exchange, CapturingResponse capture) throws IOException {
+        if (!capture.awaitOpened()) {
+            return; // the failure was answered instead
+        }
         byte[] body = capture.bufferedBody();
         int status = capture.getStatus();
         if (body.length == 0) {
@@ -194,11 +215,28 @@ public final class Capture implements Interceptor {
     /** Records the SSE events of one POST's response stream. */
     private final class Recorder implements StreamRecorder {
         private final Exchange exchange;
+        private final CompletableFuture<Void> opened;
         /** Set once the final response closed the stream; written by the response writer, read after the servlet. */
         private volatile boolean closedStream;
 
-        Recorder(Exchange exchange) {
+        Recorder(Exchange exchange, CompletableFuture<Void> opened) {
             this.exchange = exchange;
+            this.opened = opened;
+        }
+
+        @Override
+        public Failure onFailure(Throwable cause) {
+            if (cause instanceof SessionNotLive) {
+                return new Failure(404, exchange.messageId(), ErrorCodes.NOT_FOUND,
+                        "Session not found; it may have been closed or expired: start a new session with initialize",
+                        0);
+            }
+            log.warn("response stream not persisted: session={} stream={} cause={}",
+                    exchange.session() == null ? null : exchange.session().sessionId(), exchange.streamId(),
+                    cause.toString());
+            return new Failure(503, exchange.messageId(), ErrorCodes.STORAGE_UNAVAILABLE,
+                    "Session storage is unavailable; the response was not stored: retry in " + retryAfterSeconds
+                            + " s", retryAfterSeconds);
         }
 
         @Override
@@ -218,6 +256,9 @@ public final class Capture implements Interceptor {
             if (session == null) {
                 return CompletableFuture.completedFuture(
                         SseFrames.message(event.id() == null ? "" : event.id(), event.data()));
+            }
+            if (opened != null && opened.isCompletedExceptionally()) {
+                return CompletableFuture.completedFuture(null); // the stream was never opened: store nothing more
             }
             String data = RoutedIds.namespace(owner, event.data());
             boolean last = isFinalResponse(data);

@@ -2,6 +2,7 @@ package dev.mcpstate.interceptor.internal.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpstate.store.ClusterBus;
+import dev.mcpstate.interceptor.internal.SessionCache;
 import dev.mcpstate.interceptor.internal.chain.Exchange;
 import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
 import dev.mcpstate.interceptor.internal.chain.Headers;
@@ -46,6 +47,7 @@ public final class Lifecycle implements Interceptor {
     private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
 
     private final SessionStore sessions;
+    private final SessionCache cache;
     private final StreamHub hub;
     private final SdkSessions sdk;
     private final Function<String, ListeningStreamTransport> listeningStreams;
@@ -55,6 +57,7 @@ public final class Lifecycle implements Interceptor {
 
     /**
      * @param sessions         the session store; not null
+     * @param cache            this node's remembered sessions; not null
      * @param hub              the event store with wake-ups; not null
      * @param sdk              this node's SDK sessions; not null
      * @param listeningStreams makes a session's store-backed listening stream; not null
@@ -62,11 +65,12 @@ public final class Lifecycle implements Interceptor {
      * @param nodeId           this node's id; not null
      * @param bus              tells every node when a session ends; its owner tags the streams; not null
      */
-    public Lifecycle(SessionStore sessions, StreamHub hub, SdkSessions sdk,
+    public Lifecycle(SessionStore sessions, SessionCache cache, StreamHub hub, SdkSessions sdk,
             Function<String, ListeningStreamTransport> listeningStreams, Clock clock, String nodeId,
             ClusterBus bus) {
         this.bus = Objects.requireNonNull(bus, "bus must not be null");
         this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
+        this.cache = Objects.requireNonNull(cache, "cache must not be null");
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
         this.listeningStreams = Objects.requireNonNull(listeningStreams, "listeningStreams must not be null");
@@ -83,6 +87,7 @@ public final class Lifecycle implements Interceptor {
             String level = exchange.message().path("params").path("level").asText("");
             if (LoggingLevels.parse(level) != null) {
                 sessions.updateLoggingLevel(exchange.session().sessionId(), level);
+                bus.publishSessionChanged(exchange.session().sessionId());
             }
         }
         chain.proceed();
@@ -92,6 +97,7 @@ public final class Lifecycle implements Interceptor {
         } else if (exchange.kind() == MessageKind.NOTIFICATION && status == 202
                 && "notifications/initialized".equals(exchange.method()) && exchange.session() != null) {
             sessions.updateStatus(exchange.session().sessionId(), SessionStatus.ACTIVE);
+            bus.publishSessionChanged(exchange.session().sessionId());
         } else if ("DELETE".equals(exchange.request().getMethod()) && status == 200 && exchange.session() != null) {
             closed(exchange.session().sessionId());
         }
@@ -117,6 +123,7 @@ public final class Lifecycle implements Interceptor {
             throw e;
         }
         sdk.attachListeningStream(sessionId, listeningStreams.apply(sessionId));
+        cache.put(record);
         exchange.session(record);
         log.info("session initialized: session={} protocolVersion={} node={}", sessionId,
                 record.protocolVersion(), nodeId);

@@ -1,7 +1,9 @@
 package dev.mcpstate.interceptor.internal.link;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.mcpstate.interceptor.internal.capture.CachedBodyRequest;
 import dev.mcpstate.interceptor.internal.chain.Exchange;
 import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
@@ -29,6 +31,10 @@ import dev.mcpstate.store.internal.Json;
 public final class RequestBody implements Interceptor {
 
 
+    /** One JSON value and nothing after it: a message followed by more text is not JSON-RPC. */
+    private static final ObjectReader STRICT = Json.MAPPER.readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private final int maxBodyBytes;
 
     /** @param maxBodyBytes largest accepted body, in bytes; positive */
@@ -55,7 +61,7 @@ public final class RequestBody implements Interceptor {
         }
         JsonNode message;
         try {
-            message = Json.MAPPER.readTree(body);
+            message = STRICT.readValue(body);
         } catch (JacksonException e) {
             JsonRpcErrors.send(exchange.response(), 400, null, ErrorCodes.PARSE_ERROR,
                     "Parse error: the body is not valid JSON");

@@ -1,21 +1,24 @@
 package dev.mcpstate.interceptor.internal.link;
 
+import dev.mcpstate.interceptor.internal.SessionCache;
 import dev.mcpstate.interceptor.internal.chain.Exchange;
 import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
 import dev.mcpstate.interceptor.internal.chain.Interceptor;
 import dev.mcpstate.interceptor.internal.http.ErrorCodes;
 import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
+import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.SessionRecord;
 import dev.mcpstate.store.SessionStatus;
 import dev.mcpstate.store.SessionStore;
 import jakarta.servlet.ServletException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Admits only requests of live sessions, on every node alike (spec 2025-11-25, "Session Management").
@@ -24,26 +27,37 @@ import java.util.Optional;
  *   <li>{@code initialize} needs no session and passes.</li>
  *   <li>Any other request without {@code Mcp-Session-Id}: {@code 400}.</li>
  *   <li>A session the store does not know, that is CLOSED or EXPIRED, or idle longer than its TTL (then marked
- *       EXPIRED): {@code 404}, so the client starts a new session.</li>
+ *       EXPIRED and announced as ended to every node): {@code 404}, so the client starts a new session.</li>
  *   <li>A session bound to another principal: {@code 404} too, so its existence does not leak.</li>
  * </ul>
- * A live session's last-seen time is refreshed, at most once per {@code touchInterval} to spare the store.
+ * A warm session is served from the node's {@link SessionCache}, without a store read; the store is read when the
+ * cache has no record, or when the remembered record looks idle too long (another node may have seen the session
+ * since). A live session's last-seen time is refreshed without waiting, at most once per {@code touchInterval}.
  */
 public final class SessionGuard implements Interceptor {
 
+    private static final Logger log = LoggerFactory.getLogger(SessionGuard.class);
+
     private final SessionStore sessions;
+    private final SessionCache cache;
+    private final ClusterBus bus;
     private final Clock clock;
     private final Duration idleTtl;
     private final Duration touchInterval;
 
     /**
      * @param sessions      the session store; not null
+     * @param cache         this node's remembered sessions; not null
+     * @param bus           tells every node when a session expires; not null
      * @param clock         the clock; not null
      * @param idleTtl       idle time after which a session expires; not null
      * @param touchInterval least time between two last-seen updates of one session; not null
      */
-    public SessionGuard(SessionStore sessions, Clock clock, Duration idleTtl, Duration touchInterval) {
+    public SessionGuard(SessionStore sessions, SessionCache cache, ClusterBus bus, Clock clock, Duration idleTtl,
+            Duration touchInterval) {
         this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
+        this.cache = Objects.requireNonNull(cache, "cache must not be null");
+        this.bus = Objects.requireNonNull(bus, "bus must not be null");
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.idleTtl = Objects.requireNonNull(idleTtl, "idleTtl must not be null");
         this.touchInterval = Objects.requireNonNull(touchInterval, "touchInterval must not be null");
@@ -62,22 +76,36 @@ public final class SessionGuard implements Interceptor {
                     "Bad request: the Mcp-Session-Id header is required after initialize");
             return;
         }
-        Optional<SessionRecord> found = sessions.find(sessionId);
         Instant now = clock.instant();
-        SessionRecord session = found.orElse(null);
+        SessionRecord session = cache.get(sessionId);
+        if (session == null || session.isExpiredAt(now, idleTtl)) {
+            session = sessions.find(sessionId).orElse(null);
+            if (session != null && !session.status().isTerminal()) {
+                cache.put(session);
+            }
+        }
         if (session != null && !session.status().isTerminal() && session.isExpiredAt(now, idleTtl)) {
             sessions.updateStatus(sessionId, SessionStatus.EXPIRED);
             session = session.withStatus(SessionStatus.EXPIRED);
+            bus.publishSessionEnded(sessionId);
         }
         if (session == null || session.status().isTerminal()
                 || !Objects.equals(session.principal(), exchange.principal())) {
+            if (session != null && session.status().isTerminal()) {
+                cache.invalidate(sessionId);
+            }
             JsonRpcErrors.send(exchange.response(), 404, exchange.messageId(), ErrorCodes.NOT_FOUND,
                     "Session not found; it may have been closed or expired: start a new session with initialize");
             return;
         }
         if (!Duration.between(session.lastSeenAt(), now).minus(touchInterval).isNegative()) {
-            sessions.touch(sessionId, now);
             session = session.withLastSeenAt(now);
+            cache.put(session);
+            sessions.touchAsync(sessionId, now).whenComplete((v, e) -> {
+                if (e != null) {
+                    log.warn("last-seen time not stored: session={} cause={}", sessionId, e.toString());
+                }
+            });
         }
         exchange.session(session);
         chain.proceed();

@@ -172,7 +172,7 @@ public final class StreamFollower implements Runnable {
                 "The server stopped producing this response stream before the final response; retry the request"),
                 StandardCharsets.UTF_8);
         // an event without id: it is not stored, so it cannot be resumed past
-        write("event: " + SseFrames.MESSAGE_EVENT + "\ndata: " + body + "\n\n");
+        write(SseFrames.message(null, body));
         out.flush();
         log.info("response stream abandoned by its producer: session={} stream={} owner={}",
                 stream.sessionId(), stream.streamId(), stream.ownerNode());

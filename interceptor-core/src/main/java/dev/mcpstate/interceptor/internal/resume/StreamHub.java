@@ -1,5 +1,6 @@
 package dev.mcpstate.interceptor.internal.resume;
 
+import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.EventStore;
 import dev.mcpstate.store.StoredEvent;
@@ -7,13 +8,15 @@ import dev.mcpstate.store.StreamKind;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Appends events to the {@link EventStore} and wakes the followers of that stream on this node, so a resumed or
- * listening GET delivers a new event as soon as it is durable. Followers of streams produced on other nodes fall
- * back to polling the store (see {@link StreamFollower}).
+ * listening GET delivers a new event as soon as it is durable. Followers of streams produced on other nodes are woken
+ * by the wake-ups the cluster bus delivers ({@link #attach}), and poll the store as a fallback (see
+ * {@link StreamFollower}).
  *
  * <p>Thread-safe. A follower {@link #follow}s a stream, reads {@link Subscription#version()} <em>before</em> reading
  * the store and then {@link Subscription#await}s on that version, so no append between the read and the wait is
@@ -23,10 +26,23 @@ public final class StreamHub {
 
     private final EventStore events;
     private final ConcurrentHashMap<String, Signal> signals = new ConcurrentHashMap<>();
+    private volatile ClusterBus bus;
 
     /** @param events the event store; not null */
     public StreamHub(EventStore events) {
         this.events = Objects.requireNonNull(events, "events must not be null");
+    }
+
+    /**
+     * Connects the hub to the cluster bus: followed sessions are watched, and appends other nodes announce wake
+     * their followers here at once.
+     *
+     * @param clusterBus the node's bus; not null
+     */
+    public void attach(ClusterBus clusterBus) {
+        Objects.requireNonNull(clusterBus, "clusterBus must not be null");
+        clusterBus.onAppend(this::wake);
+        this.bus = clusterBus;
     }
 
     /** @return the event store behind this hub */
@@ -56,6 +72,18 @@ public final class StreamHub {
         StoredEvent event = events.openStreamAndAppend(sessionId, streamId, kind, owner, direction, message);
         wake(sessionId, streamId);
         return event;
+    }
+
+    /**
+     * Opens a request's response stream with the request, if the session is live ({@link
+     * EventStore#openResponseStream}), without waiting; followers are woken once it is durable.
+     */
+    public CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
+            String owner, String request) {
+        return events.openResponseStream(sessionId, streamId, owner, request).thenApply(stored -> {
+            stored.ifPresent(event -> wake(sessionId, streamId));
+            return stored;
+        });
     }
 
     /**
@@ -103,7 +131,11 @@ public final class StreamHub {
             followed.followers++;
             return followed;
         });
-        return new Subscription(key, signal);
+        ClusterBus watching = bus;
+        if (watching != null) {
+            watching.watch(sessionId);
+        }
+        return new Subscription(sessionId, key, signal, watching);
     }
 
     /** @return how many streams have followers now */
@@ -113,13 +145,17 @@ public final class StreamHub {
 
     /** One follower's view of a stream's changes. */
     public final class Subscription implements AutoCloseable {
+        private final String sessionId;
         private final String key;
         private final Signal signal;
+        private final ClusterBus watching;
         private boolean closed;
 
-        private Subscription(String key, Signal signal) {
+        private Subscription(String sessionId, String key, Signal signal, ClusterBus watching) {
+            this.sessionId = sessionId;
             this.key = key;
             this.signal = signal;
+            this.watching = watching;
         }
 
         /** @return the stream's change counter; read it <em>before</em> reading the store, then pass it to await */
@@ -145,6 +181,9 @@ public final class StreamHub {
             if (!closed) {
                 closed = true;
                 signals.computeIfPresent(key, (k, s) -> --s.followers == 0 ? null : s);
+                if (watching != null) {
+                    watching.unwatch(sessionId);
+                }
             }
         }
     }
