@@ -124,9 +124,9 @@ public final class FailingBackend implements StorageBackend {
 
         @Override
         public CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
-                String ownerNode, String request) {
+                String ownerNode, String request, String firstEvent, boolean last) {
             return failing.get() ? CompletableFuture.failedFuture(new StoreException("append refused"))
-                    : store.openResponseStream(sessionId, streamId, ownerNode, request);
+                    : store.openResponseStream(sessionId, streamId, ownerNode, request, firstEvent, last);
         }
 
         @Override

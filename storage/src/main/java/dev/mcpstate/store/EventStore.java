@@ -64,23 +64,26 @@ public interface EventStore {
     }
 
     /**
-     * Opens the response stream of a POSTed request and appends the request as its first event (direction
-     * client-to-server), as one atomic step — only while the session is live: its record is stored and neither
-     * CLOSED nor EXPIRED. This is the first write of every request on the filter's hot path, and it is what makes a
-     * request on a session that another node ended fail on this node, whatever this node remembers.
+     * Opens the response stream of a POSTed request with the request (direction client-to-server) and the first
+     * message the server answers on it (server-to-client), as one atomic step — only while the session is live: its
+     * record is stored and neither CLOSED nor EXPIRED. When that message is the final response the stream is closed
+     * in the same step, so a request answered at once costs one write.
      *
-     * <p>Ordered like {@link #appendAsync}: appends handed over later from the same thread (the response's events)
-     * are stored after it.
+     * <p>This is the first write of every request on the filter's hot path, and what makes a request on a session
+     * that another node ended fail on this node, whatever this node remembers. Ordered like {@link #appendAsync}:
+     * appends handed over later from the same thread (the stream's further events) are stored after it.
      *
-     * @param sessionId the session; not null
-     * @param streamId  the new response stream; not null
-     * @param ownerNode the node instance that produces the stream's events; not null
-     * @param request   the JSON-RPC request text; not null
-     * @return the stored request event once durable; empty when the session is not live (nothing was written); or
-     *         a future failed with {@link StoreException}
+     * @param sessionId  the session; not null
+     * @param streamId   the new response stream; not null
+     * @param ownerNode  the node instance that produces the stream's events; not null
+     * @param request    the JSON-RPC request text; not null
+     * @param firstEvent the first message sent on the stream, or null to store the request alone
+     * @param last       true when {@code firstEvent} (or, without one, the request) ends the stream: it is closed
+     * @return the stored first event (the request when {@code firstEvent} is null) once durable; empty when the
+     *         session is not live (nothing was written); or a future failed with {@link StoreException}
      */
     CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId, String ownerNode,
-            String request);
+            String request, String firstEvent, boolean last);
 
     /**
      * Appends a stream's last message and marks the stream ended, as one atomic step where the backend allows: the

@@ -32,28 +32,57 @@ public abstract class EventStoreContract extends StoreContractSupport {
     }
 
     @Test
-    void openResponseStreamOpensTheStreamWithTheRequestWhileTheSessionIsLive() {
+    void openResponseStreamStoresTheRequestAndTheFinalResponseAndClosesTheStreamInOneStep() {
         sessions.save(session(sid));
 
-        StoredEvent request = events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}").join().orElseThrow();
-        StoredEvent response = events.appendAndCloseAsync(sid, "r1", Direction.SERVER_TO_CLIENT, "{\"result\":{}}")
-                .join();
+        StoredEvent response = events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}", "{\"result\":{}}", true)
+                .join().orElseThrow();
 
-        assertThat(request.direction()).isEqualTo(Direction.CLIENT_TO_SERVER);
+        assertThat(response.direction()).isEqualTo(Direction.SERVER_TO_CLIENT);
+        assertThat(response.message()).isEqualTo("{\"result\":{}}");
         assertThat(events.stream(sid, "r1")).hasValueSatisfying(info -> {
             assertThat(info.kind()).isEqualTo(StreamKind.RESPONSE);
             assertThat(info.ownerNode()).isEqualTo("node-a");
             assertThat(info.closed()).isTrue();
         });
-        assertThat(readAll("r1")).containsExactly(request, response);
+        List<StoredEvent> stored = readAll("r1");
+        assertThat(stored).hasSize(2).last().isEqualTo(response);
+        assertThat(stored.get(0).direction()).isEqualTo(Direction.CLIENT_TO_SERVER);
+        assertThat(stored.get(0).message()).isEqualTo("{\"id\":1}");
+        assertThat(counter(stored.get(0).id().entryId())).isLessThan(counter(response.id().entryId()));
+    }
+
+    @Test
+    void openResponseStreamWithANotificationLeavesTheStreamOpenForWhatFollows() {
+        sessions.save(session(sid));
+
+        StoredEvent progress = events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}",
+                "{\"method\":\"notifications/progress\"}", false).join().orElseThrow();
+        StoredEvent response = events.appendAndCloseAsync(sid, "r1", Direction.SERVER_TO_CLIENT, "{\"result\":{}}")
+                .join();
+
+        assertThat(readAll("r1")).hasSize(3).endsWith(progress, response);
+        assertThat(events.stream(sid, "r1")).hasValueSatisfying(info -> assertThat(info.closed()).isTrue());
+    }
+
+    @Test
+    void openResponseStreamWithoutAnEventStoresTheRequestAlone() {
+        sessions.save(session(sid));
+
+        StoredEvent request = events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}", null, true).join()
+                .orElseThrow();
+
+        assertThat(request.direction()).isEqualTo(Direction.CLIENT_TO_SERVER);
+        assertThat(readAll("r1")).containsExactly(request);
+        assertThat(events.stream(sid, "r1")).hasValueSatisfying(info -> assertThat(info.closed()).isTrue());
     }
 
     @Test
     void openResponseStreamWritesNothingForAnUnknownOrEndedSession() {
-        assertThat(events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}").join()).isEmpty();
+        assertThat(events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}", "{}", true).join()).isEmpty();
         sessions.save(session(sid));
         sessions.updateStatus(sid, SessionStatus.CLOSED);
-        assertThat(events.openResponseStream(sid, "r2", "node-a", "{\"id\":2}").join()).isEmpty();
+        assertThat(events.openResponseStream(sid, "r2", "node-a", "{\"id\":2}", "{}", true).join()).isEmpty();
 
         assertThat(events.stream(sid, "r1")).isEmpty();
         assertThat(events.stream(sid, "r2")).isEmpty();

@@ -53,13 +53,19 @@ final class InMemoryEventStore implements EventStore {
 
     @Override
     public synchronized CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
-            String ownerNode, String request) {
+            String ownerNode, String request, String firstEvent, boolean last) {
         if (!liveSession.test(sessionId)) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         openStream(sessionId, streamId, StreamKind.RESPONSE, ownerNode);
-        return CompletableFuture.completedFuture(Optional.of(append(sessionId, streamId, Direction.CLIENT_TO_SERVER,
-                request)));
+        StoredEvent stored = append(sessionId, streamId, Direction.CLIENT_TO_SERVER, request);
+        if (firstEvent != null) {
+            stored = append(sessionId, streamId, Direction.SERVER_TO_CLIENT, firstEvent);
+        }
+        if (last) {
+            closeStream(sessionId, streamId);
+        }
+        return CompletableFuture.completedFuture(Optional.of(stored));
     }
 
     private Stream stream(String sessionId, String streamId, boolean create) {

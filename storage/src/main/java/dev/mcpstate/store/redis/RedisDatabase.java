@@ -46,6 +46,9 @@ final class RedisDatabase implements AutoCloseable {
 
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
+    /** Lettuce builds a proxy on every sync() call: keep one. */
+    private final RedisClusterCommands<String, String> sync;
+    private final RedisClusterAsyncCommands<String, String> async;
     private final RedisKeys keys;
     private final long cleanupTtlMillis;
     private final Duration timeout;
@@ -57,13 +60,15 @@ final class RedisDatabase implements AutoCloseable {
             StorageConfig config, Duration timeout) {
         this.client = client;
         this.connection = connection;
+        this.sync = connection.sync();
+        this.async = connection.async();
         this.keys = new RedisKeys(config.redisKeyPrefix());
         Duration longest = config.sessionIdleTtl().compareTo(config.eventMaxAge()) > 0
                 ? config.sessionIdleTtl() : config.eventMaxAge();
         this.cleanupTtlMillis = longest.plus(CLEANUP_MARGIN).toMillis();
         this.timeout = timeout;
         this.description = config.redactedRedisUrl();
-        List<Object> spublish = connection.sync().commandInfo("spublish");
+        List<Object> spublish = sync.commandInfo("spublish");
         this.shardedPubSub = !spublish.isEmpty() && spublish.get(0) != null;
     }
 
@@ -96,12 +101,12 @@ final class RedisDatabase implements AutoCloseable {
 
     /** @return the asynchronous commands of the shared connection; thread-safe */
     RedisClusterAsyncCommands<String, String> async() {
-        return connection.async();
+        return async;
     }
 
     /** @return the synchronous commands of the shared connection; thread-safe */
     RedisClusterCommands<String, String> sync() {
-        return connection.sync();
+        return sync;
     }
 
     /** @return a new pub/sub connection of the same client; the caller closes it */

@@ -175,22 +175,25 @@ final class RedisEventStore implements EventStore {
                         Instant.ofEpochMilli(now)));
     }
 
-    /** One script: the liveness check, the stream's information and the request; nil when not live. */
+    /** One script: the liveness check, the stream's information, the request and the first event; nil when not live. */
     @Override
     public CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
-            String ownerNode, String request) {
+            String ownerNode, String request, String firstEvent, boolean last) {
         Objects.requireNonNull(streamId, "streamId must not be null");
         Objects.requireNonNull(ownerNode, "ownerNode must not be null");
         Objects.requireNonNull(request, "request must not be null");
         long now = clock.millis();
         String[] scriptKeys = {keys.sequence(sessionId), keys.events(sessionId, streamId),
             keys.eventStreams(sessionId), keys.streams(sessionId), keys.session(sessionId)};
+        Direction direction = firstEvent == null ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
+        String message = firstEvent == null ? request : firstEvent;
         return db.<String>runAsync("open response stream", OPEN_RESPONSE_STREAM, scriptKeys,
                 appendArgs(sessionId, streamId, now, Direction.CLIENT_TO_SERVER, request,
-                        streamInfo(StreamKind.RESPONSE, ownerNode)))
+                        streamInfo(StreamKind.RESPONSE, ownerNode), firstEvent == null ? "" : firstEvent,
+                        last ? "1" : "0"))
                 .thenApply(entryId -> entryId == null ? Optional.empty()
-                        : Optional.of(new StoredEvent(sessionId, new EventId(streamId, entryId),
-                                Direction.CLIENT_TO_SERVER, request, Instant.ofEpochMilli(now))));
+                        : Optional.of(new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
+                                Instant.ofEpochMilli(now))));
     }
 
     private String[] appendKeys(String sessionId, String streamId) {

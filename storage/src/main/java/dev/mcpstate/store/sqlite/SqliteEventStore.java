@@ -117,10 +117,10 @@ final class SqliteEventStore implements EventStore {
                 (tx, now) -> tx.update(CLOSE_STREAM, sessionId, streamId)));
     }
 
-    /** One group-committed piece of work: the liveness check, the stream row and the request. */
+    /** One group-committed piece of work: the liveness check, the stream row, the request and the first event. */
     @Override
     public CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
-            String ownerNode, String request) {
+            String ownerNode, String request, String firstEvent, boolean last) {
         requireStream(sessionId, streamId);
         Objects.requireNonNull(ownerNode, "ownerNode must not be null");
         Objects.requireNonNull(request, "request must not be null");
@@ -132,7 +132,14 @@ final class SqliteEventStore implements EventStore {
                 return Optional.empty();
             }
             tx.update(OPEN_STREAM, sessionId, streamId, StreamKind.RESPONSE.name(), ownerNode, now);
-            return Optional.of(insert(tx, sessionId, streamId, Direction.CLIENT_TO_SERVER, request, now));
+            StoredEvent stored = insert(tx, sessionId, streamId, Direction.CLIENT_TO_SERVER, request, now);
+            if (firstEvent != null) {
+                stored = insert(tx, sessionId, streamId, Direction.SERVER_TO_CLIENT, firstEvent, now);
+            }
+            if (last) {
+                tx.update(CLOSE_STREAM, sessionId, streamId);
+            }
+            return Optional.of(stored);
         });
     }
 

@@ -63,28 +63,19 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     private volatile boolean detached;
     private boolean started;
     private boolean failureAnswered;
+    /** The priming event, sent with the first frame (so only once the stream's opening write is durable). */
+    private volatile String priming;
 
     /**
      * @param response the container's response; not null
      * @param recorder persists SSE events; null to pass SSE bytes through unrecorded
      * @param writer   writes persisted frames to the client, in order; not null
-     * @param opened   the stream's opening write (e.g. the request): every frame waits for it, and when it fails
-     *                 nothing is sent but the recorder's failure answer; null when there is none
      */
-    public CapturingResponse(HttpServletResponse response, StreamRecorder recorder, Executor writer,
-            CompletableFuture<?> opened) {
+    public CapturingResponse(HttpServletResponse response, StreamRecorder recorder, Executor writer) {
         super(response);
         this.recorder = recorder;
         this.frameWriter = Objects.requireNonNull(writer, "writer must not be null");
-        this.written = opened == null ? CompletableFuture.completedFuture(null) : opened.thenApply(o -> null);
-        if (opened != null) {
-            // answered as soon as it fails, not when the servlet ends: nothing of the stream can be sent anyway
-            opened.whenComplete((v, e) -> {
-                if (e != null) {
-                    answerFailure(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-                }
-            });
-        }
+        this.written = CompletableFuture.completedFuture(null);
     }
 
     /**
@@ -101,26 +92,12 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     }
 
     /**
-     * Waits for the stream's opening write: for a buffered (JSON) answer, which is sent on the calling thread.
+     * Answers a failure to persist with the recorder's answer — JSON with its status when nothing was sent yet, else
+     * an SSE event — once; the stream sends nothing else afterwards.
      *
-     * @return true when it is durable; false when it failed, and the recorder's failure answer was sent instead
+     * @param cause why; not null
      */
-    public boolean awaitOpened() {
-        CompletableFuture<Void> chain;
-        synchronized (this) {
-            chain = written;
-        }
-        try {
-            chain.join();
-            return true;
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
-            answerFailure(e.getCause() == null ? e : e.getCause());
-            return false;
-        }
-    }
-
-    /** Sends the recorder's answer to a failure: JSON with its status when nothing was sent, else an SSE event. */
-    private synchronized void answerFailure(Throwable cause) {
+    public synchronized void answerFailure(Throwable cause) {
         if (failureAnswered || recorder == null) {
             return;
         }
@@ -147,6 +124,11 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         } catch (IOException | RuntimeException e) {
             log.debug("could not answer a storage failure: cause={}", e.toString());
         }
+    }
+
+    /** @return the recorder of this response's SSE events, or null */
+    public StreamRecorder recorder() {
+        return recorder;
     }
 
     /** @return true once the servlet declared a {@code text/event-stream} body */
@@ -251,13 +233,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         started = true;
         parser = new SseParser(this::pipeline);
         if (recorder != null) {
-            written = written.thenRunAsync(() -> {
-                String priming = recorder.onStreamStart();
-                if (priming != null) {
-                    sendToClient(priming);
-                    flushClient();
-                }
-            }, frameWriter);
+            priming = recorder.onStreamStart();
         }
     }
 
@@ -274,18 +250,36 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             throw new IllegalStateException("interrupted while the client's stream was full", e);
         }
         CompletableFuture<String> frame = recorder.onEvent(event).toCompletableFuture();
-        written = written.thenCombineAsync(frame, (ignored, text) -> {
-            if (text != null) {
-                sendToClient(text);
-                flushClient();
-            }
-            return (Void) null;
-        }, frameWriter).whenComplete((v, e) -> {
+        if (written.isDone() && frame.isDone()) {
+            // everything before is out and this one is durable (a final response is stored synchronously):
+            // write it here, on the servlet's thread, with no hand-over to the writer
+            written = written.thenCombine(frame, this::send);
+        } else {
+            written = written.thenCombineAsync(frame, this::send, frameWriter);
+        }
+        written = written.whenComplete((v, e) -> {
             inFlight.release();
             if (e != null) {
-                log.debug("event not persisted, ending the client's stream: cause={}", e.toString());
+                // answered as soon as it fails, not when the servlet ends: nothing after it can be sent anyway
+                answerFailure(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             }
         });
+    }
+
+    /** Writes one persisted frame, after the priming event when it is the first. */
+    private Void send(Object ignored, String text) {
+        String first = priming;
+        if (first != null) {
+            priming = null;
+            sendToClient(first);
+        }
+        if (text != null) {
+            sendToClient(text);
+        }
+        if (first != null || text != null) {
+            flushClient();
+        }
+        return null;
     }
 
     private void sendToClient(String text) {

@@ -1,5 +1,7 @@
 package dev.mcpstate.interceptor.internal.link;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpstate.interceptor.internal.capture.CapturingResponse;
 import dev.mcpstate.interceptor.internal.capture.DrainingRequest;
@@ -29,6 +31,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
@@ -87,23 +90,15 @@ public final class Capture implements Interceptor {
         Exchange exchange = chain.exchange();
         boolean post = "POST".equals(exchange.request().getMethod());
         SessionRecord session = exchange.session();
-        CompletableFuture<Void> opened = null;
         if (post) {
             exchange.streamId(StreamIds.newResponseStream());
-            if (session != null && exchange.kind() == MessageKind.REQUEST) {
-                // not awaited: the SDK runs meanwhile; every frame of the answer waits for it
-                opened = hub.openResponseStream(session.sessionId(), exchange.streamId(), owner,
-                        new String(exchange.body(), StandardCharsets.UTF_8)).thenAccept(stored -> {
-                            if (stored.isEmpty()) {
-                                throw new SessionNotLive();
-                            }
-                        });
-            } else if (session != null) {
+            if (session != null && exchange.kind() != MessageKind.REQUEST) {
                 appendClientMessage(exchange);
             }
+            // a request is stored with the first message of its answer, in one write (Recorder)
         }
-        Recorder recorder = post ? new Recorder(exchange, opened) : null;
-        CapturingResponse capture = new CapturingResponse(exchange.response(), recorder, writer, opened);
+        Recorder recorder = post ? new Recorder(exchange) : null;
+        CapturingResponse capture = new CapturingResponse(exchange.response(), recorder, writer);
         exchange.capture(capture);
         if (post) {
             exchange.request(new DrainingRequest(exchange.request(), capture::drained));
@@ -114,7 +109,7 @@ public final class Capture implements Interceptor {
         }
         if (recorder != null && exchange.kind() == MessageKind.REQUEST && exchange.session() != null
                 && !recorder.closedStream) {
-            closeWhenDone(exchange);
+            closeWhenDone(recorder);
         }
     }
 
@@ -124,19 +119,27 @@ public final class Capture implements Interceptor {
     }
 
     private void finishBuffered(Exchange exchange, CapturingResponse capture) throws IOException {
-        if (!capture.awaitOpened()) {
-            return; // the failure was answered instead
-        }
         byte[] body = capture.bufferedBody();
         int status = capture.getStatus();
-        if (body.length == 0) {
+        boolean request = exchange.kind() == MessageKind.REQUEST && exchange.session() != null;
+        if (body.length == 0 && !request) {
             capture.commitBuffered(body);
             return;
         }
         JsonNode json = parse(body);
         if (status >= 400) {
             body = asJsonRpcError(exchange, status, json, body);
-        } else if (json != null && json.has("jsonrpc") && exchange.session() != null) {
+        }
+        if (request) {
+            // the request and its whole answer, one write; rare: the SDK answers requests with SSE streams
+            Recorder recorder = (Recorder) capture.recorder();
+            try {
+                recorder.open(body.length == 0 ? null : new String(body, StandardCharsets.UTF_8), true).join();
+            } catch (CompletionException e) {
+                capture.answerFailure(e.getCause() == null ? e : e.getCause());
+                return;
+            }
+        } else if (status < 400 && json != null && json.has("jsonrpc") && exchange.session() != null) {
             if (exchange.kind() == MessageKind.INITIALIZE) {
                 appendClientMessage(exchange);
             }
@@ -170,17 +173,17 @@ public final class Capture implements Interceptor {
         return JsonRpcErrors.bytes(exchange.messageId(), code, message);
     }
 
-    private void closeWhenDone(Exchange exchange) {
-        String sessionId = exchange.session().sessionId();
-        String streamId = exchange.streamId();
+    /** Ends a stream the servlet ended without its final response: stored with the request alone if still unopened. */
+    private void closeWhenDone(Recorder recorder) {
+        Exchange exchange = recorder.exchange;
         if (!exchange.request().isAsyncStarted()) {
-            hub.close(sessionId, streamId);
+            closeQuietly(recorder);
             return;
         }
         exchange.request().getAsyncContext().addListener(new AsyncListener() {
             @Override
             public void onComplete(AsyncEvent event) {
-                closeQuietly(sessionId, streamId);
+                closeQuietly(recorder);
             }
 
             @Override
@@ -200,9 +203,15 @@ public final class Capture implements Interceptor {
         });
     }
 
-    private void closeQuietly(String sessionId, String streamId) {
+    private void closeQuietly(Recorder recorder) {
+        String sessionId = recorder.exchange.session().sessionId();
+        String streamId = recorder.exchange.streamId();
         try {
-            hub.close(sessionId, streamId);
+            if (recorder.opened) {
+                hub.close(sessionId, streamId);
+            } else {
+                recorder.open(null, true).join();
+            }
         } catch (RuntimeException e) {
             log.warn("could not close stream: session={} stream={} cause={}", sessionId, streamId, e.toString());
         }
@@ -215,17 +224,36 @@ public final class Capture implements Interceptor {
     /** Records the SSE events of one POST's response stream. */
     private final class Recorder implements StreamRecorder {
         private final Exchange exchange;
-        private final CompletableFuture<Void> opened;
         /** Set once the final response closed the stream; written by the response writer, read after the servlet. */
         private volatile boolean closedStream;
+        /** Set once the stream was opened in the store (with the request); written by the response writer. */
+        private volatile boolean opened;
+        private volatile boolean failed;
 
-        Recorder(Exchange exchange, CompletableFuture<Void> opened) {
+        Recorder(Exchange exchange) {
             this.exchange = exchange;
-            this.opened = opened;
+        }
+
+        /**
+         * Opens the stream with the request and the first message of the answer, if the session is live.
+         *
+         * @return the stored first message (the request without one); failed with {@link SessionNotLive} when the
+         *         session ended, or with the store's exception
+         */
+        CompletableFuture<StoredEvent> open(String firstMessage, boolean last) {
+            opened = true;
+            return hub.openResponseStream(exchange.session().sessionId(), exchange.streamId(), owner,
+                    new String(exchange.body(), StandardCharsets.UTF_8), firstMessage, last).thenApply(stored -> {
+                        if (stored.isEmpty()) {
+                            throw new SessionNotLive();
+                        }
+                        return stored.get();
+                    });
         }
 
         @Override
         public Failure onFailure(Throwable cause) {
+            failed = true;
             if (cause instanceof SessionNotLive) {
                 return new Failure(404, exchange.messageId(), ErrorCodes.NOT_FOUND,
                         "Session not found; it may have been closed or expired: start a new session with initialize",
@@ -257,16 +285,23 @@ public final class Capture implements Interceptor {
                 return CompletableFuture.completedFuture(
                         SseFrames.message(event.id() == null ? "" : event.id(), event.data()));
             }
-            if (opened != null && opened.isCompletedExceptionally()) {
-                return CompletableFuture.completedFuture(null); // the stream was never opened: store nothing more
+            if (failed) {
+                return CompletableFuture.completedFuture(null); // the stream could not be persisted: nothing more
             }
             String data = RoutedIds.namespace(owner, event.data());
             boolean last = isFinalResponse(data);
             if (last) {
                 closedStream = true;
             }
-            return hub.appendAsync(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT, data, last)
-                    .thenApply(stored -> SseFrames.message(stored.id().toString(), data));
+            boolean request = exchange.kind() == MessageKind.REQUEST;
+            CompletableFuture<StoredEvent> stored = request && !opened ? open(data, last)
+                    : hub.appendAsync(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT, data, last);
+            if (last) {
+                // the call's one blocking round trip: the servlet's writing thread waits for the final response to be
+                // durable, then writes it itself (CapturingResponse), with no hand-over to another thread
+                stored.handle((v, e) -> null).join();
+            }
+            return stored.thenApply(appended -> SseFrames.message(appended.id().toString(), data));
         }
 
         private boolean isFinalResponse(String data) {
@@ -274,8 +309,36 @@ public final class Capture implements Interceptor {
             if (requestId == null || (!data.contains("\"result\"") && !data.contains("\"error\""))) {
                 return false;
             }
-            JsonNode message = parse(data.getBytes(StandardCharsets.UTF_8));
-            return message != null && !message.has("method") && requestId.equals(message.get("id"));
+            return requestId.equals(responseId(data));
+        }
+    }
+
+    /**
+     * Reads only the top level of a message, skipping nested values: the hot path's one look at the answer.
+     *
+     * @return the id of a JSON-RPC response (no {@code method}), or null for anything else or unparsable text
+     */
+    static JsonNode responseId(String message) {
+        try (JsonParser parser = Json.MAPPER.createParser(message)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonNode id = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("method".equals(name)) {
+                    return null;
+                }
+                if ("id".equals(name)) {
+                    id = Json.MAPPER.readTree(parser);
+                } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    parser.skipChildren();
+                }
+            }
+            return id;
+        } catch (IOException e) {
+            return null;
         }
     }
 }

@@ -75,12 +75,12 @@ public final class StreamHub {
     }
 
     /**
-     * Opens a request's response stream with the request, if the session is live ({@link
+     * Opens a request's response stream with the request and the first event, if the session is live ({@link
      * EventStore#openResponseStream}), without waiting; followers are woken once it is durable.
      */
     public CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
-            String owner, String request) {
-        return events.openResponseStream(sessionId, streamId, owner, request).thenApply(stored -> {
+            String owner, String request, String firstEvent, boolean last) {
+        return events.openResponseStream(sessionId, streamId, owner, request, firstEvent, last).thenApply(stored -> {
             stored.ifPresent(event -> wake(sessionId, streamId));
             return stored;
         });

@@ -212,4 +212,17 @@ class CaptureTest {
         assertThat(node.callTool(session, 7, "echo", "{\"text\":\"next\"}").messages()).last()
                 .satisfies(f -> assertThat(f.json().at("/result/content/0/text").asText()).isEqualTo("next"));
     }
+
+    @Test
+    void theFinalResponseIsToldByItsTopLevelIdAlone() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertThat(Capture.responseId("{\"jsonrpc\":\"2.0\",\"result\":{\"id\":9,\"method\":\"x\"},\"id\":7}"))
+                .isEqualTo(json.readTree("7"));
+        assertThat(Capture.responseId("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"error\":{\"code\":-1}}"))
+                .isEqualTo(json.readTree("\"a\""));
+        assertThat(Capture.responseId("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"sampling/createMessage\"}"))
+                .isNull();
+        assertThat(Capture.responseId("[1]")).isNull();
+        assertThat(Capture.responseId("{\"id\":")).isNull();
+    }
 }

@@ -1,2 +1,4 @@
--- KEYS: seq, events, event-streams, streams; ARGV: see append_entry  =>  entry id
-return append_entry()
+-- Appends one event. KEYS, ARGV: see common.lua  =>  entry id
+local id = add_entry(ARGV[5], ARGV[6])
+appended()
+return id

@@ -1,5 +1,5 @@
--- Appends a stream's last event and closes the stream.
--- KEYS: seq, events, event-streams, streams; ARGV: see append_entry  =>  entry id
-local id = append_entry()
+-- Appends a stream's last event and closes the stream. KEYS, ARGV: see common.lua  =>  entry id
+local id = add_entry(ARGV[5], ARGV[6])
 close_stream(KEYS[4], ARGV[3])
+appended()
 return id

@@ -1,26 +1,41 @@
 -- Prelude of the session and event store scripts. Every key in KEYS is a key of one session (the {sessionId}
 -- hash tag), so each script runs in one hash slot. Times arrive in ARGV as epoch milliseconds from the
 -- caller's clock; scripts never read Redis time.
+--
+-- The append scripts share KEYS: seq, events, event-streams, streams[, session] and ARGV: ttl, maxlen, streamId,
+-- t, dir, msg, wake channel, publish command ('SPUBLISH', 'PUBLISH', or '' for none)[, more].
 
 -- Sets the cleanup expiry (milliseconds) on every key in KEYS.
 local function refresh_expiry(ttl)
   for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 
--- Appends one event. KEYS: seq, events, event-streams; ARGV: ttl, maxlen, streamId, t, dir, msg, wake channel,
--- publish command ('SPUBLISH', 'PUBLISH', or '' for none).
--- The entry id is <n>-0 with n from the session-wide counter, so ids are unique across the session's streams.
--- The events key gets its cleanup expiry; the session's other keys get theirs when the session is touched. The
--- stream id is published on the session's wake channel (same hash slot), so followers on other nodes read at once.
-local function append_entry()
-  local n = redis.call('INCR', KEYS[1])
-  if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-  local id = string.format('%d-0', n)
-  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id, 't', ARGV[4], 'dir', ARGV[5], 'msg', ARGV[6])
+-- Adds entries to the stream, in order: a list of {dir, msg}. Entry ids are <n>-0 with n from the session-wide
+-- counter, so ids are unique across the session's streams and increase. The counter and the set of stream ids
+-- get their cleanup expiry when created; the session's other keys get theirs when the session is touched.
+-- Returns the last entry's id.
+local function add_entries(entries)
+  local count = #entries
+  local n = redis.call('INCRBY', KEYS[1], count)
+  if n == count then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+  local id
+  for i = 1, count do
+    id = string.format('%d-0', n - count + i)
+    redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id, 't', ARGV[4], 'dir', entries[i][1], 'msg', entries[i][2])
+  end
   if redis.call('SADD', KEYS[3], ARGV[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[1]) end
+  return id
+end
+
+local function add_entry(dir, msg)
+  return add_entries({{dir, msg}})
+end
+
+-- After a script's entries: the events key's cleanup expiry, and the stream id published on the session's wake
+-- channel (same hash slot), so followers on other nodes read at once.
+local function appended()
   redis.call('PEXPIRE', KEYS[2], ARGV[1])
   if ARGV[8] ~= '' then redis.call(ARGV[8], ARGV[7], ARGV[3]) end
-  return id
 end
 
 -- Sets the closed flag of a stream's "KIND|closed|openedAt|owner" in the streams hash; returns the old value
