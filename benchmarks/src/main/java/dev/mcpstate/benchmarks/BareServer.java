@@ -16,8 +16,9 @@ import org.eclipse.jetty.server.ServerConnector;
 import java.net.URI;
 
 /**
- * The anchor: the MCP Java SDK's Streamable HTTP servlet with the same demo tools on the same Jetty set-up as the
- * example server, without the mcp-state filter (nothing stored, no resumption, one node only).
+ * The anchors: the MCP Java SDK's Streamable HTTP servlet with the same demo tools on the same Jetty set-up as the
+ * example server, without the mcp-state filter (nothing stored, no resumption, one node only) — alone (bare), or with
+ * a {@link FloorFilter} (the floors: one synchronous store write per call).
  */
 final class BareServer implements AutoCloseable {
 
@@ -32,6 +33,13 @@ final class BareServer implements AutoCloseable {
     }
 
     static BareServer start(int port) throws Exception {
+        return start(port, null);
+    }
+
+    /**
+     * @param floor a filter in front of the SDK servlet (a floor variant), or null for the bare SDK
+     */
+    static BareServer start(int port, FloorFilter floor) throws Exception {
         McpJsonMapper jsonMapper = McpJsonDefaults.getMapper();
         HttpServletStreamableServerTransportProvider transport =
                 HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
@@ -51,6 +59,11 @@ final class BareServer implements AutoCloseable {
         ServletHolder servlet = new ServletHolder(transport);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, "/mcp");
+        if (floor != null) {
+            org.eclipse.jetty.ee10.servlet.FilterHolder holder = new org.eclipse.jetty.ee10.servlet.FilterHolder(floor);
+            holder.setAsyncSupported(true);
+            context.addFilter(holder, "/mcp", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        }
         jetty.setHandler(context);
         jetty.start();
         int bound = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();

@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One server process of a benchmark or drill: {@code --bare --port P} (the SDK alone), or the example server with
+ * One server process of a benchmark or drill: {@code --bare --port P} (the SDK alone), {@code --floor-redis URL} or
+ * {@code --floor-sqlite FILE} (the SDK plus one synchronous store write per call), or the example server with
  * the filter ({@link ServerOptions} flags) plus {@code --poll-ms}, {@code --heartbeat-ms}, {@code --dead-after-ms}
  * to tune {@link InterceptorConfig}. Prints {@code node ready url=<endpoint>} and runs until killed.
  */
@@ -26,10 +27,20 @@ public final class NodeMain {
         List<String> rest = new ArrayList<>();
         InterceptorConfig.Builder config = InterceptorConfig.builder();
         boolean bare = false;
+        String floor = null;
+        String floorTarget = null;
         int port = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--bare" -> bare = true;
+                case "--floor-redis" -> {
+                    floor = "redis";
+                    floorTarget = args[++i];
+                }
+                case "--floor-sqlite" -> {
+                    floor = "sqlite";
+                    floorTarget = args[++i];
+                }
                 case "--poll-ms" -> config.pollInterval(Duration.ofMillis(Long.parseLong(args[++i])));
                 case "--heartbeat-ms" -> config.heartbeatInterval(Duration.ofMillis(Long.parseLong(args[++i])));
                 case "--dead-after-ms" -> config.nodeDeadAfter(Duration.ofMillis(Long.parseLong(args[++i])));
@@ -43,8 +54,10 @@ public final class NodeMain {
         }
         URI uri;
         AutoCloseable server;
-        if (bare) {
-            BareServer b = BareServer.start(port);
+        if (bare || floor != null) {
+            FloorFilter filter = floor == null ? null : floor.equals("redis") ? FloorFilter.redis(floorTarget)
+                    : FloorFilter.sqlite(java.nio.file.Path.of(floorTarget));
+            BareServer b = BareServer.start(port, filter);
             uri = b.uri();
             server = b;
         } else {

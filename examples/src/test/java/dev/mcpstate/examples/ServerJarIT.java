@@ -57,7 +57,7 @@ class ServerJarIT {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String err = Files.readString(dir.resolve("server.err"));
         assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(err).contains("--store must be sqlite or redis");
+        assertThat(err).contains("--store must be sqlite, redis or memory");
     }
 
     @Test

@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param host     interface to listen on
  * @param port     TCP port; 0 picks a free one
- * @param store    {@code sqlite} or {@code redis}
+ * @param store    {@code sqlite}, {@code redis}, or {@code memory} (one process, lost on exit: for measuring the
+ *                 filter's own cost and for tests)
  * @param db       SQLite file
  * @param redisUrl Redis URL
  * @param nodeId   this node's id, or null for the host name
@@ -32,7 +33,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
             Options (flag, environment variable, default):
               --host HOST        MCP_STATE_HOST     127.0.0.1        interface to listen on
               --port PORT        MCP_STATE_PORT     8080             TCP port (0 = any free port)
-              --store KIND       MCP_STATE_STORE    sqlite           sqlite | redis
+              --store KIND       MCP_STATE_STORE    sqlite           sqlite | redis | memory (not durable)
               --db PATH          MCP_STATE_DB       ./mcp-state.db   SQLite file (store sqlite)
               --redis-url URL    REDIS_URL          redis://127.0.0.1:6379   Redis (store redis)
               --node-id ID       MCP_STATE_NODE_ID  host name        node id, sent in Mcp-State-Node
@@ -47,8 +48,8 @@ public record ServerOptions(String host, int port, String store, Path db, String
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, was: " + port);
         }
-        if (!store.equals("sqlite") && !store.equals("redis")) {
-            throw new IllegalArgumentException("--store must be sqlite or redis, was: " + store);
+        if (!store.equals("sqlite") && !store.equals("redis") && !store.equals("memory")) {
+            throw new IllegalArgumentException("--store must be sqlite, redis or memory, was: " + store);
         }
     }
 
@@ -98,7 +99,11 @@ public record ServerOptions(String host, int port, String store, Path db, String
 
     /** @return the storage these options select */
     public StorageConfig storage() {
-        return store.equals("redis") ? StorageConfig.redis(redisUrl) : StorageConfig.sqlite(db);
+        return switch (store) {
+            case "redis" -> StorageConfig.redis(redisUrl);
+            case "memory" -> StorageConfig.inMemory();
+            default -> StorageConfig.sqlite(db);
+        };
     }
 
     /** @return where the store lives, for the ready line; passwords redacted */
