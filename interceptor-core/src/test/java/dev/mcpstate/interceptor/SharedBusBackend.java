@@ -111,7 +111,7 @@ public final class SharedBusBackend implements StorageBackend {
 
         @Override
         public void publishSessionChanged(String sessionId) {
-            buses.values().forEach(b -> b.changed.forEach(h -> h.accept(sessionId)));
+            buses.values().stream().filter(b -> b != this).forEach(b -> b.changed.forEach(h -> h.accept(sessionId)));
         }
 
         @Override

@@ -42,12 +42,13 @@ public interface ClusterBus extends AutoCloseable {
     void onSessionEnded(Consumer<String> handler);
 
     /**
-     * Tells every node that a live session's stored record changed (e.g. its logging level), so that what they
-     * remember of it is read again.
+     * Tells every other node that a live session's stored record changed (e.g. its status or logging level), so
+     * that what they remember of it is read again. The publishing node updates what it remembers itself, before it
+     * publishes: its own message never comes back to it, so it cannot undo a newer record read meanwhile.
      */
     void publishSessionChanged(String sessionId);
 
-    /** @param handler called with the id of a session whose record changed on some node, this one included */
+    /** @param handler called with the id of a session whose record changed on another node; not null */
     void onSessionChanged(Consumer<String> handler);
 
     /**

@@ -17,7 +17,6 @@ public final class LocalClusterBus implements ClusterBus {
     private final String owner;
     private final List<BiConsumer<String, String>> responseHandlers = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> endedHandlers = new CopyOnWriteArrayList<>();
-    private final List<Consumer<String>> changedHandlers = new CopyOnWriteArrayList<>();
 
     /** @param owner this node instance's owner tag; not null */
     public LocalClusterBus(String owner) {
@@ -55,12 +54,12 @@ public final class LocalClusterBus implements ClusterBus {
 
     @Override
     public void publishSessionChanged(String sessionId) {
-        changedHandlers.forEach(h -> h.accept(sessionId));
+        // one node: there is no other node to tell
     }
 
     @Override
     public void onSessionChanged(Consumer<String> handler) {
-        changedHandlers.add(Objects.requireNonNull(handler, "handler must not be null"));
+        Objects.requireNonNull(handler, "handler must not be null"); // one node: never called
     }
 
     /** Nothing to watch: every append happens on this node, whose own wake-ups reach its followers. */
@@ -88,6 +87,5 @@ public final class LocalClusterBus implements ClusterBus {
     public void close() {
         responseHandlers.clear();
         endedHandlers.clear();
-        changedHandlers.clear();
     }
 }

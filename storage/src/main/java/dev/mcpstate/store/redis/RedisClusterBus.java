@@ -126,7 +126,7 @@ final class RedisClusterBus implements ClusterBus {
 
     @Override
     public void publishSessionChanged(String sessionId) {
-        redis.call("publish session change", () -> redis.sync().publish(changedChannel, sessionId));
+        redis.call("publish session change", () -> redis.sync().publish(changedChannel, owner + "\n" + sessionId));
     }
 
     @Override
@@ -201,7 +201,11 @@ final class RedisClusterBus implements ClusterBus {
             } else if (channel.equals(endedChannel)) {
                 endedHandlers.forEach(h -> h.accept(message));
             } else if (channel.equals(changedChannel)) {
-                changedHandlers.forEach(h -> h.accept(message));
+                int newline = message.indexOf('\n');
+                if (newline > 0 && !message.substring(0, newline).equals(owner)) {
+                    String sessionId = message.substring(newline + 1);
+                    changedHandlers.forEach(h -> h.accept(sessionId));
+                }
             } else if (channel.equals(responsesChannel)) {
                 int newline = message.indexOf('\n');
                 if (newline > 0) {

@@ -92,7 +92,7 @@ class RedisClusterBusIT {
     }
 
     @Test
-    void sessionEndsAndChangesReachEveryNodeThisOneIncluded() {
+    void sessionEndsReachEveryNodeThisOneIncludedAndChangesEveryOtherNode() {
         List<String> seenByA = new CopyOnWriteArrayList<>();
         List<String> seenByB = new CopyOnWriteArrayList<>();
         busA.onSessionEnded(id -> seenByA.add("ended " + id));
@@ -104,7 +104,7 @@ class RedisClusterBusIT {
         busB.publishSessionEnded("s1");
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(seenByA).containsExactly("changed s1", "ended s1");
+            assertThat(seenByA).containsExactly("ended s1");
             assertThat(seenByB).containsExactly("changed s1", "ended s1");
         });
     }

@@ -87,7 +87,7 @@ public final class Lifecycle implements Interceptor {
             String level = exchange.message().path("params").path("level").asText("");
             if (LoggingLevels.parse(level) != null) {
                 sessions.updateLoggingLevel(exchange.session().sessionId(), level);
-                bus.publishSessionChanged(exchange.session().sessionId());
+                changed(exchange.session().sessionId());
             }
         }
         chain.proceed();
@@ -97,10 +97,16 @@ public final class Lifecycle implements Interceptor {
         } else if (exchange.kind() == MessageKind.NOTIFICATION && status == 202
                 && "notifications/initialized".equals(exchange.method()) && exchange.session() != null) {
             sessions.updateStatus(exchange.session().sessionId(), SessionStatus.ACTIVE);
-            bus.publishSessionChanged(exchange.session().sessionId());
+            changed(exchange.session().sessionId());
         } else if ("DELETE".equals(exchange.request().getMethod()) && status == 200 && exchange.session() != null) {
             closed(exchange.session().sessionId());
         }
+    }
+
+    /** This node forgets its record of the session, then tells the other nodes to forget theirs. */
+    private void changed(String sessionId) {
+        cache.invalidate(sessionId);
+        bus.publishSessionChanged(sessionId);
     }
 
     private void initialized(Exchange exchange) {

@@ -30,9 +30,11 @@ import java.util.Objects;
  *       EXPIRED and announced as ended to every node): {@code 404}, so the client starts a new session.</li>
  *   <li>A session bound to another principal: {@code 404} too, so its existence does not leak.</li>
  * </ul>
- * A warm session is served from the node's {@link SessionCache}, without a store read; the store is read when the
- * cache has no record, or when the remembered record looks idle too long (another node may have seen the session
- * since). A live session's last-seen time is refreshed without waiting, at most once per {@code touchInterval}.
+ * A warm session's POSTed requests are served from the node's {@link SessionCache}, without a store read: their
+ * first store write checks again that the session is live, atomically (so a session ended on another node gets 404
+ * there, whatever this node remembers). Every other message (notifications, responses, GET, DELETE) reads the
+ * store, as does a request when the cache has no record or the remembered one looks idle too long (another node
+ * may have seen the session since). A live session's last-seen time is refreshed without waiting, at most once per {@code touchInterval}.
  */
 public final class SessionGuard implements Interceptor {
 
@@ -77,7 +79,8 @@ public final class SessionGuard implements Interceptor {
             return;
         }
         Instant now = clock.instant();
-        SessionRecord session = cache.get(sessionId);
+        // only requests get their liveness checked again by the store write that opens their response stream
+        SessionRecord session = exchange.kind() == MessageKind.REQUEST ? cache.get(sessionId) : null;
         if (session == null || session.isExpiredAt(now, idleTtl)) {
             session = sessions.find(sessionId).orElse(null);
             if (session != null && !session.status().isTerminal()) {
