@@ -18,8 +18,12 @@ public final class InterceptorConfig {
 
     /** Largest accepted POST body: 4 MiB. Larger bodies get 413. */
     public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-    /** Longest wait of a stream follower before it re-reads the store: 250 ms. */
-    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
+    /**
+     * Longest time before a stream follower re-reads the store without a wake-up: 2 s. Appends wake followers at
+     * once (on this node through the filter, from other nodes over the cluster bus); the poll only covers a wake-up
+     * the bus lost, e.g. while it reconnected.
+     */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
     /** Idle time after which an open SSE stream gets a keep-alive comment: 15 s. */
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
     /** How long a resumed response stream waits for a silent producer before ending with an error: 5 min. */
@@ -32,8 +36,11 @@ public final class InterceptorConfig {
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     /** Silence after which a node counts as dead and its open response streams end with an error: 5 s. */
     public static final Duration DEFAULT_NODE_DEAD_AFTER = Duration.ofSeconds(5);
-    /** Most SSE streams (resumed or listening GETs) this node serves at once; more get 503: 1,000. */
-    public static final int DEFAULT_MAX_OPEN_STREAMS = 1_000;
+    /**
+     * Most SSE streams (resumed or listening GETs) this node serves at once; more get 503: 10,000. An open stream
+     * holds no thread, only its connection and a few KiB of heap; the benchmarks' {@code streams_10k} measures it.
+     */
+    public static final int DEFAULT_MAX_OPEN_STREAMS = 10_000;
     /** Sessions a node remembers, so that their warm requests need no store read: 10,000. */
     public static final int DEFAULT_SESSION_CACHE_SIZE = 10_000;
     /** {@code Retry-After} seconds sent with a 503 when the store is unreachable. */
@@ -118,7 +125,7 @@ public final class InterceptorConfig {
         return clock;
     }
 
-    /** @return the longest wait of a stream follower before it re-reads the store */
+    /** @return the longest time before a stream follower re-reads the store without a wake-up */
     public Duration pollInterval() {
         return pollInterval;
     }
@@ -188,7 +195,7 @@ public final class InterceptorConfig {
         private Builder() {
         }
 
-        /** @param max at least 1: each open GET holds one thread of this node */
+        /** @param max at least 1; each open GET holds a connection (a file descriptor) of this node */
         public Builder maxOpenStreams(int max) {
             this.maxOpenStreams = Checks.atLeast(max, 1, "maxOpenStreams");
             return this;

@@ -53,15 +53,20 @@ import java.util.function.Function;
  */
 public final class Node implements AutoCloseable {
 
+    /** Threads of the stream followers: store reads and writes to clients, for every open stream of the node. */
+    static final int FOLLOWER_THREADS = Math.min(16, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+
     private final InterceptorChain chain;
     private final ClusterBus bus;
     private final SessionCache cache;
     private final Admission admission;
     private final StreamResumption resumption;
     private final Retention retention;
+    /** Runs the stream followers' work; small and fixed: an open stream holds no thread while it waits. */
     private final ExecutorService followers;
+    /** The stream followers' poll ticks, and the retention sweep. */
+    private final ScheduledExecutorService ticker;
     private final ExecutorService writers;
-    private final ScheduledExecutorService sweeper;
 
     private Node(Storage storage, SdkSessions sdk, StreamHub hub, McpJsonMapper jsonMapper, InterceptorConfig config,
             String owner) {
@@ -70,10 +75,10 @@ public final class Node implements AutoCloseable {
         this.cache = new SessionCache(config.sessionCacheSize());
         Function<String, ListeningStreamTransport> listening =
                 id -> new ListeningStreamTransport(id, hub, jsonMapper, owner);
-        this.followers = Executors.newCachedThreadPool(daemon("mcp-state-stream-"));
+        this.followers = Executors.newFixedThreadPool(FOLLOWER_THREADS, daemon("mcp-state-stream-"));
         this.writers = Executors.newCachedThreadPool(daemon("mcp-state-writer-"));
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("mcp-state-retention-"));
-        this.resumption = new StreamResumption(hub, followers,
+        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("mcp-state-ticker-"));
+        this.resumption = new StreamResumption(hub, followers, ticker,
                 new StreamFollower.Settings(config.clock(), config.pollInterval(), config.keepAlive(),
                         config.responseStreamTimeout()),
                 stream -> !bus.isAlive(stream.ownerNode()), config.maxOpenStreams(), config.retryAfterSeconds());
@@ -87,7 +92,8 @@ public final class Node implements AutoCloseable {
         });
         bus.onSessionChanged(cache::invalidate);
         long sweepMillis = config.sweepInterval().toMillis();
-        sweeper.scheduleWithFixedDelay(retention, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(() -> followers.execute(retention), sweepMillis, sweepMillis,
+                TimeUnit.MILLISECONDS);
     }
 
     /** The links, in chain order: the one definition of that order. */
@@ -136,10 +142,10 @@ public final class Node implements AutoCloseable {
         return retention;
     }
 
-    /** Stops the followers, the writers, the retention thread and the bus. Idempotent. */
+    /** Stops the followers, the writers, the retention sweep and the bus. Idempotent. */
     @Override
     public void close() {
-        sweeper.shutdownNow();
+        ticker.shutdownNow();
         resumption.stopAll();
         followers.shutdownNow();
         writers.shutdown();

@@ -3,6 +3,7 @@ package dev.mcpstate.interceptor.internal.link;
 import dev.mcpstate.interceptor.internal.chain.Exchange;
 import dev.mcpstate.interceptor.internal.chain.Headers;
 import dev.mcpstate.interceptor.internal.chain.Interceptor;
+import dev.mcpstate.interceptor.internal.http.ClientDisconnects;
 import dev.mcpstate.interceptor.internal.http.ErrorCodes;
 import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
 import dev.mcpstate.interceptor.internal.resume.StreamFollower;
@@ -28,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -44,15 +46,17 @@ import java.util.function.Predicate;
  *   <li>{@code Accept} without {@code text/event-stream}: {@code 406}.</li>
  * </ul>
  * One listening stream per session per node: a newer GET ends the older one, so each message is sent on one
- * stream only. Each open stream holds a thread; beyond {@code maxOpenStreams} a GET gets {@code 503} with
- * {@code Retry-After}. Clients of protocol 2025-11-25 first receive a priming event. Streams are served by
- * {@link StreamFollower}s on the given executor.
+ * stream only. Beyond {@code maxOpenStreams} open streams a GET gets {@code 503} with {@code Retry-After}. Clients
+ * of protocol 2025-11-25 first receive a priming event. Streams are served by {@link StreamFollower}s, which hold no
+ * thread while they wait: a shared pool runs them when there is something to send. A client that closes its
+ * connection frees its place at once where the container tells ({@link ClientDisconnects}), else at the next write.
  */
 public final class StreamResumption implements Interceptor {
 
     private final StreamHub hub;
     private final EventStore events;
-    private final Executor executor;
+    private final Executor pool;
+    private final ScheduledExecutorService ticker;
     private final StreamFollower.Settings settings;
     private final Predicate<StreamInfo> abandoned;
     private final ConcurrentHashMap<String, StreamFollower> listening = new ConcurrentHashMap<>();
@@ -64,19 +68,22 @@ public final class StreamResumption implements Interceptor {
 
     /**
      * @param hub       appends and wake-ups; not null
-     * @param executor  runs one follower per open GET; not null
+     * @param pool      runs the followers' work, shared by all open GETs; not null
+     * @param ticker    schedules the followers' poll ticks; not null
      * @param settings  follower timing; not null
      * @param abandoned tells whether an open response stream's producer is gone; not null
      * @param maxOpenStreams    most streams served at once; more get {@code 503}
      * @param retryAfterSeconds the {@code Retry-After} of that 503
      */
-    public StreamResumption(StreamHub hub, Executor executor, StreamFollower.Settings settings,
+    public StreamResumption(StreamHub hub, Executor pool, ScheduledExecutorService ticker,
+            StreamFollower.Settings settings,
             Predicate<StreamInfo> abandoned, int maxOpenStreams, int retryAfterSeconds) {
         this.openStreams = new Semaphore(maxOpenStreams);
         this.retryAfterSeconds = retryAfterSeconds;
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.events = hub.events();
-        this.executor = Objects.requireNonNull(executor, "executor must not be null");
+        this.pool = Objects.requireNonNull(pool, "pool must not be null");
+        this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
         this.settings = Objects.requireNonNull(settings, "settings must not be null");
         this.abandoned = Objects.requireNonNull(abandoned, "abandoned must not be null");
     }
@@ -158,6 +165,8 @@ public final class StreamResumption implements Interceptor {
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
+        StreamFollower[] self = new StreamFollower[1];
+        ClientDisconnects.watch(exchange.request(), response, () -> self[0].stop());
         AsyncContext async = exchange.request().startAsync();
         async.setTimeout(0);
         ServletOutputStream out = response.getOutputStream();
@@ -167,8 +176,7 @@ public final class StreamResumption implements Interceptor {
         }
         response.flushBuffer();
         String key = stream.sessionId();
-        StreamFollower[] self = new StreamFollower[1];
-        StreamFollower follower = new StreamFollower(hub, stream, after, out, settings, abandoned, () -> {
+        StreamFollower follower = new StreamFollower(hub, stream, after, out, settings, abandoned, pool, ticker, () -> {
             openStreams.release();
             if (stream.kind() == StreamKind.LISTENING) {
                 listening.remove(key, self[0]);
@@ -207,7 +215,7 @@ public final class StreamResumption implements Interceptor {
                 previous.stop();
             }
         }
-        executor.execute(follower);
+        follower.start();
     }
 
     private boolean acquire() {

@@ -6,11 +6,13 @@ import dev.mcpstate.store.EventStore;
 import dev.mcpstate.store.StoredEvent;
 import dev.mcpstate.store.StreamKind;
 
-import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Appends events to the {@link EventStore} and wakes the followers of that stream on this node, so a resumed or
@@ -18,14 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * by the wake-ups the cluster bus delivers ({@link #attach}), and poll the store as a fallback (see
  * {@link StreamFollower}).
  *
- * <p>Thread-safe. A follower {@link #follow}s a stream, reads {@link Subscription#version()} <em>before</em> reading
- * the store and then {@link Subscription#await}s on that version, so no append between the read and the wait is
- * missed.
+ * <p>Thread-safe. A follower {@link #follow}s a stream with a callback that the hub runs on every change: on the
+ * appending thread (or the bus's), so it must only hand work over, never block. A follower that marks itself
+ * changed <em>before</em> it reads the store misses no append between its read and its next wake-up.
  */
 public final class StreamHub {
 
     private final EventStore events;
-    private final ConcurrentHashMap<String, Signal> signals = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Followers> streams = new ConcurrentHashMap<>();
     private volatile ClusterBus bus;
 
     /** @param events the event store; not null */
@@ -112,75 +114,63 @@ public final class StreamHub {
 
     /** Wakes the followers of a stream without appending, e.g. when its session ends. */
     public void wake(String sessionId, String streamId) {
-        Signal signal = signals.get(key(sessionId, streamId));
-        if (signal != null) {
-            signal.bump();
+        Followers followers = streams.get(key(sessionId, streamId));
+        if (followers != null) {
+            followers.callbacks.forEach(Runnable::run);
         }
     }
 
     /**
-     * Starts following a stream's changes: appends and closes made through this hub wake the subscription. Close
-     * it when done; the hub forgets a stream once nobody follows it.
+     * Starts following a stream's changes: appends and closes made through this hub, and the appends other nodes
+     * announce on the bus, run {@code onChange}. Close the subscription when done; the hub forgets a stream once
+     * nobody follows it.
      *
-     * @return the subscription; not thread-safe, for the one follower that opened it
+     * @param onChange runs on the thread that made or heard of the change; must not block; not null
+     * @return the subscription; {@link Subscription#close} is idempotent and thread-safe
      */
-    public Subscription follow(String sessionId, String streamId) {
+    public Subscription follow(String sessionId, String streamId, Runnable onChange) {
+        Objects.requireNonNull(onChange, "onChange must not be null");
         String key = key(sessionId, streamId);
-        Signal signal = signals.compute(key, (k, s) -> {
-            Signal followed = s == null ? new Signal() : s;
-            followed.followers++;
+        streams.compute(key, (k, f) -> {
+            Followers followed = f == null ? new Followers() : f;
+            followed.callbacks.add(onChange);
             return followed;
         });
         ClusterBus watching = bus;
         if (watching != null) {
             watching.watch(sessionId);
         }
-        return new Subscription(sessionId, key, signal, watching);
+        return new Subscription(sessionId, key, onChange, watching);
     }
 
     /** @return how many streams have followers now */
     int followedStreams() {
-        return signals.size();
+        return streams.size();
     }
 
-    /** One follower's view of a stream's changes. */
+    /** One follower's registration on a stream. */
     public final class Subscription implements AutoCloseable {
         private final String sessionId;
         private final String key;
-        private final Signal signal;
+        private final Runnable callback;
         private final ClusterBus watching;
-        private boolean closed;
+        private final AtomicBoolean closed = new AtomicBoolean();
 
-        private Subscription(String sessionId, String key, Signal signal, ClusterBus watching) {
+        private Subscription(String sessionId, String key, Runnable callback, ClusterBus watching) {
             this.sessionId = sessionId;
             this.key = key;
-            this.signal = signal;
+            this.callback = callback;
             this.watching = watching;
-        }
-
-        /** @return the stream's change counter; read it <em>before</em> reading the store, then pass it to await */
-        public long version() {
-            return signal.version();
-        }
-
-        /**
-         * Waits until the stream changed after {@code seen} was read, or the timeout passed.
-         *
-         * @param seen    a value returned by {@link #version()}
-         * @param timeout the longest wait; positive
-         * @return true when the stream changed, false on timeout
-         * @throws InterruptedException when the waiting thread is interrupted (node shutting down)
-         */
-        public boolean await(long seen, Duration timeout) throws InterruptedException {
-            return signal.awaitChange(seen, timeout.toMillis());
         }
 
         /** Stops following. Idempotent. */
         @Override
         public void close() {
-            if (!closed) {
-                closed = true;
-                signals.computeIfPresent(key, (k, s) -> --s.followers == 0 ? null : s);
+            if (closed.compareAndSet(false, true)) {
+                streams.computeIfPresent(key, (k, f) -> {
+                    f.callbacks.remove(callback);
+                    return f.callbacks.isEmpty() ? null : f;
+                });
                 if (watching != null) {
                     watching.unwatch(sessionId);
                 }
@@ -192,30 +182,8 @@ public final class StreamHub {
         return sessionId + '\u0000' + streamId;
     }
 
-    /** A change counter with wait/notify, and how many subscriptions share it (changed inside map updates). */
-    private static final class Signal {
-        private long version;
-        private int followers;
-
-        synchronized long version() {
-            return version;
-        }
-
-        synchronized void bump() {
-            version++;
-            notifyAll();
-        }
-
-        synchronized boolean awaitChange(long seen, long timeoutMillis) throws InterruptedException {
-            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-            while (version == seen) {
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) {
-                    return false;
-                }
-                wait(left);
-            }
-            return true;
-        }
+    /** The callbacks of one stream's followers; changed only inside map updates of its key. */
+    private static final class Followers {
+        private final List<Runnable> callbacks = new CopyOnWriteArrayList<>();
     }
 }

@@ -298,12 +298,31 @@ class StreamResumptionTest {
         assertThat(refused.header("Retry-After")).isEqualTo("7");
         assertThat(refused.json().at("/error/message").asText()).contains("too many streams");
 
-        first.close(); // the client leaves; the follower notices at its next write, a keep-alive
+        first.close(); // the client leaves
         FilterHarness.await().until(() -> {
             clock.advance(Duration.ofSeconds(15));
             try (SseStream second = listen(two)) {
                 return second.status() == 200;
             }
         });
+    }
+
+    @Test
+    void aClientThatClosesAnIdleStreamFreesItsPlaceAtOnce() {
+        node.close();
+        node = FilterHarness.on(storage, clock).config(c -> c.maxOpenStreams(1)).start();
+        String one = node.openSession();
+        String two = node.openSession();
+        SseStream first = listen(one);
+        assertThat(first.status()).isEqualTo(200);
+
+        first.close(); // nothing is written to it: the clock stands still, no keep-alive is due
+
+        FilterHarness.await().until(() -> {
+            try (SseStream second = listen(two)) {
+                return second.status() == 200;
+            }
+        });
+        assertThat(first.ended()).isTrue();
     }
 }
