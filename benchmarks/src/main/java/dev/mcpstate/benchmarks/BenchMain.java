@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code benchmarks/run.sh}: starts the servers it needs as processes (bare SDK, filter+SQLite, two filter+Redis
- * nodes on the Redis given with {@code --redis-url}), runs the JMH micro benchmarks and every scenario side by
+ * {@code benchmarks/run.sh}: starts the servers it needs as processes (bare SDK, the two floors, filter+SQLite, two
+ * filter+Redis nodes on the Redis given with {@code --redis-url}), runs the JMH micro benchmarks and every scenario side by
  * side, prints the table and writes the JSON. Options: {@code --quick}, {@code --only a,b}, {@code --out FILE},
  * {@code --profile DIR} (a JFR recording per server process).
  */
@@ -71,6 +71,10 @@ public final class BenchMain {
         try (Procs procs = new Procs(jar, work.resolve("logs"), jvm)) {
             Map<String, URI> nodes = new LinkedHashMap<>();
             nodes.put("bare", procs.node("bare", List.of("--bare", "--port", "0")).uri());
+            nodes.put("floor-redis", procs.node("floor-redis", List.of("--floor-redis", redisUrl, "--port", "0"))
+                    .uri());
+            nodes.put("floor-sqlite", procs.node("floor-sqlite", List.of("--floor-sqlite",
+                    work.resolve("floor.db").toString(), "--port", "0")).uri());
             nodes.put("filter+sqlite", procs.node("sqlite", List.of("--port", "0", "--store", "sqlite", "--db",
                     work.resolve("bench.db").toString(), "--node-id", "sqlite")).uri());
             nodes.put("filter+redis", procs.node("redis-1", List.of("--port", "0", "--store", "redis",
