@@ -28,10 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The mcp-state session filter: put it in front of the MCP Java SDK's
@@ -132,14 +134,17 @@ public final class McpStateFilter implements Filter, AutoCloseable {
             @Override
             public void toAll(String method, Object params) {
                 String json = notification(method, params);
+                // the appends are pipelined (SQLite commits them in batches): wait once, for all of them
+                List<CompletableFuture<?>> appends = new ArrayList<>();
                 for (String sessionId : storage.sessions().list()) {
-                    deliver(sessionId, json);
+                    appends.add(deliver(sessionId, json));
                 }
+                appends.forEach(CompletableFuture::join);
             }
 
             @Override
             public void toOne(String sessionId, String method, Object params) {
-                deliver(sessionId, notification(method, params));
+                deliver(sessionId, notification(method, params)).join();
             }
         });
     }
@@ -152,15 +157,22 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         }
     }
 
-    private void deliver(String sessionId, String notification) {
+    /** Appends a notification to a live session's listening stream without waiting; @return when it is done */
+    private CompletableFuture<?> deliver(String sessionId, String notification) {
         try {
-            storage.sessions().find(sessionId)
+            return storage.sessions().find(sessionId)
                     .filter(s -> !s.status().isTerminal())
                     .filter(s -> !s.isExpiredAt(config.clock().instant(), storage.config().sessionIdleTtl()))
-                    .ifPresent(s -> hub.append(sessionId, StreamIds.LISTENING, Direction.SERVER_TO_CLIENT,
-                            notification));
+                    .map(s -> hub.appendAsync(sessionId, StreamIds.LISTENING, Direction.SERVER_TO_CLIENT,
+                            notification, false))
+                    .<CompletableFuture<?>>map(f -> f.exceptionally(e -> {
+                        log.warn("notification not stored: session={} cause={}", sessionId, e.toString());
+                        return null;
+                    }))
+                    .orElse(CompletableFuture.completedFuture(null));
         } catch (StoreException e) {
             log.warn("notification not stored: session={} cause={}", sessionId, e.toString());
+            return CompletableFuture.completedFuture(null);
         }
     }
 
