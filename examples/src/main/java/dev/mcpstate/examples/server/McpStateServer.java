@@ -6,6 +6,8 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -23,6 +25,8 @@ public final class McpStateServer implements AutoCloseable {
 
     /** The MCP endpoint path. */
     public static final String ENDPOINT = "/mcp";
+    /** Entries of Jetty's per-connection header field cache (Jetty's default: 1024, ~96 KiB per connection). */
+    static final int HEADER_CACHE_SIZE = 64;
 
     private final String name;
     private final Server jetty;
@@ -85,7 +89,11 @@ public final class McpStateServer implements AutoCloseable {
                     HttpServletStreamableServerTransportProvider.builder().mcpEndpoint(ENDPOINT).build();
             McpSyncServer mcp = definition.build(McpServer.sync(state.clusterWide(transport)), state);
             Server jetty = new Server();
-            ServerConnector connector = new ServerConnector(jetty);
+            HttpConfiguration http = new HttpConfiguration();
+            // Jetty keeps a header field cache per connection, ~96 KiB at its default size (1024): with thousands
+            // of open SSE connections it is most of the heap; 64 entries cover the headers MCP clients repeat
+            http.setHeaderCacheSize(HEADER_CACHE_SIZE);
+            ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
             connector.setHost(options.host());
             connector.setPort(options.port());
             connector.setIdleTimeout(60 * 60 * 1000L);
