@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark scenario side by side in one run and writes benchmarks/results/latest.json.
-#   benchmarks/run.sh [--quick] [--only micro,echo,sse,replay,admission,sidecar] [--profile DIR] [--no-build]
+#   benchmarks/run.sh [--quick] [--only micro,echo,sse,replay,cross,streams,admission,sidecar] [--profile DIR] [--no-build]
 # Starts its own redis-server (free port, no persistence) and its server processes; stops all of them on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -34,7 +34,8 @@ public final class BenchMain {
         String redisUrl = null;
         Path out = Path.of("benchmarks/results/latest.json");
         Path profile = null;
-        Set<String> only = Set.of("micro", "echo", "sse", "replay", "admission", "sidecar");
+        Set<String> only = Set.of("micro", "echo", "sse", "replay", "cross", "streams",
+                "admission", "sidecar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -94,6 +95,14 @@ public final class BenchMain {
             backends.put("sqlite", nodes.get("filter+sqlite"));
             if (only.contains("replay")) {
                 phase("replay", () -> s.replay(backends));
+            }
+            if (only.contains("streams")) {
+                Procs.Node streams = procs.node("streams-10k", "-Xmx512m", List.of("--port", "0", "--store",
+                        "sqlite", "--db", work.resolve("streams.db").toString(), "--node-id", "streams"));
+                phase("streams_10k", () -> s.streams10k(streams, 10_000));
+            }
+            if (only.contains("cross")) {
+                phase("cross_node_latency", () -> s.crossNode(nodes.get("filter+redis"), second));
             }
             if (only.contains("admission")) {
                 phase("admission", () -> s.admission(nodes.get("filter+redis"), second));

@@ -75,6 +75,32 @@ public final class NodeMain {
         }, "node-stop"));
         System.out.println(READY + uri);
         System.out.flush();
+        commands(server instanceof McpStateServer node ? node : null);
         Thread.currentThread().join();
+    }
+
+    /**
+     * Answers one line on standard output per command line on standard input: {@code notify TEXT} sends a
+     * {@code notifications/message} with data TEXT to every live session ({@code notifyClients}) and answers
+     * {@code notified <ms>}; {@code stats} answers {@code stats threads=<live> heap_mib=<used after a GC>}.
+     */
+    private static void commands(McpStateServer node) throws java.io.IOException {
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.startsWith("notify ") && node != null) {
+                long t0 = System.nanoTime();
+                node.notifyClients("notifications/message", Map.of("level", "info", "data", line.substring(7)));
+                System.out.printf("notified %.1f%n", (System.nanoTime() - t0) / 1e6);
+            } else if (line.equals("stats")) {
+                System.gc();
+                long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                System.out.printf("stats threads=%d heap_mib=%d%n",
+                        java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount(), heap >> 20);
+            } else {
+                System.out.println("unknown command: " + line);
+            }
+            System.out.flush();
+        }
     }
 }

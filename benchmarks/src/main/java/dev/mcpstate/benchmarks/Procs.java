@@ -19,8 +19,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class Procs implements AutoCloseable {
 
-    /** A running server process and how to start it again. */
-    record Node(String name, Process process, URI uri, List<String> command) {
+    /**
+     * A running server process and how to start it again.
+     *
+     * @param stdout the process's standard output after its ready line, for {@link NodeMain}'s replies
+     */
+    record Node(String name, Process process, URI uri, List<String> command, BufferedReader stdout) {
+        /** Sends {@link NodeMain} one command line on its standard input and returns its one-line reply. */
+        String ask(String command) throws IOException {
+            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            String reply = stdout.readLine();
+            if (reply == null) {
+                throw new IOException(name + " ended instead of answering " + command);
+            }
+            return reply;
+        }
     }
 
     private final Path jar;
@@ -42,7 +56,12 @@ final class Procs implements AutoCloseable {
 
     /** Starts {@link NodeMain} with {@code args} and waits for its ready line. */
     Node node(String name, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
+        return node(name, "-Xmx1g", args);
+    }
+
+    /** Starts {@link NodeMain} with a heap limit ({@code -Xmx...}) and {@code args}; waits for its ready line. */
+    Node node(String name, String heap, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), heap));
         jvmArgs.forEach(a -> command.add(a.replace("{name}", name)));
         command.addAll(List.of("-cp", jar.toString(), NodeMain.class.getName()));
         command.addAll(args);
@@ -62,8 +81,11 @@ final class Procs implements AutoCloseable {
 
     /** Starts the round-robin load balancer jar on {@code port} in front of {@code backends}. */
     URI loadBalancer(Path lbJar, int port, List<URI> backends) throws IOException {
+        // a short, capped backoff for a backend that fails: the drill's restarted node must get traffic again
+        // within the run, not after a doubled backoff has outlasted the calls that are left
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", lbJar.toAbsolutePath().toString(),
-                "--port", Integer.toString(port)));
+                "--port", Integer.toString(port), "--down-backoff-millis", "200", "--max-down-backoff-millis",
+                "1000"));
         for (URI b : backends) {
             command.add("--backend");
             command.add("http://" + b.getAuthority());
@@ -100,7 +122,7 @@ final class Procs implements AutoCloseable {
             throw new IOException(name + " did not start; see " + log + ": " + Files.readString(log));
         }
         URI uri = ready.startsWith(NodeMain.READY) ? URI.create(ready.substring(NodeMain.READY.length())) : null;
-        return new Node(name, p, uri, command);
+        return new Node(name, p, uri, command, out);
     }
 
     private static String java() {

@@ -7,12 +7,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -193,6 +197,181 @@ final class Scenarios {
             throw new IOException("no figure from redis-benchmark: " + out);
         }
         return best;
+    }
+
+    /** Events of one round of the cross-node scenario, and the first ones left out (B's catch-up replay). */
+    private static final int CROSS_STEPS = 100;
+    private static final int CROSS_SKIP = 10;
+
+    /**
+     * Cross-node delivery: {@code slow_count} runs on node A (10 ms per step, with a progress token) while the same
+     * response stream is also followed on node B (GET + {@code Last-Event-ID} of its first event). For each event
+     * the scenario takes the time it reached the client through B minus the time it reached the client through A:
+     * what crossing nodes adds (Redis wake-up, B's store read, B's write), A's own write path left out.
+     */
+    void crossNode(URI a, URI b) throws Exception {
+        List<Double> all = new ArrayList<>();
+        List<Double> p50s = new ArrayList<>();
+        List<Double> p99s = new ArrayList<>();
+        for (int r = 0; r < plan.rounds(); r++) {
+            double[] deltas = crossNodeRound(a, b);
+            p50s.add(Stats.percentile(deltas, 50));
+            p99s.add(Stats.percentile(deltas, 99));
+            for (double d : deltas) {
+                all.add(d);
+            }
+        }
+        report.details("cross_node_latency").putPOJO("p50_rounds", p50s).putPOJO("p99_rounds", p99s)
+                .put("events_per_round", CROSS_STEPS * 2 - CROSS_SKIP);
+        double p50 = Stats.median(p50s);
+        double p99 = Stats.median(p99s);
+        report.add("cross_node_latency", "redis A -> B p50", p50, "ms", Double.NaN, Double.NaN, "<= 5 ms", p50 <= 5);
+        report.add("cross_node_latency", "redis A -> B p99", p99, "ms");
+    }
+
+    /** @return per event, ms from its arrival through A to its arrival through B */
+    private static double[] crossNodeRound(URI a, URI b) throws Exception {
+        McpHttpClient onA = session(a);
+        McpHttpClient onB = new McpHttpClient(b).readTimeout(READ_TIMEOUT).adopt(onA.sessionId());
+        Map<String, Long> atA = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Long> atB = new java.util.concurrent.ConcurrentHashMap<>();
+        try (McpHttpClient.Response stream = onA.post(McpHttpClient.toolCall(onA.nextId(), "slow_count",
+                "{\"count\":" + CROSS_STEPS + ",\"interval_ms\":10}", "p"))) {
+            String first = null;
+            for (var e = stream.next(); e != null && first == null; e = stream.next()) {
+                if (!e.data().isEmpty()) {
+                    first = e.id();
+                    atA.put(first, System.nanoTime());
+                }
+            }
+            if (first == null) {
+                throw new IOException("slow_count on A sent no event");
+            }
+            String from = first;
+            CompletableFuture<Void> followB = CompletableFuture.runAsync(() -> {
+                try (McpHttpClient.Response resumed = onB.get(from)) {
+                    for (var e = resumed.next(); e != null; e = resumed.next()) {
+                        if (!e.data().isEmpty() && e.id() != null) {
+                            atB.put(e.id(), System.nanoTime());
+                        }
+                    }
+                }
+            });
+            for (var e = stream.next(); e != null; e = stream.next()) {
+                if (!e.data().isEmpty()) {
+                    atA.put(e.id(), System.nanoTime());
+                }
+            }
+            followB.get(60, TimeUnit.SECONDS);
+        }
+        List<String> ids = new ArrayList<>(atA.keySet());
+        ids.sort(java.util.Comparator.comparingLong(id -> atA.get(id)));
+        List<Double> deltas = new ArrayList<>();
+        for (int i = CROSS_SKIP; i < ids.size(); i++) {
+            Long tb = atB.get(ids.get(i));
+            if (tb == null) {
+                throw new IOException("event " + ids.get(i) + " reached A's client but not B's");
+            }
+            deltas.add((tb - atA.get(ids.get(i))) / 1e6);
+        }
+        return deltas.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /**
+     * {@code streams_10k}: 10,000 sessions each holding its listening stream open on one node (one shared client,
+     * real sockets on loopback): the node's live threads and heap (after a GC) with all of them open, and the time
+     * from one {@code notifyClients} to the moment the last of the 10,000 clients has the notification.
+     */
+    void streams10k(Procs.Node node, int count) throws Exception {
+        String before = node.ask("stats");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(java.util.concurrent.Executors.newFixedThreadPool(4))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        java.util.concurrent.CountDownLatch delivered = new java.util.concurrent.CountDownLatch(count);
+        long tOpen = System.nanoTime();
+        for (int done = 0; done < count; done += 100) {
+            List<CompletableFuture<Void>> batch = new ArrayList<>();
+            for (int i = done; i < Math.min(count, done + 100); i++) {
+                batch.add(openListening(http, node.uri(), delivered));
+            }
+            CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        }
+        double openS = (System.nanoTime() - tOpen) / 1e9;
+        String stats = node.ask("stats");
+        long t0 = System.nanoTime();
+        String notified = node.ask("notify streams-10k");
+        boolean all = delivered.await(60, TimeUnit.SECONDS);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        int threads = Integer.parseInt(stats.replaceAll(".*threads=(\\d+).*", "$1"));
+        int heap = Integer.parseInt(stats.replaceAll(".*heap_mib=(\\d+).*", "$1"));
+        report.details("streams_10k").put("before", before).put("open", stats).put("notify_call", notified)
+                .put("open_seconds", openS).put("delivered", count - delivered.getCount());
+        report.add("streams_10k", count + " streams: live threads of the node", threads, "threads", Double.NaN,
+                Double.NaN, "<= Jetty pool (200) + 64", threads <= 264);
+        report.add("streams_10k", count + " streams: heap used after GC", heap, "MiB", Double.NaN, Double.NaN,
+                "<= 512 MiB", heap <= 512);
+        report.add("streams_10k", "one notifyClients to all " + count, all ? ms : Double.NaN, "ms", Double.NaN,
+                Double.NaN, "<= 2000 ms", all && ms <= 2000);
+    }
+
+    private static CompletableFuture<Void> openListening(HttpClient http, URI url,
+            java.util.concurrent.CountDownLatch delivered) {
+        String init = McpHttpClient.initializeRequest("streams-10k", "{}", McpHttpClient.PROTOCOL_VERSION);
+        return http.sendAsync(post(url, null, init), HttpResponse.BodyHandlers.discarding()).thenCompose(response -> {
+            String session = response.headers().firstValue("Mcp-Session-Id").orElseThrow(
+                    () -> new IllegalStateException("initialize answered " + response.statusCode()));
+            return http.sendAsync(post(url, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
+                    HttpResponse.BodyHandlers.discarding()).thenApply(ack -> session);
+        }).thenCompose(session -> {
+            CompletableFuture<Void> opened = new CompletableFuture<>();
+            HttpRequest get = HttpRequest.newBuilder(url).header("Accept", "text/event-stream")
+                    .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", McpHttpClient.PROTOCOL_VERSION)
+                    .GET().build();
+            boolean[] seen = new boolean[1];
+            http.sendAsync(get, info -> {
+                if (info.statusCode() == 200) {
+                    opened.complete(null);
+                } else {
+                    opened.completeExceptionally(new IllegalStateException("GET answered " + info.statusCode()));
+                }
+                return HttpResponse.BodySubscribers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<>() {
+                    @Override
+                    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                        subscription.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(String line) {
+                        if (!seen[0] && line.startsWith("data:") && line.contains("streams-10k")) {
+                            seen[0] = true;
+                            delivered.countDown();
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        // the stream ends with the run
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        // the stream ends with the run
+                    }
+                });
+            });
+            return opened;
+        });
+    }
+
+    private static HttpRequest post(URI url, String session, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", McpHttpClient.PROTOCOL_VERSION)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            request.header("Mcp-Session-Id", session);
+        }
+        return request.build();
     }
 
     /** Full {@code Last-Event-ID} replay of a response stream holding 10,000 stored events. */
