@@ -4,7 +4,12 @@ import dev.mcpstate.examples.server.McpStateServer;
 import dev.mcpstate.examples.server.ServerOptions;
 import dev.mcpstate.interceptor.InterceptorConfig;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,9 +89,9 @@ public final class NodeMain {
      * {@code notifications/message} with data TEXT to every live session ({@code notifyClients}) and answers
      * {@code notified <ms>}; {@code stats} answers {@code stats threads=<live> heap_mib=<used after a GC>}.
      */
-    private static void commands(McpStateServer node) throws java.io.IOException {
-        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                java.nio.charset.StandardCharsets.UTF_8));
+    private static void commands(McpStateServer node) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
+                StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             if (line.startsWith("notify ") && node != null) {
                 long t0 = System.nanoTime();
@@ -94,9 +99,9 @@ public final class NodeMain {
                 System.out.printf("notified %.1f%n", (System.nanoTime() - t0) / 1e6);
             } else if (line.equals("stats")) {
                 System.gc();
-                long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                 System.out.printf("stats threads=%d heap_mib=%d%n",
-                        java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount(), heap >> 20);
+                        ManagementFactory.getThreadMXBean().getThreadCount(), heap >> 20);
             } else {
                 System.out.println("unknown command: " + line);
             }

@@ -8,15 +8,19 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -233,8 +237,8 @@ final class Scenarios {
     private static double[] crossNodeRound(URI a, URI b) throws Exception {
         McpHttpClient onA = session(a);
         McpHttpClient onB = new McpHttpClient(b).readTimeout(READ_TIMEOUT).adopt(onA.sessionId());
-        Map<String, Long> atA = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<String, Long> atB = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Long> atA = new ConcurrentHashMap<>();
+        Map<String, Long> atB = new ConcurrentHashMap<>();
         try (McpHttpClient.Response stream = onA.post(McpHttpClient.toolCall(onA.nextId(), "slow_count",
                 "{\"count\":" + CROSS_STEPS + ",\"interval_ms\":10}", "p"))) {
             String first = null;
@@ -265,7 +269,7 @@ final class Scenarios {
             followB.get(60, TimeUnit.SECONDS);
         }
         List<String> ids = new ArrayList<>(atA.keySet());
-        ids.sort(java.util.Comparator.comparingLong(id -> atA.get(id)));
+        ids.sort(Comparator.comparingLong(id -> atA.get(id)));
         List<Double> deltas = new ArrayList<>();
         for (int i = CROSS_SKIP; i < ids.size(); i++) {
             Long tb = atB.get(ids.get(i));
@@ -285,9 +289,9 @@ final class Scenarios {
     void streams10k(Procs.Node node, int count) throws Exception {
         String before = node.ask("stats");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(java.util.concurrent.Executors.newFixedThreadPool(4))
+                .executor(Executors.newFixedThreadPool(4))
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        java.util.concurrent.CountDownLatch delivered = new java.util.concurrent.CountDownLatch(count);
+        CountDownLatch delivered = new CountDownLatch(count);
         long tOpen = System.nanoTime();
         for (int done = 0; done < count; done += 100) {
             List<CompletableFuture<Void>> batch = new ArrayList<>();
@@ -315,28 +319,25 @@ final class Scenarios {
     }
 
     private static CompletableFuture<Void> openListening(HttpClient http, URI url,
-            java.util.concurrent.CountDownLatch delivered) {
+            CountDownLatch delivered) {
         String init = McpHttpClient.initializeRequest("streams-10k", "{}", McpHttpClient.PROTOCOL_VERSION);
-        return http.sendAsync(post(url, null, init), HttpResponse.BodyHandlers.discarding()).thenCompose(response -> {
+        return http.sendAsync(McpHttpClient.postRequest(url, null, init), HttpResponse.BodyHandlers.discarding()).thenCompose(response -> {
             String session = response.headers().firstValue("Mcp-Session-Id").orElseThrow(
                     () -> new IllegalStateException("initialize answered " + response.statusCode()));
-            return http.sendAsync(post(url, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
+            return http.sendAsync(McpHttpClient.postRequest(url, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
                     HttpResponse.BodyHandlers.discarding()).thenApply(ack -> session);
         }).thenCompose(session -> {
             CompletableFuture<Void> opened = new CompletableFuture<>();
-            HttpRequest get = HttpRequest.newBuilder(url).header("Accept", "text/event-stream")
-                    .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", McpHttpClient.PROTOCOL_VERSION)
-                    .GET().build();
             boolean[] seen = new boolean[1];
-            http.sendAsync(get, info -> {
+            http.sendAsync(McpHttpClient.listenRequest(url, session), info -> {
                 if (info.statusCode() == 200) {
                     opened.complete(null);
                 } else {
                     opened.completeExceptionally(new IllegalStateException("GET answered " + info.statusCode()));
                 }
-                return HttpResponse.BodySubscribers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<>() {
+                return HttpResponse.BodySubscribers.fromLineSubscriber(new Flow.Subscriber<>() {
                     @Override
-                    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                    public void onSubscribe(Flow.Subscription subscription) {
                         subscription.request(Long.MAX_VALUE);
                     }
 
@@ -361,17 +362,6 @@ final class Scenarios {
             });
             return opened;
         });
-    }
-
-    private static HttpRequest post(URI url, String session, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .header("MCP-Protocol-Version", McpHttpClient.PROTOCOL_VERSION)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (session != null) {
-            request.header("Mcp-Session-Id", session);
-        }
-        return request.build();
     }
 
     /** Full {@code Last-Event-ID} replay of a response stream holding 10,000 stored events. */

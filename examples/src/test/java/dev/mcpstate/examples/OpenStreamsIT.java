@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,10 +101,10 @@ class OpenStreamsIT {
 
     private CompletableFuture<String> openSession(URI url) {
         String init = McpHttpClient.initializeRequest("open-streams", "{}", McpHttpClient.PROTOCOL_VERSION);
-        return http.sendAsync(post(url, null, init), HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
+        return http.sendAsync(McpHttpClient.postRequest(url, null, init), HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             String session = response.headers().firstValue("Mcp-Session-Id").orElseThrow();
-            return http.sendAsync(post(url, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
+            return http.sendAsync(McpHttpClient.postRequest(url, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
                     HttpResponse.BodyHandlers.discarding()).thenApply(ack -> {
                         assertThat(ack.statusCode()).isEqualTo(202);
                         return session;
@@ -113,24 +112,10 @@ class OpenStreamsIT {
         });
     }
 
-    private static HttpRequest post(URI url, String session, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .header("MCP-Protocol-Version", McpHttpClient.PROTOCOL_VERSION)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (session != null) {
-            request.header("Mcp-Session-Id", session);
-        }
-        return request.build();
-    }
-
     /** Opens the session's listening stream; completes once its head (200) arrived, while the body goes on. */
     private CompletableFuture<Void> listen(URI url, String session, Listeners listeners) {
-        HttpRequest get = HttpRequest.newBuilder(url).header("Accept", "text/event-stream")
-                .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", McpHttpClient.PROTOCOL_VERSION)
-                .GET().build();
         CompletableFuture<Void> opened = new CompletableFuture<>();
-        http.sendAsync(get, info -> {
+        http.sendAsync(McpHttpClient.listenRequest(url, session), info -> {
             if (info.statusCode() == 200) {
                 listeners.opened.incrementAndGet();
                 opened.complete(null);

@@ -251,6 +251,37 @@ public final class McpHttpClient {
         return send(request(Map.of()).DELETE().build());
     }
 
+    /**
+     * A POST of this client's protocol for a caller that drives many sessions over one {@link HttpClient} of its
+     * own (this client holds one connection pool per session).
+     *
+     * @param url       the MCP endpoint; not null
+     * @param sessionId the session, or null before initialize
+     * @param body      the JSON-RPC message; not null
+     * @return the request, with {@value #PROTOCOL_VERSION}, JSON content and the two accepted types
+     */
+    public static HttpRequest postRequest(URI url, String sessionId, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", PROTOCOL_VERSION).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (sessionId != null) {
+            request.header("Mcp-Session-Id", sessionId);
+        }
+        return request.build();
+    }
+
+    /**
+     * The GET of a session's listening stream, for the same callers as {@link #postRequest}.
+     *
+     * @param url       the MCP endpoint; not null
+     * @param sessionId the session; not null
+     * @return the request, with {@value #PROTOCOL_VERSION} and {@code Accept: text/event-stream}, no timeout
+     */
+    public static HttpRequest listenRequest(URI url, String sessionId) {
+        return HttpRequest.newBuilder(url).header("Accept", "text/event-stream").header("Mcp-Session-Id", sessionId)
+                .header("MCP-Protocol-Version", PROTOCOL_VERSION).GET().build();
+    }
+
     private HttpRequest.Builder request(Map<String, String> headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT);
         if (protocolVersion != null) {
