@@ -44,7 +44,7 @@ final class Scenarios {
     record Plan(int rounds, Duration window, List<Integer> sessions, double rate, int sseCount, int admissions) {
         static Plan of(boolean quick) {
             return quick ? new Plan(3, Duration.ofSeconds(2), List.of(8, 64), 200, 5_000, 150)
-                    : new Plan(5, Duration.ofSeconds(6), List.of(8, 64), 200, 25_000, 400);
+                    : new Plan(5, Duration.ofSeconds(6), List.of(8, 64), 200, 10_000, 400);
         }
 
         /** @return the sessions of the scenarios that use one count */

@@ -124,15 +124,55 @@ class BadInputIT {
     }
 
     @Test
-    void sdkErrorBodiesBecomeJsonRpcErrorsWithoutStackTraces() throws Exception {
-        // the SDK rejects a POST whose Accept lacks text/event-stream with a serialized exception
+    void aPostWithoutTheTransportsAcceptGets406() throws Exception {
         McpHttpClient.Response response = client.post(McpHttpClient.toolCall(1, "echo", "{\"text\":\"x\"}", null),
                 Map.of("Accept", "application/json"));
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.text()).doesNotContain("stackTrace").doesNotContain("at io.");
-        JsonNode body = Json.MAPPER.readTree(response.text());
-        assertThat(body.get("jsonrpc").asText()).isEqualTo("2.0");
-        assertThat(body.at("/error/message").asText()).contains("text/event-stream");
+        assertError(response, 406, -32000);
+        assertThat(Json.MAPPER.readTree(response.text()).at("/error/message").asText()).contains("text/event-stream");
+    }
+
+    @Test
+    void toolsCallWithoutParamsGetsAJsonRpcErrorForItsId() throws Exception {
+        McpHttpClient.Response response = client.post("{\"jsonrpc\":\"2.0\",\"id\":41,\"method\":\"tools/call\"}",
+                Map.of());
+        assertError(response, 400, -32602);
+        assertThat(Json.MAPPER.readTree(response.text()).path("id").asInt()).isEqualTo(41);
+        assertError(client.post("{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"echo\",\"arguments\":[\"x\"]}}", Map.of()), 400, -32602);
+    }
+
+    @Test
+    void initializeWithoutParamsGets400() throws Exception {
+        McpHttpClient fresh = new McpHttpClient(server.uri());
+        assertError(fresh.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}", Map.of()), 400, -32602);
+    }
+
+    @Test
+    void batchesAndObjectIdsGet400WithoutJavaNames() throws Exception {
+        McpHttpClient.Response batch = client.post("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}]",
+                Map.of());
+        assertError(batch, 400, -32600);
+        McpHttpClient.Response objectId = client.post("{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":"
+                + "\"tools/list\"}", Map.of());
+        assertError(objectId, 400, -32600);
+        assertThat(batch.text() + objectId.text()).doesNotContain("java.").doesNotContain("McpSchema");
+    }
+
+    @Test
+    void slowCountRefusesMoreThan10000Steps() throws Exception {
+        McpHttpClient.Response response = client.post(McpHttpClient.toolCall(7, "slow_count",
+                "{\"count\":10001,\"interval_ms\":0}", null), Map.of());
+        JsonNode result = response.finalResponse(7);
+        assertThat(result.at("/result/isError").asBoolean()).isTrue();
+        assertThat(result.at("/result/content/0/text").asText()).contains("10000");
+    }
+
+    @Test
+    void aForeignHostOrOriginGets403InTheSessionlessEraToo() throws Exception {
+        McpHttpClient fresh = new McpHttpClient(server.uri());
+        String init = McpHttpClient.initializeRequest("rebinder", "{}", "2026-07-28");
+        assertError(fresh.post(init, Map.of("MCP-Protocol-Version", "2026-07-28",
+                "Origin", "http://rebound.evil.example")), 403, -32004);
     }
 
     private static void assertError(McpHttpClient.Response response, int status, int code) throws Exception {

@@ -1,14 +1,17 @@
 package dev.mcpstate.interceptor;
 
+import dev.mcpstate.interceptor.auth.Authenticator;
 import dev.mcpstate.store.internal.Checks;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Settings of the session filter. Immutable and thread-safe; build with {@link #builder()}, copy with
@@ -51,6 +54,8 @@ public final class InterceptorConfig {
     private final String nodeId;
     private final int maxBodyBytes;
     private final Set<String> allowedOrigins;
+    private final Set<String> allowedHosts;
+    private final Authenticator authenticator;
     private final Clock clock;
     private final Duration pollInterval;
     private final Duration keepAlive;
@@ -71,6 +76,8 @@ public final class InterceptorConfig {
         this.nodeId = b.nodeId;
         this.maxBodyBytes = b.maxBodyBytes;
         this.allowedOrigins = b.allowedOrigins;
+        this.allowedHosts = b.allowedHosts;
+        this.authenticator = b.authenticator;
         this.clock = b.clock;
         this.pollInterval = b.pollInterval;
         this.keepAlive = b.keepAlive;
@@ -91,6 +98,8 @@ public final class InterceptorConfig {
         b.nodeId = nodeId;
         b.maxBodyBytes = maxBodyBytes;
         b.allowedOrigins = allowedOrigins;
+        b.allowedHosts = allowedHosts;
+        b.authenticator = authenticator;
         b.clock = clock;
         b.pollInterval = pollInterval;
         b.keepAlive = keepAlive;
@@ -118,6 +127,18 @@ public final class InterceptorConfig {
     /** @return browser origins allowed besides loopback ones; {@code *} allows all */
     public Set<String> allowedOrigins() {
         return allowedOrigins;
+    }
+
+    /**
+     * @return {@code Host} names (or {@code name:port}) accepted besides loopback ones; {@code *} accepts any
+     */
+    public Set<String> allowedHosts() {
+        return allowedHosts;
+    }
+
+    /** @return who checks callers' credentials; null when the container's own principal (or none) is used */
+    public Authenticator authenticator() {
+        return authenticator;
     }
 
     /** @return the clock for session times and timeouts */
@@ -180,6 +201,8 @@ public final class InterceptorConfig {
         private String nodeId = defaultNodeId();
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private Set<String> allowedOrigins = Set.of();
+        private Set<String> allowedHosts = Set.of();
+        private Authenticator authenticator;
         private Clock clock = Clock.systemUTC();
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration keepAlive = DEFAULT_KEEP_ALIVE;
@@ -241,6 +264,33 @@ public final class InterceptorConfig {
         /** @param origins origins allowed besides loopback, e.g. {@code https://app.example.com}; not null */
         public Builder allowedOrigins(Set<String> origins) {
             this.allowedOrigins = Set.copyOf(Objects.requireNonNull(origins, "allowedOrigins must not be null"));
+            return this;
+        }
+
+        /**
+         * Host names the server answers to besides loopback ones (DNS rebinding protection, MCP spec 2025-11-25,
+         * "Security Warning"): a request whose {@code Host} header names another host gets {@code 403}. A server
+         * reached under a public name lists it here, e.g. {@code mcp.example.com}; an entry with a port
+         * ({@code mcp.example.com:8443}) matches only that port; {@code *} turns the check off.
+         *
+         * @param hosts not null
+         */
+        public Builder allowedHosts(Set<String> hosts) {
+            this.allowedHosts = Set.copyOf(Objects.requireNonNull(hosts, "allowedHosts must not be null")).stream()
+                    .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+            return this;
+        }
+
+        /**
+         * Authenticates every request, of every protocol era, before anything else runs: a request without valid
+         * credentials gets {@code 401} with {@code WWW-Authenticate}. Without one, the container's principal
+         * ({@code getUserPrincipal()}) is used, and null when the container authenticates nobody.
+         *
+         * @param authenticator e.g. {@link dev.mcpstate.interceptor.auth.StaticTokens} or
+         *                      {@link dev.mcpstate.interceptor.auth.JwtAuthenticator}; null for none
+         */
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = authenticator;
             return this;
         }
 

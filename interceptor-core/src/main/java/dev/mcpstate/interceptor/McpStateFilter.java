@@ -42,8 +42,10 @@ import java.util.concurrent.CompletableFuture;
  * session (MCP spec 2025-11-25, "Streamable HTTP": session management, resumability and redelivery).
  *
  * <p>Every request runs through a chain of small links, each with one job, in the order
- * {@link #linkNames()} lists (protocol gate, request body, session guard, admission, response routing, stream
- * resumption, capture, lifecycle; {@code docs/ARCHITECTURE.md} explains each). A storage fault anywhere answers
+ * {@link #linkNames()} lists (security edge, authentication, request body, protocol gate, session guard, admission,
+ * response routing, stream resumption, capture, lifecycle; {@code docs/ARCHITECTURE.md} explains each). The
+ * security edge ({@code Host}/{@code Origin}), authentication, the body limit and error sanitising apply to every
+ * request of every protocol era; requests of the sessionless era skip only persistence. A storage fault anywhere answers
  * {@code 503} with {@code Retry-After} and a JSON-RPC error body; any other fault {@code 500} with a plain message,
  * never a stack trace. Every response carries {@code Mcp-State-Node}.
  *

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class DemoTools {
 
     /** Largest {@code count} that {@code slow_count} accepts. */
-    public static final int MAX_COUNT = 1_000_000;
+    public static final int MAX_COUNT = 10_000;
     /** Largest {@code interval_ms} that {@code slow_count} accepts: 1 minute. */
     public static final int MAX_INTERVAL_MS = 60_000;
 
@@ -132,7 +132,7 @@ public final class DemoTools {
     public static SyncToolSpecification slowCount(McpJsonMapper jsonMapper) {
         McpSchema.Tool tool = McpSchema.Tool.builder("slow_count", jsonObject(jsonMapper, """
                         {"type":"object","properties":{
-                          "count":{"type":"integer","minimum":0,"maximum":1000000,"description":"Steps to count"},
+                          "count":{"type":"integer","minimum":0,"maximum":10000,"description":"Steps to count"},
                           "interval_ms":{"type":"integer","minimum":0,"maximum":60000,
                                          "description":"Milliseconds between steps"}},
                          "required":["count"]}"""))

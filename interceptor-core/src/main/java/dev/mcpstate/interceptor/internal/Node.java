@@ -4,11 +4,13 @@ import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.interceptor.internal.chain.Interceptor;
 import dev.mcpstate.interceptor.internal.chain.InterceptorChain;
 import dev.mcpstate.interceptor.internal.link.Admission;
+import dev.mcpstate.interceptor.internal.link.Authentication;
 import dev.mcpstate.interceptor.internal.link.Capture;
 import dev.mcpstate.interceptor.internal.link.Lifecycle;
 import dev.mcpstate.interceptor.internal.link.ProtocolGate;
 import dev.mcpstate.interceptor.internal.link.RequestBody;
 import dev.mcpstate.interceptor.internal.link.ResponseRouting;
+import dev.mcpstate.interceptor.internal.link.SecurityEdge;
 import dev.mcpstate.interceptor.internal.link.SessionGuard;
 import dev.mcpstate.interceptor.internal.link.StreamResumption;
 import dev.mcpstate.interceptor.internal.resume.StreamFollower;
@@ -36,8 +38,11 @@ import java.util.function.Function;
  * <p><b>The chain</b> — its order is defined here and nowhere else ({@link #links}); {@code docs/ARCHITECTURE.md}
  * shows it and {@code ChainOrderTest} checks the two agree:
  * <ol>
- *   <li>{@link ProtocolGate} — protocol era (sessionless eras pass untouched), {@code Origin}, principal;</li>
- *   <li>{@link RequestBody} — size limit (413), JSON (-32700), JSON-RPC shape; what the body holds;</li>
+ *   <li>{@link SecurityEdge} — {@code Host} and {@code Origin} (DNS rebinding), for every request of every era;</li>
+ *   <li>{@link Authentication} — bearer token (401) or the container's principal, for every request of every era;</li>
+ *   <li>{@link RequestBody} — size limit (413), JSON (-32700), JSON-RPC shape and params; what the body holds;</li>
+ *   <li>{@link ProtocolGate} — protocol era (sessionless eras skip persistence, their errors are sanitized),
+ *       {@code Accept} (406), {@code initialize} params;</li>
  *   <li>{@link SessionGuard} — unknown, closed, expired or foreign sessions get 404; the session record;</li>
  *   <li>{@link Admission} — a stored session unknown to this node's SDK is admitted under its id;</li>
  *   <li>{@link ResponseRouting} — a client's answer to a server-to-client request goes to the issuing node;
@@ -100,8 +105,10 @@ public final class Node implements AutoCloseable {
     private List<Interceptor> links(Storage storage, SdkSessions sdk, StreamHub hub, InterceptorConfig config,
             String owner, Function<String, ListeningStreamTransport> listening) {
         return List.of(
-                new ProtocolGate(config.allowedOrigins()),
+                new SecurityEdge(config.allowedOrigins(), config.allowedHosts()),
+                new Authentication(config.authenticator(), config.retryAfterSeconds()),
                 new RequestBody(config.maxBodyBytes()),
+                new ProtocolGate(),
                 new SessionGuard(storage.sessions(), cache, bus, config.clock(), storage.config().sessionIdleTtl(),
                         config.touchInterval()),
                 admission,

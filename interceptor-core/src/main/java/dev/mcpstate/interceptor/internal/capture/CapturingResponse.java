@@ -126,6 +126,20 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         }
     }
 
+    /**
+     * Persists and sends an event the servlet did not write — the filter's own answer when the servlet ended a
+     * response stream without one — behind every event before it. Does nothing unless the body is an event stream.
+     *
+     * @param event the event; not null
+     */
+    public synchronized void appendEvent(SseEvent event) {
+        if (!eventStream || recorder == null) {
+            return;
+        }
+        startIfEventStream();
+        pipeline(event);
+    }
+
     /** @return the recorder of this response's SSE events, or null */
     public StreamRecorder recorder() {
         return recorder;
@@ -138,6 +152,9 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
 
     /** @return the bytes of a non-SSE body buffered so far */
     public synchronized byte[] bufferedBody() {
+        if (writer != null) {
+            writer.flush(); // a servlet need not flush its writer before it returns
+        }
         return buffer.toByteArray();
     }
 

@@ -27,6 +27,7 @@ public final class JsonRpcErrors {
      */
     public static int codeFor(int status) {
         return switch (status) {
+            case 401 -> ErrorCodes.UNAUTHORIZED;
             case 403 -> ErrorCodes.FORBIDDEN;
             case 404 -> ErrorCodes.NOT_FOUND;
             case 413 -> ErrorCodes.TOO_LARGE;
@@ -41,10 +42,14 @@ public final class JsonRpcErrors {
      */
     public static String messageFor(int status) {
         return switch (status) {
+            case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 404 -> "Not found";
             case 405 -> "Method not allowed";
             case 406 -> "Not acceptable";
+            case 408 -> "Request timeout: the body did not arrive in time";
+            case 414 -> "Request URI too long";
+            case 431 -> "Request header fields too large";
             case 413 -> "Request body too large";
             case 503 -> "Service unavailable";
             default -> status >= 500 ? "Internal error" : "Bad request";

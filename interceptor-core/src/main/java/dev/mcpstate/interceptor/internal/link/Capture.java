@@ -10,6 +10,7 @@ import dev.mcpstate.interceptor.internal.chain.Exchange;
 import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
 import dev.mcpstate.interceptor.internal.chain.Interceptor;
 import dev.mcpstate.interceptor.internal.http.ErrorCodes;
+import dev.mcpstate.interceptor.internal.http.ErrorMessages;
 import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
 import dev.mcpstate.interceptor.internal.resume.StreamHub;
 import dev.mcpstate.interceptor.internal.resume.StreamIds;
@@ -101,11 +102,17 @@ public final class Capture implements Interceptor {
         CapturingResponse capture = new CapturingResponse(exchange.response(), recorder, writer);
         exchange.capture(capture);
         if (post) {
-            exchange.request(new DrainingRequest(exchange.request(), capture::drained));
+            exchange.request(new DrainingRequest(exchange.request(), () -> {
+                recorder.answerIfUnanswered(capture);
+                return capture.drained();
+            }));
         }
         chain.proceed();
         if (!capture.isEventStream()) {
             finishBuffered(exchange, capture);
+        } else if (recorder != null && !exchange.request().isAsyncStarted()) {
+            recorder.answerIfUnanswered(capture);
+            capture.drained().join();
         }
         if (recorder != null && exchange.kind() == MessageKind.REQUEST && exchange.session() != null
                 && !recorder.closedStream) {
@@ -152,7 +159,8 @@ public final class Capture implements Interceptor {
     /** Turns the SDK's error bodies (serialized exceptions, stack traces included) into JSON-RPC errors. */
     private static byte[] asJsonRpcError(Exchange exchange, int status, JsonNode json, byte[] original) {
         if (json != null && json.has("jsonrpc") && json.has("error") && status < 500) {
-            return original;
+            return ErrorMessages.sanitizeResponse(new String(original, StandardCharsets.UTF_8))
+                    .getBytes(StandardCharsets.UTF_8);
         }
         JsonNode rpcError = json == null ? null : json.path("jsonRpcError");
         int code = rpcError != null && rpcError.has("code") ? rpcError.get("code").asInt()
@@ -164,9 +172,9 @@ public final class Capture implements Interceptor {
             message = JsonRpcErrors.messageFor(500);
             code = ErrorCodes.INTERNAL_ERROR;
         } else if (rpcError != null && rpcError.hasNonNull("message")) {
-            message = rpcError.get("message").asText();
+            message = ErrorMessages.safe(rpcError.get("message").asText(), code);
         } else if (json != null && json.hasNonNull("message")) {
-            message = json.get("message").asText();
+            message = ErrorMessages.safe(json.get("message").asText(), code);
         } else {
             message = JsonRpcErrors.messageFor(status);
         }
@@ -251,6 +259,22 @@ public final class Capture implements Interceptor {
                     });
         }
 
+        /**
+         * Every request gets an answer: when the servlet ends a request's response stream without the response
+         * (an SDK handler that failed silently), the filter stores and sends a JSON-RPC error for the request's id.
+         */
+        void answerIfUnanswered(CapturingResponse capture) {
+            if (exchange.kind() != MessageKind.REQUEST || exchange.session() == null || closedStream || failed
+                    || !capture.isEventStream()) {
+                return;
+            }
+            log.warn("servlet ended a response stream without answering: session={} method={} id={}",
+                    exchange.session().sessionId(), exchange.method(), exchange.messageId());
+            capture.appendEvent(new SseEvent(null, null, new String(JsonRpcErrors.bytes(exchange.messageId(),
+                    ErrorCodes.INTERNAL_ERROR, "Internal error: the server ended the response without a result"),
+                    StandardCharsets.UTF_8)));
+        }
+
         @Override
         public Failure onFailure(Throwable cause) {
             failed = true;
@@ -288,8 +312,9 @@ public final class Capture implements Interceptor {
             if (failed) {
                 return CompletableFuture.completedFuture(null); // the stream could not be persisted: nothing more
             }
-            String data = RoutedIds.namespace(owner, event.data());
-            boolean last = isFinalResponse(data);
+            String namespaced = RoutedIds.namespace(owner, event.data());
+            boolean last = isFinalResponse(namespaced);
+            String data = last ? ErrorMessages.sanitizeResponse(namespaced) : namespaced;
             if (last) {
                 closedStream = true;
             }

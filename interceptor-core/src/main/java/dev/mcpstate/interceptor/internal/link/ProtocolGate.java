@@ -1,30 +1,31 @@
 package dev.mcpstate.interceptor.internal.link;
 
 import dev.mcpstate.interceptor.internal.chain.Exchange;
+import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
 import dev.mcpstate.interceptor.internal.chain.Headers;
 import dev.mcpstate.interceptor.internal.chain.Interceptor;
 import dev.mcpstate.interceptor.internal.http.ErrorCodes;
 import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
+import dev.mcpstate.interceptor.internal.http.SanitizingResponse;
 import jakarta.servlet.ServletException;
 
 import java.io.IOException;
-import java.net.URI;
-import java.security.Principal;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Decides whether the filter handles a request at all, and checks what applies to every request.
+ * Decides whether the session filter handles a request, once the security edge, authentication and the body
+ * checks have passed it.
  *
  * <ul>
  *   <li>{@code MCP-Protocol-Version} of an era without sessions ({@value #FIRST_SESSIONLESS_VERSION} and later):
- *       handed to the servlet untouched — nothing stored, nothing rewritten.</li>
+ *       handed to the servlet without persistence — but its error bodies are still sanitized
+ *       ({@link SanitizingResponse}): the era bypass skips storage, never security.</li>
  *   <li>Missing version: the filter assumes {@code 2025-03-26} (spec 2025-11-25, "Protocol Version Header").
  *       A version that is not a date, or a date the server does not support: {@code 400}.</li>
- *   <li>{@code Origin} that is neither loopback nor in the allowed set: {@code 403} (spec, "Security Warning":
- *       servers MUST validate Origin against DNS rebinding).</li>
- *   <li>Records the caller's principal ({@code request.getUserPrincipal()}) for the session guard.</li>
+ *   <li>{@code Accept} (spec, "Sending Messages to the Server" and "Listening for Messages"): a POST must accept
+ *       both {@code application/json} and {@code text/event-stream}, a GET {@code text/event-stream}; otherwise
+ *       {@code 406} with {@link ErrorCodes#BAD_REQUEST}.</li>
  * </ul>
  */
 public final class ProtocolGate implements Interceptor {
@@ -36,13 +37,8 @@ public final class ProtocolGate implements Interceptor {
             "2025-11-25");
 
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-
-    private final Set<String> allowedOrigins;
-
-    /** @param allowedOrigins origins allowed besides loopback ones, e.g. {@code https://app.example.com} */
-    public ProtocolGate(Set<String> allowedOrigins) {
-        this.allowedOrigins = Set.copyOf(allowedOrigins);
-    }
+    private static final String JSON = "application/json";
+    private static final String EVENT_STREAM = "text/event-stream";
 
     @Override
     public void intercept(Chain chain) throws IOException, ServletException {
@@ -51,47 +47,56 @@ public final class ProtocolGate implements Interceptor {
         if (version != null) {
             version = version.trim();
             if (isSessionless(version)) {
+                SanitizingResponse sanitizing = new SanitizingResponse(exchange.response(), exchange.messageId());
+                exchange.response(sanitizing);
                 chain.bypass();
+                if (!exchange.request().isAsyncStarted()) {
+                    sanitizing.finish();
+                }
                 return;
             }
             if (!SESSION_VERSIONS.contains(version)) {
-                JsonRpcErrors.send(exchange.response(), 400, null, ErrorCodes.BAD_REQUEST,
+                JsonRpcErrors.send(exchange.response(), 400, exchange.messageId(), ErrorCodes.BAD_REQUEST,
                         "Unsupported MCP-Protocol-Version: " + version + "; supported: "
                                 + String.join(", ", SESSION_VERSIONS.stream().sorted().toList()));
                 return;
             }
             exchange.protocolVersion(version);
         }
-        String origin = exchange.request().getHeader(Headers.ORIGIN);
-        if (origin != null && !isAllowedOrigin(origin)) {
-            JsonRpcErrors.send(exchange.response(), 403, null, ErrorCodes.FORBIDDEN,
-                    "Origin not allowed: " + origin);
+        String method = exchange.request().getMethod();
+        String accept = exchange.request().getHeader("Accept");
+        if ("POST".equals(method) && !accepts(accept, JSON, EVENT_STREAM)) {
+            JsonRpcErrors.send(exchange.response(), 406, exchange.messageId(), ErrorCodes.BAD_REQUEST,
+                    "Not acceptable: a POST must accept both application/json and text/event-stream");
             return;
         }
-        Principal principal = exchange.request().getUserPrincipal();
-        exchange.principal(principal == null ? null : principal.getName());
+        if ("GET".equals(method) && !accepts(accept, EVENT_STREAM)) {
+            JsonRpcErrors.send(exchange.response(), 406, null, ErrorCodes.BAD_REQUEST,
+                    "Not acceptable: a GET must accept text/event-stream");
+            return;
+        }
+        if (exchange.kind() == MessageKind.INITIALIZE && !exchange.message().path("params").isObject()) {
+            JsonRpcErrors.send(exchange.response(), 400, exchange.messageId(), ErrorCodes.INVALID_PARAMS,
+                    "Invalid params: initialize needs params with protocolVersion, capabilities and clientInfo");
+            return;
+        }
         chain.proceed();
+    }
+
+    private static boolean accepts(String accept, String... types) {
+        if (accept == null) {
+            return false;
+        }
+        for (String type : types) {
+            if (!accept.contains(type)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return true for a well-formed version of the sessionless era */
     static boolean isSessionless(String version) {
         return DATE.matcher(version).matches() && version.compareTo(FIRST_SESSIONLESS_VERSION) >= 0;
-    }
-
-    private boolean isAllowedOrigin(String origin) {
-        if (allowedOrigins.contains(origin) || allowedOrigins.contains("*")) {
-            return true;
-        }
-        try {
-            String host = URI.create(origin).getHost();
-            if (host == null) {
-                return false;
-            }
-            host = host.toLowerCase(Locale.ROOT);
-            return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
-                    || host.equals("::1");
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
     }
 }

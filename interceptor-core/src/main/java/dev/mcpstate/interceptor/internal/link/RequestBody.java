@@ -24,7 +24,11 @@ import dev.mcpstate.store.internal.Json;
  *   <li>Body larger than the limit: {@code 413} with JSON-RPC error {@link ErrorCodes#TOO_LARGE}; the body is not
  *       read past the limit.</li>
  *   <li>Not JSON: {@code 400} with JSON-RPC {@link ErrorCodes#PARSE_ERROR} (-32700).</li>
- *   <li>JSON but not a JSON-RPC 2.0 message: {@code 400} with {@link ErrorCodes#INVALID_REQUEST}.</li>
+ *   <li>JSON but not a JSON-RPC 2.0 message, a batch (MCP serves none since 2025-06-18, and the SDK none at all),
+ *       or an id that is neither a string nor an integer (MCP, "Requests"): {@code 400} with
+ *       {@link ErrorCodes#INVALID_REQUEST}.</li>
+ *   <li>{@code params} that are not an object, or {@code tools/call} arguments that are not one:
+ *       {@code 400} with {@link ErrorCodes#INVALID_PARAMS}.</li>
  * </ul>
  * The servlet then reads the same bytes again from a {@link CachedBodyRequest}.
  */
@@ -67,10 +71,26 @@ public final class RequestBody implements Interceptor {
                     "Parse error: the body is not valid JSON");
             return;
         }
+        if (message != null && message.isArray()) {
+            JsonRpcErrors.send(exchange.response(), 400, null, ErrorCodes.INVALID_REQUEST,
+                    "Invalid request: JSON-RPC batches are not supported; send one message per request");
+            return;
+        }
+        JsonNode id = message == null ? null : message.get("id");
+        if (id != null && !id.isNull() && !id.isTextual() && !id.isIntegralNumber()) {
+            JsonRpcErrors.send(exchange.response(), 400, null, ErrorCodes.INVALID_REQUEST,
+                    "Invalid request: the id must be a string or an integer");
+            return;
+        }
         MessageKind kind = classify(message);
         if (kind == null) {
             JsonRpcErrors.send(exchange.response(), 400, message == null ? null : message.get("id"),
                     ErrorCodes.INVALID_REQUEST, "Invalid request: the body is not a JSON-RPC 2.0 message");
+            return;
+        }
+        String invalidParams = invalidParams(message);
+        if (invalidParams != null) {
+            JsonRpcErrors.send(exchange.response(), 400, id, ErrorCodes.INVALID_PARAMS, invalidParams);
             return;
         }
         exchange.message(body, message, kind);
@@ -89,6 +109,28 @@ public final class RequestBody implements Interceptor {
             out.write(chunk, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /** @return why the params are not acceptable, or null when they are */
+    private static String invalidParams(JsonNode message) {
+        JsonNode params = message.get("params");
+        if (params == null || params.isNull()) {
+            return "tools/call".equals(message.path("method").asText())
+                    ? "Invalid params: tools/call needs params with the tool's name" : null;
+        }
+        if (!params.isObject()) {
+            return "Invalid params: params must be an object";
+        }
+        if ("tools/call".equals(message.path("method").asText())) {
+            if (!params.path("name").isTextual()) {
+                return "Invalid params: tools/call needs the tool's name";
+            }
+            JsonNode arguments = params.get("arguments");
+            if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
+                return "Invalid params: tools/call arguments must be an object";
+            }
+        }
+        return null;
     }
 
     /** @return the kind, or null when the JSON is not a JSON-RPC message */

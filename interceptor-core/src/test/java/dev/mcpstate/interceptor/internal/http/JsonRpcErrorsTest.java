@@ -74,7 +74,7 @@ class JsonRpcErrorsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"400,-32000", "401,-32000", "403,-32004", "404,-32001", "405,-32000", "406,-32000", "413,-32002",
+    @CsvSource({"400,-32000", "401,-32007", "403,-32004", "404,-32001", "405,-32000", "406,-32000", "413,-32002",
         "429,-32000", "500,-32603", "502,-32603", "503,-32003", "504,-32603"})
     void codeForMapsAStatusToTheJsonRpcCodeOfItsBody(int status, int code) {
         assertThat(JsonRpcErrors.codeFor(status)).isEqualTo(code);

@@ -14,10 +14,15 @@ import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StoredEvent;
 import dev.mcpstate.store.memory.InMemoryBackend;
 import dev.mcpstate.testing.MutableClock;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,7 +42,7 @@ class CaptureTest {
 
     @BeforeEach
     void start() {
-        node = FilterHarness.on(storage, clock).start();
+        node = FilterHarness.on(storage, clock).servlet("/misbehaving/*", new MisbehavingServlet()).start();
         session = node.openSession();
     }
 
@@ -141,37 +146,86 @@ class CaptureTest {
         }
     }
 
-    @Test
-    void sdk5xxBodiesAreReplacedByAPlainJsonRpcError() {
-        // SDK 2.0.1 fails an initialize without params with 500 and its exception serialized, stack trace included
-        HttpResult response = node.send("""
-                POST /mcp HTTP/1.1
+    /**
+     * Plays a servlet that misbehaves the ways the SDK can: by path, a 500 with its exception serialized, a 400
+     * whose message names Java types, or a response stream ended without the response (synchronously or after
+     * {@code startAsync}).
+     */
+    static final class MisbehavingServlet extends HttpServlet {
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            request.getInputStream().readAllBytes();
+            switch (request.getPathInfo()) {
+                case "/500" -> {
+                    response.setStatus(500);
+                    response.setContentType("application/json");
+                    response.getWriter().write("{\"message\":\"boom\",\"stackTrace\":[{\"className\":"
+                            + "\"io.modelcontextprotocol.Foo\"}]}");
+                }
+                case "/400" -> {
+                    response.setStatus(400);
+                    response.setContentType("application/json");
+                    response.getWriter().write("{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32600,"
+                            + "\"message\":\"Invalid message format: Cannot deserialize value of type "
+                            + "`java.util.HashMap<java.lang.String,java.lang.Object>`\"}}");
+                }
+                case "/silent" -> {
+                    response.setContentType("text/event-stream");
+                    response.flushBuffer();
+                }
+                default -> {
+                    AsyncContext async = request.startAsync();
+                    response.setContentType("text/event-stream");
+                    response.flushBuffer();
+                    async.complete();
+                }
+            }
+        }
+    }
 
-                {"jsonrpc":"2.0","id":1,"method":"initialize"}
-                """);
+    private HttpResult post(String path, int id) {
+        return node.send("""
+                POST %s HTTP/1.1
+                Mcp-Session-Id: %s
+
+                {"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}}
+                """.formatted(path, session, id));
+    }
+
+    @Test
+    void servlet5xxBodiesAreReplacedByAPlainJsonRpcError() {
+        HttpResult response = post("/misbehaving/500", 1);
 
         response.assertJsonRpcError(500, -32603);
         assertThat(response.body()).isEqualTo(
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32603,\"message\":\"Internal error\"}}");
         assertThat(response.header("Content-Length")).isEqualTo(Integer.toString(response.body().length()));
-        assertThat(storage.sessions().list()).containsExactly(session);
     }
 
     @Test
-    void sdkErrorBodiesBelow500BecomeJsonRpcErrorsWithTheSdksMessage() {
-        HttpResult response = node.send("""
-                POST /mcp HTTP/1.1
-                Accept: application/json
-                Mcp-Session-Id: %s
+    void servletErrorMessagesNamingJavaTypesAreReplacedByAPlainOne() {
+        HttpResult response = post("/misbehaving/400", 2);
 
-                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}}
-                """.formatted(session));
-
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.body()).doesNotContain("stackTrace").doesNotContain("className");
-        assertThat(response.json().path("jsonrpc").asText()).isEqualTo("2.0");
+        response.assertJsonRpcError(400, -32600);
         assertThat(response.json().path("id").asInt()).isEqualTo(2);
-        assertThat(response.json().at("/error/message").asText()).contains("text/event-stream");
+        assertThat(response.json().at("/error/message").asText()).isEqualTo("Invalid request");
+        assertThat(response.body()).doesNotContain("java.").doesNotContain("`");
+    }
+
+    @Test
+    void aResponseStreamEndedWithoutItsResponseGetsAJsonRpcErrorForTheRequestsId() {
+        for (String path : List.of("/misbehaving/silent", "/misbehaving/async")) {
+            HttpResult response = post(path, 9);
+
+            assertThat(response.status()).as(path).isEqualTo(200);
+            List<SseFrame> messages = response.messages();
+            assertThat(messages).as(path).hasSize(1);
+            assertThat(messages.get(0).json().path("id").asInt()).isEqualTo(9);
+            assertThat(messages.get(0).json().at("/error/code").asInt()).isEqualTo(-32603);
+            StoredEvent stored = storedAs(messages.get(0));
+            assertThat(storage.events().stream(session, stored.id().streamId()).orElseThrow().closed())
+                    .as("the error closed the stream in the store").isTrue();
+        }
     }
 
     @Test

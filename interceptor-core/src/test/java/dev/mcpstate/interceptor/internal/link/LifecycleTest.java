@@ -100,7 +100,7 @@ class LifecycleTest {
                 {"jsonrpc":"2.0","id":0,"method":"initialize","params":null}
                 """);
 
-        assertThat(init.status()).isEqualTo(500);
+        init.assertJsonRpcError(400, -32602);
         assertThat(storage.sessions().list()).isEmpty();
     }
 

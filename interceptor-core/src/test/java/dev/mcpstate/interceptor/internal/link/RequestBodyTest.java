@@ -165,7 +165,7 @@ class RequestBodyTest {
         }
 
         @Test
-        void batchIsClassifiedOtherSoABatchedInitializeIsNoInitialize() {
+        void aBatchGets400WithInvalidRequestAndReachesNothing() {
             HttpResult response = node.send("""
                     POST /mcp HTTP/1.1
 
@@ -173,26 +173,43 @@ class RequestBodyTest {
                       "capabilities":{},"clientInfo":{"name":"batcher","version":"1"}}}]
                     """);
 
-            // an INITIALIZE would pass the session guard; a batch (OTHER) needs a session like any message
-            response.assertJsonRpcError(400, -32000);
-            assertThat(response.json().at("/error/message").asText()).contains("Mcp-Session-Id");
+            response.assertJsonRpcError(400, -32600);
+            assertThat(response.json().at("/error/message").asText()).contains("batches are not supported");
             assertThat(storage.sessions().list()).containsExactly(session);
         }
 
-        @Test
-        void batchOfASessionIsHandedToTheSdkWhichRejectsIt() {
+        @ParameterizedTest
+        @ValueSource(strings = {"{\"a\":1}", "[1]", "1.5", "true"})
+        void anIdThatIsNeitherStringNorIntegerGets400WithoutJavaNames(String id) {
             HttpResult response = node.send("""
                     POST /mcp HTTP/1.1
                     Mcp-Session-Id: %s
 
-                    [{"jsonrpc":"2.0","id":1,"method":"tools/list"},{"jsonrpc":"2.0","method":"notifications/x"}]
-                    """.formatted(session));
+                    {"jsonrpc":"2.0","id":%s,"method":"tools/list"}
+                    """.formatted(session, id));
 
-            // not the filter's -32600 "not a JSON-RPC 2.0 message": the SDK (2.0.1) answered, it has no batches
-            assertThat(response.status()).isEqualTo(400);
-            assertThat(response.json().path("jsonrpc").asText()).isEqualTo("2.0");
-            assertThat(response.json().at("/error/message").asText()).startsWith("Invalid message format");
-            assertThat(response.body()).doesNotContain("stackTrace");
+            response.assertJsonRpcError(400, -32600);
+            assertThat(response.json().at("/error/message").asText())
+                    .isEqualTo("Invalid request: the id must be a string or an integer");
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\"}|tools/call needs params",
+            "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":[1]}}|arguments must be an object",
+            "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"arguments\":{}}}|needs the tool's name",
+            "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\",\"params\":[]}|params must be an object"})
+        void malformedParamsGetAJsonRpcErrorForTheirId(String body, String message) {
+            HttpResult response = node.send("""
+                    POST /mcp HTTP/1.1
+                    Mcp-Session-Id: %s
+
+                    %s
+                    """.formatted(session, body));
+
+            response.assertJsonRpcError(400, -32602);
+            assertThat(response.json().path("id").asInt()).isEqualTo(7);
+            assertThat(response.json().at("/error/message").asText()).contains(message);
         }
     }
 }
