@@ -1,8 +1,13 @@
 package dev.mcpstate.jetty;
 
+import dev.mcpstate.interceptor.ClusterTransportProvider;
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.interceptor.McpStateFilter;
-import dev.mcpstate.interceptor.ClusterTransportProvider;
+import dev.mcpstate.interceptor.auth.ProtectedResourceMetadata;
+import dev.mcpstate.interceptor.auth.ProtectedResourceMetadataServlet;
+import dev.mcpstate.jetty.internal.BodyFirstHandler;
+import dev.mcpstate.jetty.internal.JsonErrorHandler;
+import dev.mcpstate.jetty.internal.JsonServletErrorHandler;
 import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StorageConfig;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -10,8 +15,14 @@ import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.IdentityHashMap;
@@ -36,15 +47,22 @@ import java.util.Objects;
  */
 public final class McpStateJetty implements AutoCloseable {
 
+    /** How long a POST body may take to arrive unless configured: 10 s. */
+    public static final Duration DEFAULT_BODY_DEADLINE = Duration.ofSeconds(10);
+
     private final Storage storage;
     private final InterceptorConfig config;
+    private final Duration bodyDeadline;
+    private final int maxConnections;
     private final List<McpStateFilter> filters = new ArrayList<>();
     private final Map<HttpServletStreamableServerTransportProvider, ClusterTransportProvider> clusterWide =
             new IdentityHashMap<>();
 
-    private McpStateJetty(Storage storage, InterceptorConfig config) {
+    private McpStateJetty(Storage storage, InterceptorConfig config, Duration bodyDeadline, int maxConnections) {
         this.storage = storage;
         this.config = config;
+        this.bodyDeadline = bodyDeadline;
+        this.maxConnections = maxConnections;
     }
 
     /** @return a builder: SQLite {@code ./mcp-state.db} and default filter settings unless set */
@@ -102,8 +120,54 @@ public final class McpStateJetty implements AutoCloseable {
         FilterHolder holder = new FilterHolder(filter);
         holder.setAsyncSupported(true);
         context.addFilter(holder, path, EnumSet.of(DispatcherType.REQUEST));
+        if (config.authenticator() != null) {
+            config.authenticator().resourceMetadata().ifPresent(metadata -> {
+                ServletHolder document = new ServletHolder(new ProtectedResourceMetadataServlet(metadata));
+                context.addServlet(document, ProtectedResourceMetadata.WELL_KNOWN);
+                context.addServlet(document, metadata.metadataUrl().getRawPath());
+            });
+        }
         filters.add(filter);
         return filter;
+    }
+
+    /**
+     * Applies mcp-state's HTTP edge to a Jetty server, once its connectors and handler are set and before it starts:
+     * <ul>
+     *   <li>no {@code Server} or {@code X-Powered-By} header;</li>
+     *   <li>JSON-RPC error bodies for the errors Jetty answers itself (431, 400, 404, a servlet's
+     *       {@code sendError}), never an HTML page or a stack trace;</li>
+     *   <li>POST bodies read in full before the servlet runs, without holding a thread while bytes are missing:
+     *       a body not complete within the body deadline gets {@code 408} and its connection closed, so slow
+     *       clients cannot take the server's threads;</li>
+     *   <li>when configured, at most {@code maxConnections} open connections (Jetty's
+     *       {@link NetworkConnectionLimit}; further clients wait in the accept queue).</li>
+     * </ul>
+     *
+     * @param server the server; its handler must be set; not null
+     * @throws IllegalStateException when the server has no handler or is already started
+     */
+    public void harden(Server server) {
+        Objects.requireNonNull(server, "server must not be null");
+        if (server.getHandler() == null || server.isStarted()) {
+            throw new IllegalStateException("harden a server after setHandler and before start");
+        }
+        for (Connector connector : server.getConnectors()) {
+            for (ConnectionFactory factory : connector.getConnectionFactories()) {
+                if (factory instanceof HttpConnectionFactory http) {
+                    http.getHttpConfiguration().setSendServerVersion(false);
+                    http.getHttpConfiguration().setSendXPoweredBy(false);
+                }
+            }
+        }
+        server.setErrorHandler(new JsonErrorHandler());
+        for (ServletContextHandler context : server.getDescendants(ServletContextHandler.class)) {
+            context.setErrorHandler(new JsonServletErrorHandler());
+        }
+        server.setHandler(new BodyFirstHandler(server.getHandler(), config.maxBodyBytes(), bodyDeadline));
+        if (maxConnections > 0) {
+            server.addBean(new NetworkConnectionLimit(maxConnections, server));
+        }
     }
 
     /** @return the filters mounted so far, in mount order; a snapshot */
@@ -123,8 +187,32 @@ public final class McpStateJetty implements AutoCloseable {
     public static final class Builder {
         private StorageConfig storage = StorageConfig.sqlite(StorageConfig.DEFAULT_SQLITE_PATH);
         private InterceptorConfig config = InterceptorConfig.builder().build();
+        private Duration bodyDeadline = DEFAULT_BODY_DEADLINE;
+        private int maxConnections;
 
         private Builder() {
+        }
+
+        /**
+         * @param deadline how long a POST body may take to arrive once its head did ({@link #harden}); positive;
+         *                 default {@link #DEFAULT_BODY_DEADLINE}
+         */
+        public Builder bodyDeadline(Duration deadline) {
+            Objects.requireNonNull(deadline, "bodyDeadline must not be null");
+            if (deadline.isNegative() || deadline.isZero()) {
+                throw new IllegalArgumentException("bodyDeadline must be positive, was: " + deadline);
+            }
+            this.bodyDeadline = deadline;
+            return this;
+        }
+
+        /** @param max most open connections of a hardened server ({@link #harden}); 0 (default) for no limit */
+        public Builder maxConnections(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxConnections must not be negative, was: " + max);
+            }
+            this.maxConnections = max;
+            return this;
         }
 
         /** @param storage where sessions and events are kept; not null */
@@ -152,7 +240,7 @@ public final class McpStateJetty implements AutoCloseable {
          */
         public McpStateJetty build() {
             Clock clock = config.clock();
-            return new McpStateJetty(Storage.open(storage, clock), config);
+            return new McpStateJetty(Storage.open(storage, clock), config, bodyDeadline, maxConnections);
         }
     }
 }

@@ -8,11 +8,11 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * An example MCP server: Jetty 12 on one port, the MCP Java SDK's Streamable HTTP servlet at {@code /mcp}, the
@@ -27,6 +27,11 @@ public final class McpStateServer implements AutoCloseable {
     public static final String ENDPOINT = "/mcp";
     /** Entries of Jetty's per-connection header field cache (Jetty's default: 1024, ~96 KiB per connection). */
     static final int HEADER_CACHE_SIZE = 64;
+    /**
+     * A connection silent this long in both directions is closed: 5 minutes, as long as a response stream may stay
+     * silent (open streams send a keep-alive comment every 15 s).
+     */
+    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
     private final String name;
     private final Server jetty;
@@ -81,33 +86,43 @@ public final class McpStateServer implements AutoCloseable {
      */
     public static McpStateServer start(ServerOptions options, InterceptorConfig filter, ServerDefinition definition)
             throws Exception {
-        InterceptorConfig config = options.nodeId() == null ? filter
-                : filter.toBuilder().nodeId(options.nodeId()).build();
-        McpStateJetty state = McpStateJetty.builder().storage(options.storage()).config(config).build();
+        Server jetty = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        // Jetty keeps a header field cache per connection, ~96 KiB at its default size (1024): with thousands
+        // of open SSE connections it is most of the heap; 64 entries cover the headers MCP clients repeat
+        http.setHeaderCacheSize(HEADER_CACHE_SIZE);
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(options.host());
+        connector.setPort(options.port());
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        jetty.addConnector(connector);
+        connector.open(); // bound now, so the URL (the OAuth resource identifier) is known before the filter
+        URI uri = URI.create("http://" + hostForUri(options.host()) + ":" + connector.getLocalPort() + ENDPOINT);
+        InterceptorConfig.Builder settings = options.nodeId() == null ? filter.toBuilder()
+                : filter.toBuilder().nodeId(options.nodeId());
+        McpStateJetty state;
+        try {
+            InterceptorConfig config = options.security() == ServerOptions.Security.NONE ? settings.build()
+                    : options.security().applyTo(settings, uri).build();
+            state = McpStateJetty.builder().storage(options.storage()).config(config).build();
+        } catch (Exception | Error e) {
+            connector.close();
+            throw e;
+        }
         try {
             HttpServletStreamableServerTransportProvider transport =
                     HttpServletStreamableServerTransportProvider.builder().mcpEndpoint(ENDPOINT).build();
             McpSyncServer mcp = definition.build(McpServer.sync(state.clusterWide(transport)), state);
-            Server jetty = new Server();
-            HttpConfiguration http = new HttpConfiguration();
-            // Jetty keeps a header field cache per connection, ~96 KiB at its default size (1024): with thousands
-            // of open SSE connections it is most of the heap; 64 entries cover the headers MCP clients repeat
-            http.setHeaderCacheSize(HEADER_CACHE_SIZE);
-            ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
-            connector.setHost(options.host());
-            connector.setPort(options.port());
-            connector.setIdleTimeout(60 * 60 * 1000L);
-            jetty.addConnector(connector);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
             state.mount(context, ENDPOINT, transport);
             jetty.setHandler(context);
+            state.harden(jetty);
             jetty.setStopAtShutdown(false);
             jetty.start();
-            int port = ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();
-            URI uri = URI.create("http://" + hostForUri(options.host()) + ":" + port + ENDPOINT);
             return new McpStateServer(definition.name(), jetty, transport, mcp, state, uri, options);
         } catch (Exception | Error e) {
+            connector.close();
             state.close();
             throw e;
         }

@@ -1,11 +1,19 @@
 package dev.mcpstate.examples.server;
 
+import dev.mcpstate.interceptor.InterceptorConfig;
+import dev.mcpstate.interceptor.auth.Authenticator;
+import dev.mcpstate.interceptor.auth.JwtAuthenticator;
+import dev.mcpstate.interceptor.auth.StaticTokens;
 import dev.mcpstate.store.StorageConfig;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Command-line and environment options of the example server. A flag wins over its environment variable, which
@@ -18,10 +26,62 @@ import java.util.Objects;
  * @param db       SQLite file
  * @param redisUrl Redis URL
  * @param nodeId   this node's id, or null for the host name
+ * @param security who may call the server: token file or OAuth issuer, allowed hosts and origins
  * @param help     true when {@code --help} was given
  */
 public record ServerOptions(String host, int port, String store, Path db, String redisUrl, String nodeId,
-        boolean help) {
+        Security security, boolean help) {
+
+    /**
+     * Who may call the server.
+     *
+     * @param authTokens     static bearer token file ({@code <token> <principal> [admin]} per line), or null
+     * @param oauthIssuer    OAuth issuer whose JWT access tokens are accepted, or null
+     * @param oauthJwksUrl   the issuer's JWKS URL; required with an issuer
+     * @param oauthAudience  the {@code aud} tokens must carry, or null for the public URL
+     * @param publicUrl      the server's public MCP URL (its OAuth resource identifier), or null for the local one
+     * @param allowedHosts   {@code Host} names allowed besides loopback ones; not null
+     * @param allowedOrigins browser origins allowed besides loopback ones; not null
+     */
+    public record Security(Path authTokens, String oauthIssuer, String oauthJwksUrl, String oauthAudience,
+            String publicUrl, Set<String> allowedHosts, Set<String> allowedOrigins) {
+
+        /** No authentication, loopback hosts and origins only. */
+        public static final Security NONE = new Security(null, null, null, null, null, Set.of(), Set.of());
+
+        public Security {
+            allowedHosts = Set.copyOf(allowedHosts);
+            allowedOrigins = Set.copyOf(allowedOrigins);
+            if (authTokens != null && oauthIssuer != null) {
+                throw new IllegalArgumentException("--auth-tokens and --oauth-issuer exclude each other");
+            }
+            if ((oauthIssuer == null) != (oauthJwksUrl == null)) {
+                throw new IllegalArgumentException("--oauth-issuer and --oauth-jwks-url go together");
+            }
+        }
+
+        /**
+         * @param localUrl the server's own MCP URL, the resource identifier when no public URL is set
+         * @return the authenticator these options select, or null for none
+         * @throws IllegalArgumentException when the token file is malformed
+         */
+        public Authenticator authenticator(URI localUrl) {
+            if (authTokens != null) {
+                return StaticTokens.fromFile(authTokens);
+            }
+            if (oauthIssuer == null) {
+                return null;
+            }
+            return JwtAuthenticator.builder().issuer(URI.create(oauthIssuer)).jwksUrl(URI.create(oauthJwksUrl))
+                    .resource(publicUrl == null ? localUrl : URI.create(publicUrl)).audience(oauthAudience).build();
+        }
+
+        /** @return the filter settings with these options applied */
+        public InterceptorConfig.Builder applyTo(InterceptorConfig.Builder config, URI localUrl) {
+            return config.authenticator(authenticator(localUrl)).allowedHosts(allowedHosts)
+                    .allowedOrigins(allowedOrigins);
+        }
+    }
 
     /** The usage text printed by {@code --help}. */
     public static final String USAGE = """
@@ -37,6 +97,13 @@ public record ServerOptions(String host, int port, String store, Path db, String
               --db PATH          MCP_STATE_DB       ./mcp-state.db   SQLite file (store sqlite)
               --redis-url URL    REDIS_URL          redis://127.0.0.1:6379   Redis (store redis)
               --node-id ID       MCP_STATE_NODE_ID  host name        node id, sent in Mcp-State-Node
+              --auth-tokens FILE MCP_STATE_AUTH_TOKENS  none         bearer tokens, '<token> <principal> [admin]'
+              --oauth-issuer URL MCP_STATE_OAUTH_ISSUER none         accept this issuer's JWT access tokens
+              --oauth-jwks-url URL MCP_STATE_OAUTH_JWKS_URL none     the issuer's signing keys (with --oauth-issuer)
+              --oauth-audience A MCP_STATE_OAUTH_AUDIENCE public URL the aud tokens must carry
+              --public-url URL   MCP_STATE_PUBLIC_URL  local URL     the server's public MCP URL (OAuth resource)
+              --allowed-hosts H,..  MCP_STATE_ALLOWED_HOSTS  none    Host names besides localhost and IP literals
+              --allowed-origins O,.. MCP_STATE_ALLOWED_ORIGINS none  browser origins besides loopback ones
               --help                                                 print this text
             """;
 
@@ -45,6 +112,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
         Objects.requireNonNull(store, "store must not be null");
         Objects.requireNonNull(db, "db must not be null");
         Objects.requireNonNull(redisUrl, "redisUrl must not be null");
+        Objects.requireNonNull(security, "security must not be null");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, was: " + port);
         }
@@ -66,6 +134,13 @@ public record ServerOptions(String host, int port, String store, Path db, String
         String db = env.getOrDefault("MCP_STATE_DB", StorageConfig.DEFAULT_SQLITE_PATH.toString());
         String redisUrl = env.getOrDefault("REDIS_URL", StorageConfig.DEFAULT_REDIS_URL);
         String nodeId = env.get("MCP_STATE_NODE_ID");
+        String authTokens = env.get("MCP_STATE_AUTH_TOKENS");
+        String oauthIssuer = env.get("MCP_STATE_OAUTH_ISSUER");
+        String oauthJwksUrl = env.get("MCP_STATE_OAUTH_JWKS_URL");
+        String oauthAudience = env.get("MCP_STATE_OAUTH_AUDIENCE");
+        String publicUrl = env.get("MCP_STATE_PUBLIC_URL");
+        String allowedHosts = env.getOrDefault("MCP_STATE_ALLOWED_HOSTS", "");
+        String allowedOrigins = env.getOrDefault("MCP_STATE_ALLOWED_ORIGINS", "");
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -85,6 +160,13 @@ public record ServerOptions(String host, int port, String store, Path db, String
                 case "--db" -> db = value;
                 case "--redis-url" -> redisUrl = value;
                 case "--node-id" -> nodeId = value;
+                case "--auth-tokens" -> authTokens = value;
+                case "--oauth-issuer" -> oauthIssuer = value;
+                case "--oauth-jwks-url" -> oauthJwksUrl = value;
+                case "--oauth-audience" -> oauthAudience = value;
+                case "--public-url" -> publicUrl = value;
+                case "--allowed-hosts" -> allowedHosts = value;
+                case "--allowed-origins" -> allowedOrigins = value;
                 default -> throw new IllegalArgumentException("unknown option: " + flag);
             }
         }
@@ -94,7 +176,14 @@ public record ServerOptions(String host, int port, String store, Path db, String
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--port must be a number, was: " + port);
         }
-        return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, help);
+        Security security = new Security(authTokens == null ? null : Path.of(authTokens), oauthIssuer,
+                oauthJwksUrl, oauthAudience, publicUrl, list(allowedHosts), list(allowedOrigins));
+        return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, security, help);
+    }
+
+    private static Set<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(v -> !v.isEmpty())
+                .collect(Collectors.toSet());
     }
 
     /** @return the storage these options select */

@@ -1,0 +1,187 @@
+package dev.mcpstate.jetty.internal;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.content.ByteBufferContentSource;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Reads a POST body in full before the handlers behind it run, without holding a thread while bytes are missing
+ * (Jetty's content demand), so that clients sending bodies slowly cannot take the server's threads: a servlet
+ * behind it reads a body that is already in memory. A body that is not complete within the deadline is answered
+ * {@code 408} and its connection closed; a body larger than the limit {@code 413}. Bodies that arrive at once (the
+ * usual case) are handed on in the same thread. Thread-safe.
+ */
+public final class BodyFirstHandler extends Handler.Wrapper {
+
+    private final int maxBodyBytes;
+    private final long deadlineMillis;
+
+    /**
+     * @param handler      the handler behind it, e.g. the servlet context; not null
+     * @param maxBodyBytes largest body read, in bytes; positive
+     * @param deadline     how long a body may take to arrive, from the request's head; positive
+     */
+    public BodyFirstHandler(Handler handler, int maxBodyBytes, Duration deadline) {
+        super(handler);
+        this.maxBodyBytes = maxBodyBytes;
+        this.deadlineMillis = deadline.toMillis();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (!HttpMethod.POST.is(request.getMethod()) || request.getLength() == 0) {
+            return super.handle(request, response, callback);
+        }
+        if (request.getLength() > maxBodyBytes) {
+            return super.handle(request, response, callback); // the filter answers 413 without reading
+        }
+        return new BodyReader(request, response, callback).start();
+    }
+
+    /** Reads one body; runs again on each content demand until the body is complete, failed or late. */
+    private final class BodyReader implements Runnable {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private final AtomicBoolean done = new AtomicBoolean();
+        private Scheduler.Task deadline;
+        /** The result of handing the request on within {@link #start()}; only read there. */
+        private boolean handledInline = true;
+        private boolean inStart;
+
+        BodyReader(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+        }
+
+        boolean start() {
+            inStart = true;
+            run();
+            inStart = false;
+            return handledInline;
+        }
+
+        @Override
+        public void run() {
+            while (!done.get()) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    armDeadline();
+                    request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    boolean late = chunk.getFailure() instanceof TimeoutException;
+                    chunk.release();
+                    fail(late ? 408 : 400);
+                    return;
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                if (body.size() + bytes.remaining() > maxBodyBytes) {
+                    chunk.release();
+                    fail(413);
+                    return;
+                }
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.get(copy);
+                body.write(copy, 0, copy.length);
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    complete();
+                    return;
+                }
+            }
+        }
+
+        private void armDeadline() {
+            if (deadline == null) {
+                deadline = request.getComponents().getScheduler().schedule(
+                        () -> request.fail(new TimeoutException("request body deadline")), deadlineMillis,
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void complete() {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            cancelDeadline();
+            Request buffered = new Buffered(request, body.toByteArray());
+            try {
+                boolean handled = BodyFirstHandler.super.handle(buffered, response, callback);
+                if (!handled) {
+                    if (inStart) {
+                        handledInline = false;
+                    } else {
+                        Response.writeError(buffered, response, callback, 404);
+                    }
+                }
+            } catch (Throwable failure) {
+                Response.writeError(buffered, response, callback, 500);
+            }
+        }
+
+        private void fail(int status) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            cancelDeadline();
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            Response.writeError(request, response, callback, status);
+        }
+
+        private void cancelDeadline() {
+            if (deadline != null) {
+                deadline.cancel();
+            }
+        }
+    }
+
+    /** The request with its body already in memory. */
+    private static final class Buffered extends Request.Wrapper {
+        private final Content.Source content;
+        private final long length;
+
+        Buffered(Request request, byte[] body) {
+            super(request);
+            this.content = new ByteBufferContentSource(ByteBuffer.wrap(body));
+            this.length = body.length;
+        }
+
+        @Override
+        public long getLength() {
+            return length;
+        }
+
+        @Override
+        public Content.Chunk read() {
+            return content.read();
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            content.demand(demandCallback);
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            content.fail(failure);
+        }
+    }
+}
