@@ -42,8 +42,8 @@ import java.util.concurrent.CompletableFuture;
  * session (MCP spec 2025-11-25, "Streamable HTTP": session management, resumability and redelivery).
  *
  * <p>Every request runs through a chain of small links, each with one job, in the order
- * {@link #linkNames()} lists (protocol gate, request body, session guard, admission, response routing, stream
- * resumption, capture, lifecycle; {@code docs/ARCHITECTURE.md} explains each). A storage fault anywhere answers
+ * {@link #linkNames()} lists (rate limiting when configured, protocol gate, request body, session guard, admission,
+ * response routing, stream resumption, capture, lifecycle; {@code docs/ARCHITECTURE.md} explains each). A storage fault anywhere answers
  * {@code 503} with {@code Retry-After} and a JSON-RPC error body; any other fault {@code 500} with a plain message,
  * never a stack trace. Every response carries {@code Mcp-State-Node}.
  *
@@ -74,12 +74,17 @@ public final class McpStateFilter implements Filter, AutoCloseable {
      * @param config  filter settings; not null
      * @throws IllegalStateException when the SDK's internals are not the ones mcp-state supports (the message names
      *                               the SDK class and field)
+     * @throws UnsupportedOperationException when {@code config} rate-limits and the storage backend keeps no token
+     *                                       buckets ({@link dev.mcpstate.store.StorageBackend#rateLimits()})
      */
     public McpStateFilter(Storage storage, HttpServletStreamableServerTransportProvider sdk,
             InterceptorConfig config) {
         this.storage = Objects.requireNonNull(storage, "storage must not be null");
         this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
         this.config = Objects.requireNonNull(config, "config must not be null");
+        if (config.rateLimitPerSecond() > 0) {
+            storage.rateLimits(); // fails at once when the backend keeps no token buckets
+        }
         this.jsonMapper = McpJsonDefaults.getMapper();
         this.sdkSessions = new SdkSessions(sdk, jsonMapper);
         this.hub = new StreamHub(storage.events());

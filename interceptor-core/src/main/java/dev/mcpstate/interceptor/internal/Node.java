@@ -7,6 +7,7 @@ import dev.mcpstate.interceptor.internal.link.Admission;
 import dev.mcpstate.interceptor.internal.link.Capture;
 import dev.mcpstate.interceptor.internal.link.Lifecycle;
 import dev.mcpstate.interceptor.internal.link.ProtocolGate;
+import dev.mcpstate.interceptor.internal.link.RateLimiting;
 import dev.mcpstate.interceptor.internal.link.RequestBody;
 import dev.mcpstate.interceptor.internal.link.ResponseRouting;
 import dev.mcpstate.interceptor.internal.link.SessionGuard;
@@ -21,6 +22,7 @@ import dev.mcpstate.store.Storage;
 import io.modelcontextprotocol.json.McpJsonMapper;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +30,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A started session filter: its threads, its cluster bus and its chain of links. Created by
@@ -36,6 +39,8 @@ import java.util.function.Function;
  * <p><b>The chain</b> — its order is defined here and nowhere else ({@link #links}); {@code docs/ARCHITECTURE.md}
  * shows it and {@code ChainOrderTest} checks the two agree:
  * <ol>
+ *   <li>{@link RateLimiting} — only when configured: one token per request from the caller's bucket in the store,
+ *       else 429; first, so that it applies to every request, the ones the protocol gate bypasses too;</li>
  *   <li>{@link ProtocolGate} — protocol era (sessionless eras pass untouched), {@code Origin}, principal;</li>
  *   <li>{@link RequestBody} — size limit (413), JSON (-32700), JSON-RPC shape; what the body holds;</li>
  *   <li>{@link SessionGuard} — unknown, closed, expired or foreign sessions get 404; the session record;</li>
@@ -99,7 +104,8 @@ public final class Node implements AutoCloseable {
     /** The links, in chain order: the one definition of that order. */
     private List<Interceptor> links(Storage storage, SdkSessions sdk, StreamHub hub, InterceptorConfig config,
             String owner, Function<String, ListeningStreamTransport> listening) {
-        return List.of(
+        return Stream.of(
+                rateLimiting(storage, config), // null when off: then not in the chain at all
                 new ProtocolGate(config.allowedOrigins()),
                 new RequestBody(config.maxBodyBytes()),
                 new SessionGuard(storage.sessions(), cache, bus, config.clock(), storage.config().sessionIdleTtl(),
@@ -108,7 +114,17 @@ public final class Node implements AutoCloseable {
                 new ResponseRouting(bus, hub),
                 resumption,
                 new Capture(hub, owner, writers, config.retryAfterSeconds()),
-                new Lifecycle(storage.sessions(), cache, hub, sdk, listening, config.clock(), config.nodeId(), bus));
+                new Lifecycle(storage.sessions(), cache, hub, sdk, listening, config.clock(), config.nodeId(), bus))
+                .filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * @return the rate-limiting link, or null when rate limiting is off
+     * @throws UnsupportedOperationException when it is on and the storage backend has no rate-limit store
+     */
+    private static RateLimiting rateLimiting(Storage storage, InterceptorConfig config) {
+        return config.rateLimitPerSecond() == 0 ? null
+                : new RateLimiting(storage.rateLimits(), config.rateLimitPerSecond(), config.rateLimitBurst());
     }
 
     /**
