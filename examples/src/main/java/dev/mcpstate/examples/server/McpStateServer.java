@@ -62,7 +62,8 @@ public final class McpStateServer implements AutoCloseable {
      * Starts the example server ({@link ExampleServer}) with tuned filter settings.
      *
      * @param options where to listen and what to store in; not null
-     * @param filter  filter settings; the node id of {@code options}, when set, replaces its node id; not null
+     * @param filter  filter settings; the node id and the rate limit of {@code options}, when set, replace its own;
+     *                not null
      * @return the running server
      * @throws Exception when the storage cannot be opened or the port cannot be bound
      */
@@ -74,7 +75,8 @@ public final class McpStateServer implements AutoCloseable {
      * Starts a server serving {@code definition}'s features behind the mcp-state filter.
      *
      * @param options    where to listen and what to store in; not null
-     * @param filter     filter settings; the node id of {@code options}, when set, replaces its node id; not null
+     * @param filter     filter settings; the node id and the rate limit of {@code options}, when set, replace its
+     *                   own; not null
      * @param definition the server's name and features; not null
      * @return the running server
      * @throws Exception when the storage cannot be opened or the port cannot be bound
@@ -83,6 +85,9 @@ public final class McpStateServer implements AutoCloseable {
             throws Exception {
         InterceptorConfig config = options.nodeId() == null ? filter
                 : filter.toBuilder().nodeId(options.nodeId()).build();
+        if (options.rateLimit() > 0) {
+            config = config.toBuilder().rateLimit(options.rateLimit(), options.rateLimitBurst()).build();
+        }
         McpStateJetty state = McpStateJetty.builder().storage(options.storage()).config(config).build();
         try {
             HttpServletStreamableServerTransportProvider transport =

@@ -18,10 +18,14 @@ import java.util.Objects;
  * @param db       SQLite file
  * @param redisUrl Redis URL
  * @param nodeId   this node's id, or null for the host name
+ * @param rateLimit      requests per second per caller (principal, else client address) over all nodes sharing the
+ *                       store; 0 = off
+ * @param rateLimitBurst requests a caller may send at once; at least 1 when {@code rateLimit} is on (default: the
+ *                       rate), 0 when it is off
  * @param help     true when {@code --help} was given
  */
 public record ServerOptions(String host, int port, String store, Path db, String redisUrl, String nodeId,
-        boolean help) {
+        int rateLimit, int rateLimitBurst, boolean help) {
 
     /** The usage text printed by {@code --help}. */
     public static final String USAGE = """
@@ -37,6 +41,10 @@ public record ServerOptions(String host, int port, String store, Path db, String
               --db PATH          MCP_STATE_DB       ./mcp-state.db   SQLite file (store sqlite)
               --redis-url URL    REDIS_URL          redis://127.0.0.1:6379   Redis (store redis)
               --node-id ID       MCP_STATE_NODE_ID  host name        node id, sent in Mcp-State-Node
+              --rate-limit N[/s] MCP_STATE_RATE_LIMIT  0 (off)     requests per second per caller (principal,
+                                                                     else address), all nodes together; more get 429
+              --rate-limit-burst B
+                                 MCP_STATE_RATE_LIMIT_BURST  N        requests a caller may send at once
               --help                                                 print this text
             """;
 
@@ -50,6 +58,10 @@ public record ServerOptions(String host, int port, String store, Path db, String
         }
         if (!store.equals("sqlite") && !store.equals("redis") && !store.equals("memory")) {
             throw new IllegalArgumentException("--store must be sqlite, redis or memory, was: " + store);
+        }
+        if (rateLimit < 0 || (rateLimit > 0 && rateLimitBurst < 1)) {
+            throw new IllegalArgumentException("--rate-limit must be 0 or more and --rate-limit-burst at least 1, "
+                    + "was: " + rateLimit + " and " + rateLimitBurst);
         }
     }
 
@@ -66,6 +78,8 @@ public record ServerOptions(String host, int port, String store, Path db, String
         String db = env.getOrDefault("MCP_STATE_DB", StorageConfig.DEFAULT_SQLITE_PATH.toString());
         String redisUrl = env.getOrDefault("REDIS_URL", StorageConfig.DEFAULT_REDIS_URL);
         String nodeId = env.get("MCP_STATE_NODE_ID");
+        String rateLimit = env.getOrDefault("MCP_STATE_RATE_LIMIT", "0");
+        String rateLimitBurst = env.get("MCP_STATE_RATE_LIMIT_BURST");
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -85,6 +99,8 @@ public record ServerOptions(String host, int port, String store, Path db, String
                 case "--db" -> db = value;
                 case "--redis-url" -> redisUrl = value;
                 case "--node-id" -> nodeId = value;
+                case "--rate-limit" -> rateLimit = value;
+                case "--rate-limit-burst" -> rateLimitBurst = value;
                 default -> throw new IllegalArgumentException("unknown option: " + flag);
             }
         }
@@ -94,7 +110,31 @@ public record ServerOptions(String host, int port, String store, Path db, String
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--port must be a number, was: " + port);
         }
-        return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, help);
+        int perSecond = perSecond(rateLimit);
+        int burst = perSecond == 0 ? 0 : rateLimitBurst == null ? perSecond
+                : number(rateLimitBurst, "--rate-limit-burst", "a number");
+        return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, perSecond, burst, help);
+    }
+
+    /** @return the requests per second of {@code N} or {@code N/s} */
+    private static int perSecond(String rateLimit) {
+        String value = rateLimit.trim();
+        if (value.endsWith("/s")) {
+            value = value.substring(0, value.length() - 2).trim();
+        }
+        return number(value, "--rate-limit", "N or N/s (requests per second)");
+    }
+
+    private static int number(String value, String flag, String shape) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(flag + " must be " + shape + ", 0 or more, was: " + value);
     }
 
     /** @return the storage these options select */
