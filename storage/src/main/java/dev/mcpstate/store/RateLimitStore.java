@@ -8,7 +8,7 @@ package dev.mcpstate.store;
  * continuously, as measured by the store's clock (the {@link java.time.Clock} the {@link Storage} was opened with),
  * never beyond {@code capacity}. Each {@link #take} removes one token when there is a whole one. A bucket nobody
  * took from for as long as refilling it from empty takes is full again; backends drop such buckets (Redis: a key
- * expiry; SQLite and memory: rows removed on later takes), which changes nothing a caller can observe.
+ * expiry; SQLite and memory: removed by later takes), which changes nothing a caller can observe.
  *
  * <p>Callers may use different capacities and rates on the same key over time (a changed configuration): the
  * stored tokens are then capped at the new capacity. Clocks of different nodes may disagree a little: a take whose
