@@ -67,6 +67,8 @@ public final class InterceptorConfig {
     private final Duration nodeDeadAfter;
     private final int maxOpenStreams;
     private final int sessionCacheSize;
+    private final int rateLimitPerSecond;
+    private final int rateLimitBurst;
 
     private InterceptorConfig(Builder b) {
         this.maxOpenStreams = b.maxOpenStreams;
@@ -85,6 +87,8 @@ public final class InterceptorConfig {
         this.touchInterval = b.touchInterval;
         this.sweepInterval = b.sweepInterval;
         this.retryAfterSeconds = b.retryAfterSeconds;
+        this.rateLimitPerSecond = b.rateLimitPerSecond;
+        this.rateLimitBurst = b.rateLimitBurst;
     }
 
     /** @return a builder with every default */
@@ -111,6 +115,8 @@ public final class InterceptorConfig {
         b.nodeDeadAfter = nodeDeadAfter;
         b.maxOpenStreams = maxOpenStreams;
         b.sessionCacheSize = sessionCacheSize;
+        b.rateLimitPerSecond = rateLimitPerSecond;
+        b.rateLimitBurst = rateLimitBurst;
         return b;
     }
 
@@ -196,6 +202,22 @@ public final class InterceptorConfig {
         return sessionCacheSize;
     }
 
+    /**
+     * @return requests per second each caller may send, summed over every node sharing the store (the refill rate
+     *         of the caller's token bucket); 0 when rate limiting is off (the default)
+     */
+    public int rateLimitPerSecond() {
+        return rateLimitPerSecond;
+    }
+
+    /**
+     * @return requests a caller may send at once after being idle (the capacity of its token bucket); 0 when rate
+     *         limiting is off
+     */
+    public int rateLimitBurst() {
+        return rateLimitBurst;
+    }
+
     /** Builds an {@link InterceptorConfig}; not thread-safe. */
     public static final class Builder {
         private String nodeId = defaultNodeId();
@@ -214,8 +236,35 @@ public final class InterceptorConfig {
         private Duration nodeDeadAfter = DEFAULT_NODE_DEAD_AFTER;
         private int maxOpenStreams = DEFAULT_MAX_OPEN_STREAMS;
         private int sessionCacheSize = DEFAULT_SESSION_CACHE_SIZE;
+        private int rateLimitPerSecond;
+        private int rateLimitBurst;
 
         private Builder() {
+        }
+
+        /**
+         * Limits how many requests each caller sends, across every node sharing the store: one token bucket per
+         * caller in the store ({@link dev.mcpstate.store.RateLimitStore}), which every request of the caller —
+         * POST, GET, DELETE, of any protocol version — takes a token from. The caller is the authenticated principal
+         * ({@code getUserPrincipal().getName()}) or, without one, the client address ({@code getRemoteAddr()}; behind
+         * a proxy, let the container take it from {@code Forwarded}). Over the limit: {@code 429} with
+         * {@code Retry-After} and JSON-RPC error {@code -32006}. Every limited response carries
+         * {@code RateLimit-Limit} and {@code RateLimit-Remaining}. Off by default, and then not in the chain at all.
+         *
+         * @param requestsPerSecond the sustained rate per caller; 0 turns rate limiting off, else positive
+         * @param burst             requests a caller may send at once (the bucket's capacity); at least 1 when
+         *                          {@code requestsPerSecond} is positive, ignored when it is 0
+         */
+        public Builder rateLimit(int requestsPerSecond, int burst) {
+            Checks.atLeast(requestsPerSecond, 0, "rateLimit requestsPerSecond");
+            if (requestsPerSecond == 0) {
+                this.rateLimitPerSecond = 0;
+                this.rateLimitBurst = 0;
+                return this;
+            }
+            this.rateLimitBurst = Checks.atLeast(burst, 1, "rateLimit burst");
+            this.rateLimitPerSecond = requestsPerSecond;
+            return this;
         }
 
         /** @param max at least 1; each open GET holds a connection (a file descriptor) of this node */

@@ -42,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
  * session (MCP spec 2025-11-25, "Streamable HTTP": session management, resumability and redelivery).
  *
  * <p>Every request runs through a chain of small links, each with one job, in the order
- * {@link #linkNames()} lists (security edge, authentication, request body, protocol gate, session guard, admission,
+ * {@link #linkNames()} lists (security edge, authentication, rate limiting when configured, request body, protocol gate, session guard, admission,
  * response routing, stream resumption, capture, lifecycle; {@code docs/ARCHITECTURE.md} explains each). The
  * security edge ({@code Host}/{@code Origin}), authentication, the body limit and error sanitising apply to every
  * request of every protocol era; requests of the sessionless era skip only persistence. A storage fault anywhere answers
@@ -76,12 +76,17 @@ public final class McpStateFilter implements Filter, AutoCloseable {
      * @param config  filter settings; not null
      * @throws IllegalStateException when the SDK's internals are not the ones mcp-state supports (the message names
      *                               the SDK class and field)
+     * @throws UnsupportedOperationException when {@code config} rate-limits and the storage backend keeps no token
+     *                                       buckets ({@link dev.mcpstate.store.StorageBackend#rateLimits()})
      */
     public McpStateFilter(Storage storage, HttpServletStreamableServerTransportProvider sdk,
             InterceptorConfig config) {
         this.storage = Objects.requireNonNull(storage, "storage must not be null");
         this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
         this.config = Objects.requireNonNull(config, "config must not be null");
+        if (config.rateLimitPerSecond() > 0) {
+            storage.rateLimits(); // fails at once when the backend keeps no token buckets
+        }
         this.jsonMapper = McpJsonDefaults.getMapper();
         this.sdkSessions = new SdkSessions(sdk, jsonMapper);
         this.hub = new StreamHub(storage.events());

@@ -31,6 +31,17 @@ class ChainOrderTest {
     @Test
     void linksRunInTheOrderTheArchitectureDocumentLists() throws IOException {
         List<String> documented = documentedLinks();
+        MutableClock clock = new MutableClock();
+        try (FilterHarness node = FilterHarness.on(Storage.open(StorageConfig.inMemory(), clock), clock)
+                .config(c -> c.rateLimit(10, 10)).start()) {
+            assertThat(node.filter().linkNames()).isEqualTo(documented);
+        }
+    }
+
+    @Test
+    void withRateLimitingOffItsLinkIsNotInTheChainAtAll() throws IOException {
+        List<String> documented = new ArrayList<>(documentedLinks());
+        documented.remove("RateLimiting");
         try (FilterHarness node = FilterHarness.inMemory()) {
             assertThat(node.filter().linkNames()).isEqualTo(documented);
         }

@@ -3,6 +3,7 @@ package dev.mcpstate.interceptor;
 import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.EventStore;
+import dev.mcpstate.store.RateLimitStore;
 import dev.mcpstate.store.SessionStore;
 import dev.mcpstate.store.StorageBackend;
 import dev.mcpstate.store.StoreException;
@@ -68,6 +69,11 @@ public final class FailingBackend implements StorageBackend {
     @Override
     public SidecarStore sidecar() {
         return inner.sidecar();
+    }
+
+    @Override
+    public RateLimitStore rateLimits() {
+        return inner.rateLimits();
     }
 
     @Override

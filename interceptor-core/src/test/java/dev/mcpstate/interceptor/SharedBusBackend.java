@@ -2,6 +2,7 @@ package dev.mcpstate.interceptor;
 
 import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.EventStore;
+import dev.mcpstate.store.RateLimitStore;
 import dev.mcpstate.store.SessionStore;
 import dev.mcpstate.store.StorageBackend;
 import dev.mcpstate.store.StorageConfig;
@@ -54,6 +55,11 @@ public final class SharedBusBackend implements StorageBackend {
     @Override
     public SidecarStore sidecar() {
         return memory.sidecar();
+    }
+
+    @Override
+    public RateLimitStore rateLimits() {
+        return memory.rateLimits();
     }
 
     @Override

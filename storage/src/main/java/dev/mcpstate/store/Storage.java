@@ -82,6 +82,14 @@ public final class Storage implements AutoCloseable {
     }
 
     /**
+     * @return the token buckets of the filter's rate limiting ({@link StorageBackend#rateLimits()}); never null
+     * @throws UnsupportedOperationException when the backend has none
+     */
+    public RateLimitStore rateLimits() {
+        return backend.rateLimits();
+    }
+
+    /**
      * Opens a cluster bus for one node instance ({@link StorageBackend#openBus}); the caller closes it.
      *
      * @throws StoreException when the bus cannot subscribe

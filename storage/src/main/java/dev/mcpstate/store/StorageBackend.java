@@ -6,8 +6,9 @@ import java.time.Duration;
 
 /**
  * The storage SPI of mcp-state: one open backend that supplies everything mcp-state keeps and shares — the
- * {@link SessionStore}, the {@link EventStore}, the {@link SidecarStore} of the state-sidecar tools, and the
- * {@link ClusterBus} through which the nodes sharing the backend talk.
+ * {@link SessionStore}, the {@link EventStore}, the {@link SidecarStore} of the state-sidecar tools, the
+ * {@link RateLimitStore} of the filter's rate limiting, and the {@link ClusterBus} through which the nodes sharing
+ * the backend talk.
  *
  * <p>Built in: SQLite (one file, one node), Redis (many nodes) and in memory (one process, for tests), chosen by
  * {@link StorageConfig} and opened by {@link Storage#open(StorageConfig, java.time.Clock)}. Any other
@@ -34,6 +35,17 @@ public interface StorageBackend extends AutoCloseable {
 
     /** @return the store of the state-sidecar tools on this backend; the same instance on every call */
     SidecarStore sidecar();
+
+    /**
+     * The token buckets of the session filter's rate limiting (off unless configured). Optional for backends of
+     * your own: the default has none, and a filter configured to rate-limit on such a backend fails to start.
+     *
+     * @return the rate-limit store; the same instance on every call
+     * @throws UnsupportedOperationException when this backend has no rate-limit store (the default)
+     */
+    default RateLimitStore rateLimits() {
+        throw new UnsupportedOperationException("storage backend " + name() + " has no rate-limit store");
+    }
 
     /**
      * Opens a cluster bus for one node instance. Each call opens a new bus; the caller closes it.

@@ -67,7 +67,8 @@ public final class McpStateServer implements AutoCloseable {
      * Starts the example server ({@link ExampleServer}) with tuned filter settings.
      *
      * @param options where to listen and what to store in; not null
-     * @param filter  filter settings; the node id of {@code options}, when set, replaces its node id; not null
+     * @param filter  filter settings; the node id and the rate limit of {@code options}, when set, replace its own;
+     *                not null
      * @return the running server
      * @throws Exception when the storage cannot be opened or the port cannot be bound
      */
@@ -79,7 +80,8 @@ public final class McpStateServer implements AutoCloseable {
      * Starts a server serving {@code definition}'s features behind the mcp-state filter.
      *
      * @param options    where to listen and what to store in; not null
-     * @param filter     filter settings; the node id of {@code options}, when set, replaces its node id; not null
+     * @param filter     filter settings; the node id and the rate limit of {@code options}, when set, replace its
+     *                   own; not null
      * @param definition the server's name and features; not null
      * @return the running server
      * @throws Exception when the storage cannot be opened or the port cannot be bound
@@ -100,6 +102,9 @@ public final class McpStateServer implements AutoCloseable {
         URI uri = URI.create("http://" + hostForUri(options.host()) + ":" + connector.getLocalPort() + ENDPOINT);
         InterceptorConfig.Builder settings = options.nodeId() == null ? filter.toBuilder()
                 : filter.toBuilder().nodeId(options.nodeId());
+        if (options.rateLimit() > 0) {
+            settings.rateLimit(options.rateLimit(), options.rateLimitBurst());
+        }
         McpStateJetty state;
         try {
             InterceptorConfig config = options.security() == ServerOptions.Security.NONE ? settings.build()

@@ -27,10 +27,14 @@ import java.util.stream.Collectors;
  * @param redisUrl Redis URL
  * @param nodeId   this node's id, or null for the host name
  * @param security who may call the server: token file or OAuth issuer, allowed hosts and origins
+ * @param rateLimit      requests per second per caller (principal, else client address) over all nodes sharing the
+ *                       store; 0 = off
+ * @param rateLimitBurst requests a caller may send at once; at least 1 when {@code rateLimit} is on (default: the
+ *                       rate), 0 when it is off
  * @param help     true when {@code --help} was given
  */
 public record ServerOptions(String host, int port, String store, Path db, String redisUrl, String nodeId,
-        Security security, boolean help) {
+        Security security, int rateLimit, int rateLimitBurst, boolean help) {
 
     /**
      * Who may call the server.
@@ -104,6 +108,10 @@ public record ServerOptions(String host, int port, String store, Path db, String
               --public-url URL   MCP_STATE_PUBLIC_URL  local URL     the server's public MCP URL (OAuth resource)
               --allowed-hosts H,..  MCP_STATE_ALLOWED_HOSTS  none    Host names besides localhost and IP literals
               --allowed-origins O,.. MCP_STATE_ALLOWED_ORIGINS none  browser origins besides loopback ones
+              --rate-limit N[/s] MCP_STATE_RATE_LIMIT  0 (off)     requests per second per caller (principal,
+                                                                     else address), all nodes together; more get 429
+              --rate-limit-burst B
+                                 MCP_STATE_RATE_LIMIT_BURST  N        requests a caller may send at once
               --help                                                 print this text
             """;
 
@@ -118,6 +126,10 @@ public record ServerOptions(String host, int port, String store, Path db, String
         }
         if (!store.equals("sqlite") && !store.equals("redis") && !store.equals("memory")) {
             throw new IllegalArgumentException("--store must be sqlite, redis or memory, was: " + store);
+        }
+        if (rateLimit < 0 || (rateLimit > 0 && rateLimitBurst < 1)) {
+            throw new IllegalArgumentException("--rate-limit must be 0 or more and --rate-limit-burst at least 1, "
+                    + "was: " + rateLimit + " and " + rateLimitBurst);
         }
     }
 
@@ -141,6 +153,8 @@ public record ServerOptions(String host, int port, String store, Path db, String
         String publicUrl = env.get("MCP_STATE_PUBLIC_URL");
         String allowedHosts = env.getOrDefault("MCP_STATE_ALLOWED_HOSTS", "");
         String allowedOrigins = env.getOrDefault("MCP_STATE_ALLOWED_ORIGINS", "");
+        String rateLimit = env.getOrDefault("MCP_STATE_RATE_LIMIT", "0");
+        String rateLimitBurst = env.get("MCP_STATE_RATE_LIMIT_BURST");
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -167,6 +181,8 @@ public record ServerOptions(String host, int port, String store, Path db, String
                 case "--public-url" -> publicUrl = value;
                 case "--allowed-hosts" -> allowedHosts = value;
                 case "--allowed-origins" -> allowedOrigins = value;
+                case "--rate-limit" -> rateLimit = value;
+                case "--rate-limit-burst" -> rateLimitBurst = value;
                 default -> throw new IllegalArgumentException("unknown option: " + flag);
             }
         }
@@ -178,12 +194,37 @@ public record ServerOptions(String host, int port, String store, Path db, String
         }
         Security security = new Security(authTokens == null ? null : Path.of(authTokens), oauthIssuer,
                 oauthJwksUrl, oauthAudience, publicUrl, list(allowedHosts), list(allowedOrigins));
-        return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, security, help);
+        int perSecond = perSecond(rateLimit);
+        int burst = perSecond == 0 ? 0 : rateLimitBurst == null ? perSecond
+                : number(rateLimitBurst, "--rate-limit-burst", "a number");
+        return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, security, perSecond, burst,
+                help);
     }
 
     private static Set<String> list(String commaSeparated) {
         return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(v -> !v.isEmpty())
                 .collect(Collectors.toSet());
+    }
+
+    /** @return the requests per second of {@code N} or {@code N/s} */
+    private static int perSecond(String rateLimit) {
+        String value = rateLimit.trim();
+        if (value.endsWith("/s")) {
+            value = value.substring(0, value.length() - 2).trim();
+        }
+        return number(value, "--rate-limit", "N or N/s (requests per second)");
+    }
+
+    private static int number(String value, String flag, String shape) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(flag + " must be " + shape + ", 0 or more, was: " + value);
     }
 
     /** @return the storage these options select */

@@ -8,6 +8,7 @@ import dev.mcpstate.interceptor.internal.link.Authentication;
 import dev.mcpstate.interceptor.internal.link.Capture;
 import dev.mcpstate.interceptor.internal.link.Lifecycle;
 import dev.mcpstate.interceptor.internal.link.ProtocolGate;
+import dev.mcpstate.interceptor.internal.link.RateLimiting;
 import dev.mcpstate.interceptor.internal.link.RequestBody;
 import dev.mcpstate.interceptor.internal.link.ResponseRouting;
 import dev.mcpstate.interceptor.internal.link.SecurityEdge;
@@ -23,6 +24,7 @@ import dev.mcpstate.store.Storage;
 import io.modelcontextprotocol.json.McpJsonMapper;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +32,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A started session filter: its threads, its cluster bus and its chain of links. Created by
@@ -40,6 +43,9 @@ import java.util.function.Function;
  * <ol>
  *   <li>{@link SecurityEdge} — {@code Host} and {@code Origin} (DNS rebinding), for every request of every era;</li>
  *   <li>{@link Authentication} — bearer token (401) or the container's principal, for every request of every era;</li>
+ *   <li>{@link RateLimiting} — only when configured: one token per request from the caller's bucket in the store,
+ *       else 429; before the era decision, so that it applies to every request, after authentication, so that
+ *       it knows the principal;</li>
  *   <li>{@link RequestBody} — size limit (413), JSON (-32700), JSON-RPC shape and params; what the body holds;</li>
  *   <li>{@link ProtocolGate} — protocol era (sessionless eras skip persistence, their errors are sanitized),
  *       {@code Accept} (406), {@code initialize} params;</li>
@@ -104,9 +110,10 @@ public final class Node implements AutoCloseable {
     /** The links, in chain order: the one definition of that order. */
     private List<Interceptor> links(Storage storage, SdkSessions sdk, StreamHub hub, InterceptorConfig config,
             String owner, Function<String, ListeningStreamTransport> listening) {
-        return List.of(
+        return Stream.of(
                 new SecurityEdge(config.allowedOrigins(), config.allowedHosts()),
                 new Authentication(config.authenticator(), config.retryAfterSeconds()),
+                rateLimiting(storage, config), // null when off: then not in the chain at all
                 new RequestBody(config.maxBodyBytes()),
                 new ProtocolGate(),
                 new SessionGuard(storage.sessions(), cache, bus, config.clock(), storage.config().sessionIdleTtl(),
@@ -115,7 +122,17 @@ public final class Node implements AutoCloseable {
                 new ResponseRouting(bus, hub),
                 resumption,
                 new Capture(hub, owner, writers, config.retryAfterSeconds()),
-                new Lifecycle(storage.sessions(), cache, hub, sdk, listening, config.clock(), config.nodeId(), bus));
+                new Lifecycle(storage.sessions(), cache, hub, sdk, listening, config.clock(), config.nodeId(), bus))
+                .filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * @return the rate-limiting link, or null when rate limiting is off
+     * @throws UnsupportedOperationException when it is on and the storage backend has no rate-limit store
+     */
+    private static RateLimiting rateLimiting(Storage storage, InterceptorConfig config) {
+        return config.rateLimitPerSecond() == 0 ? null
+                : new RateLimiting(storage.rateLimits(), config.rateLimitPerSecond(), config.rateLimitBurst());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.mcpstate.store.memory;
 
 import dev.mcpstate.store.ClusterBus;
+import dev.mcpstate.store.RateLimitStore;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.internal.LocalClusterBus;
 import dev.mcpstate.store.internal.BaseBackend;
@@ -19,6 +20,8 @@ import java.util.Objects;
  */
 public final class InMemoryBackend extends BaseBackend {
 
+    private final InMemoryRateLimitStore rateLimits;
+
     /**
      * @param config retention ({@link StorageConfig#maxEventsPerStream()}); not null
      * @param clock  the clock of every time the stores record; not null
@@ -30,6 +33,12 @@ public final class InMemoryBackend extends BaseBackend {
 
     private InMemoryBackend(InMemoryEventStore events, Clock clock) {
         super("memory", false, new InMemorySessionStore(events), events, new InMemorySidecarStore(clock));
+        this.rateLimits = new InMemoryRateLimitStore(clock);
+    }
+
+    @Override
+    public RateLimitStore rateLimits() {
+        return rateLimits;
     }
 
     @Override

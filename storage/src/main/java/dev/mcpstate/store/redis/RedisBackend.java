@@ -1,6 +1,7 @@
 package dev.mcpstate.store.redis;
 
 import dev.mcpstate.store.ClusterBus;
+import dev.mcpstate.store.RateLimitStore;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.internal.BaseBackend;
@@ -11,7 +12,7 @@ import java.util.Objects;
 
 /**
  * The Redis backend: sessions as hashes, events in Redis Streams, the sidecar's state in hashes and sorted sets,
- * the cluster bus on pub/sub plus heartbeat keys — every key in {@link RedisKeys}. Many nodes share one Redis;
+ * rate-limit token buckets in hashes, the cluster bus on pub/sub plus heartbeat keys — every key in {@link RedisKeys}. Many nodes share one Redis;
  * every node serves every session.
  *
  * <p>Thread-safe: one multiplexed connection shared by all stores. Open it through
@@ -20,11 +21,13 @@ import java.util.Objects;
 public final class RedisBackend extends BaseBackend {
 
     private final RedisDatabase db;
+    private final RedisRateLimitStore rateLimits;
 
     private RedisBackend(RedisDatabase db, StorageConfig config, Clock clock) {
         super("redis", true, new RedisSessionStore(db), new RedisEventStore(db, clock, config.maxEventsPerStream()),
                 new RedisSidecarStore(db, clock));
         this.db = db;
+        this.rateLimits = new RedisRateLimitStore(db, clock);
     }
 
     /**
@@ -44,6 +47,11 @@ public final class RedisBackend extends BaseBackend {
     /** @return the shared connection, for tests in this package */
     RedisDatabase database() {
         return db;
+    }
+
+    @Override
+    public RateLimitStore rateLimits() {
+        return rateLimits;
     }
 
     @Override

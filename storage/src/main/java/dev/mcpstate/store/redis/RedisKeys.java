@@ -23,11 +23,13 @@ import java.util.Objects;
  * &lt;prefix&gt;:node:&lt;owner&gt;:responses           channel: client responses routed to that node instance
  * &lt;prefix&gt;:sessions:ended                  channel: ids of sessions that ended on some node
  * &lt;prefix&gt;:sessions:changed                channel: ids of sessions whose record changed on some node
+ * &lt;prefix&gt;:ratelimit:&lt;key&gt;               hash with expiry: one token bucket, fields tokens, at (millis)
  * &lt;prefix&gt;:sidecar:{sc}:...                 the state-sidecar tools' keys, built by the sidecar scripts
  *                                         from {@link #sidecarBase()} (see {@code sidecar/common.lua})
  * </pre>
  *
- * The global keys live in other slots than the session keys; commands on them are always sent separately from
+ * A token bucket is one key, hence one hash slot, whatever its name holds. The global keys live in other slots
+ * than the session keys; commands on them are always sent separately from
  * the per-session ones. Immutable and thread-safe.
  */
 public final class RedisKeys {
@@ -125,6 +127,14 @@ public final class RedisKeys {
     /** @return the pub/sub channel on which nodes announce sessions whose stored record changed */
     public String sessionsChanged() {
         return prefix + ":sessions:changed";
+    }
+
+    /**
+     * @param key the bucket's name, e.g. {@code principal:alice}; not null
+     * @return the hash of one token bucket of rate limiting
+     */
+    public String rateLimit(String key) {
+        return prefix + ":ratelimit:" + Objects.requireNonNull(key, "key must not be null");
     }
 
     /** @return the base of every sidecar key, passed to the sidecar scripts as {@code KEYS[1]} */

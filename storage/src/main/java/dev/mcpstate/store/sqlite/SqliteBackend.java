@@ -1,6 +1,7 @@
 package dev.mcpstate.store.sqlite;
 
 import dev.mcpstate.store.ClusterBus;
+import dev.mcpstate.store.RateLimitStore;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.internal.BaseBackend;
@@ -21,11 +22,13 @@ import java.util.Objects;
 public final class SqliteBackend extends BaseBackend {
 
     private final SqliteDatabase db;
+    private final SqliteRateLimitStore rateLimits;
 
     private SqliteBackend(SqliteDatabase db, StorageConfig config, Clock clock) {
         super("sqlite", false, new SqliteSessionStore(db), new SqliteEventStore(db, clock, config.maxEventsPerStream()),
                 new SqliteSidecarStore(db, clock));
         this.db = db;
+        this.rateLimits = new SqliteRateLimitStore(db, clock);
     }
 
     /**
@@ -50,6 +53,11 @@ public final class SqliteBackend extends BaseBackend {
     /** @return the database, for tests in this package */
     SqliteDatabase database() {
         return db;
+    }
+
+    @Override
+    public RateLimitStore rateLimits() {
+        return rateLimits;
     }
 
     @Override

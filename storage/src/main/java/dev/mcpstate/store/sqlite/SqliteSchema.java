@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * Every table of the SQLite backend, in one place. Each statement is idempotent; times are epoch milliseconds.
  * The table {@code schema_version(component, version)} records one row per component: {@value #STORE_COMPONENT}
- * (sessions, streams, events) and {@value #SIDECAR_COMPONENT} (the {@code sidecar_*} tables, created on first use
- * of the sidecar store).
+ * (sessions, streams, events), {@value #SIDECAR_COMPONENT} (the {@code sidecar_*} tables, created on first use
+ * of the sidecar store) and {@value #RATE_LIMIT_COMPONENT} (the {@code rate_limits} table, created when the backend
+ * opens).
  */
 final class SqliteSchema {
 
@@ -18,6 +19,11 @@ final class SqliteSchema {
     static final String SIDECAR_COMPONENT = "sidecar";
     /** The version of the sidecar tables. */
     static final int SIDECAR_VERSION = 1;
+
+    /** The component of the rate-limit table. */
+    static final String RATE_LIMIT_COMPONENT = "ratelimit";
+    /** The version of the rate-limit table. */
+    static final int RATE_LIMIT_VERSION = 1;
 
     /** The session and event tables. */
     static final List<String> STORE = List.of(
@@ -120,6 +126,19 @@ final class SqliteSchema {
               agent_id       TEXT,
               written_at     INTEGER NOT NULL)""",
             "CREATE INDEX IF NOT EXISTS sidecar_history_key ON sidecar_history (key, id)");
+
+    /**
+     * The token buckets of rate limiting: one row per bucket; {@code tokens} is fractional, counted up to {@code at};
+     * a row past {@code expires_at} is a full bucket and may be deleted.
+     */
+    static final List<String> RATE_LIMIT = List.of(
+            """
+            CREATE TABLE IF NOT EXISTS rate_limits (
+              bucket     TEXT PRIMARY KEY,
+              tokens     REAL NOT NULL,
+              at         INTEGER NOT NULL,
+              expires_at INTEGER NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS rate_limits_by_expiry ON rate_limits (expires_at)");
 
     /** Tables the sidecar's {@code reset} empties; {@code sidecar_counters} survives so versions and tokens keep rising. */
     static final List<String> SIDECAR_RESET_TABLES = List.of("sidecar_kv", "sidecar_workflows",

@@ -11,8 +11,12 @@ public final class Headers {
     public static final String LAST_EVENT_ID = "Last-Event-ID";
     /** Names the mcp-state node that served the request. */
     public static final String MCP_STATE_NODE = "Mcp-State-Node";
-    /** How many seconds a client should wait before retrying after a 503. */
+    /** How many seconds a client should wait before retrying after a 503 or a 429. */
     public static final String RETRY_AFTER = "Retry-After";
+    /** The caller's request quota: the capacity of its token bucket (draft-ietf-httpapi-ratelimit-headers-06). */
+    public static final String RATE_LIMIT_LIMIT = "RateLimit-Limit";
+    /** Requests the caller may still send at once (draft-ietf-httpapi-ratelimit-headers-06). */
+    public static final String RATE_LIMIT_REMAINING = "RateLimit-Remaining";
     /** Browser origin of the request, validated against DNS rebinding. */
     public static final String ORIGIN = "Origin";
 

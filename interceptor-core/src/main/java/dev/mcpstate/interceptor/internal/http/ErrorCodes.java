@@ -31,6 +31,11 @@ public final class ErrorCodes {
     public static final int UNAUTHORIZED = -32007;
     /** The node that produced a response stream stopped before the final response. Sent on the resumed stream. */
     public static final int STREAM_ABANDONED = -32005;
+    /**
+     * The caller sent more requests than the configured rate limit allows (summed over every node); retry after
+     * {@code Retry-After} seconds. HTTP 429.
+     */
+    public static final int RATE_LIMITED = -32006;
 
     private ErrorCodes() {
     }

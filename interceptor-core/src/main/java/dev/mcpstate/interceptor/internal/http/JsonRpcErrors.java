@@ -31,6 +31,7 @@ public final class JsonRpcErrors {
             case 403 -> ErrorCodes.FORBIDDEN;
             case 404 -> ErrorCodes.NOT_FOUND;
             case 413 -> ErrorCodes.TOO_LARGE;
+            case 429 -> ErrorCodes.RATE_LIMITED;
             case 503 -> ErrorCodes.STORAGE_UNAVAILABLE;
             default -> status >= 500 ? ErrorCodes.INTERNAL_ERROR : ErrorCodes.BAD_REQUEST;
         };
@@ -51,6 +52,7 @@ public final class JsonRpcErrors {
             case 414 -> "Request URI too long";
             case 431 -> "Request header fields too large";
             case 413 -> "Request body too large";
+            case 429 -> "Too many requests";
             case 503 -> "Service unavailable";
             default -> status >= 500 ? "Internal error" : "Bad request";
         };

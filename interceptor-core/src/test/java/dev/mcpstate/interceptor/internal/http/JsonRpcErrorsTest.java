@@ -75,14 +75,14 @@ class JsonRpcErrorsTest {
 
     @ParameterizedTest
     @CsvSource({"400,-32000", "401,-32007", "403,-32004", "404,-32001", "405,-32000", "406,-32000", "413,-32002",
-        "429,-32000", "500,-32603", "502,-32603", "503,-32003", "504,-32603"})
+        "429,-32006", "500,-32603", "502,-32603", "503,-32003", "504,-32603"})
     void codeForMapsAStatusToTheJsonRpcCodeOfItsBody(int status, int code) {
         assertThat(JsonRpcErrors.codeFor(status)).isEqualTo(code);
     }
 
     @ParameterizedTest
     @CsvSource({"400,Bad request", "403,Forbidden", "404,Not found", "405,Method not allowed",
-        "406,Not acceptable", "413,Request body too large", "418,Bad request", "500,Internal error",
+        "406,Not acceptable", "413,Request body too large", "418,Bad request", "429,Too many requests", "500,Internal error",
         "502,Internal error", "503,Service unavailable"})
     void messageForGivesAPlainMessage(int status, String message) {
         assertThat(JsonRpcErrors.messageFor(status)).isEqualTo(message);

@@ -1,0 +1,66 @@
+package dev.mcpstate.examples.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The rate-limit options of the example server: flag over environment over default (off). */
+class ServerOptionsTest {
+
+    private static ServerOptions parse(Map<String, String> env, String... args) {
+        return ServerOptions.parse(args, env);
+    }
+
+    @Test
+    void rateLimitingIsOffByDefault() {
+        ServerOptions options = parse(Map.of());
+
+        assertThat(options.rateLimit()).isZero();
+        assertThat(options.rateLimitBurst()).isZero();
+    }
+
+    @Test
+    void theRateIsPerSecondWithOrWithoutTheUnitAndTheBurstDefaultsToIt() {
+        assertThat(parse(Map.of(), "--rate-limit", "10").rateLimit()).isEqualTo(10);
+        assertThat(parse(Map.of(), "--rate-limit", "10/s").rateLimitBurst()).isEqualTo(10);
+        ServerOptions both = parse(Map.of(), "--rate-limit", " 4/s ", "--rate-limit-burst", "20");
+        assertThat(both.rateLimit()).isEqualTo(4);
+        assertThat(both.rateLimitBurst()).isEqualTo(20);
+    }
+
+    @Test
+    void theEnvironmentSetsItAndAFlagWins() {
+        Map<String, String> env = Map.of("MCP_STATE_RATE_LIMIT", "3/s", "MCP_STATE_RATE_LIMIT_BURST", "7");
+
+        assertThat(parse(env).rateLimit()).isEqualTo(3);
+        assertThat(parse(env).rateLimitBurst()).isEqualTo(7);
+        assertThat(parse(env, "--rate-limit", "0").rateLimitBurst()).as("off: no burst").isZero();
+        assertThat(parse(env, "--rate-limit-burst", "9").rateLimitBurst()).isEqualTo(9);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ten", "-1", "5/m", "/s", ""})
+    void aRateThatIsNotAWholeNumberPerSecondIsRejectedNamingTheFlag(String rate) {
+        assertThatThrownBy(() -> parse(Map.of(), "--rate-limit", rate))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--rate-limit must be");
+    }
+
+    @Test
+    void aBurstBelowOneIsRejectedWhileRateLimitingIsOn() {
+        assertThatThrownBy(() -> parse(Map.of(), "--rate-limit", "5", "--rate-limit-burst", "0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--rate-limit-burst");
+        assertThatThrownBy(() -> parse(Map.of(), "--rate-limit", "5", "--rate-limit-burst", "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--rate-limit-burst");
+    }
+
+    @Test
+    void theUsageNamesTheOptions() {
+        assertThat(ServerOptions.USAGE).contains("--rate-limit N[/s]", "MCP_STATE_RATE_LIMIT",
+                "--rate-limit-burst", "MCP_STATE_RATE_LIMIT_BURST");
+    }
+}
