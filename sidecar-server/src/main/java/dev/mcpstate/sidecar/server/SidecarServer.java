@@ -2,6 +2,7 @@ package dev.mcpstate.sidecar.server;
 
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.jetty.McpStateJetty;
+import dev.mcpstate.sidecar.SidecarCallerExtractor;
 import dev.mcpstate.sidecar.SidecarOptions;
 import dev.mcpstate.store.sidecar.SidecarStore;
 import dev.mcpstate.sidecar.SidecarTools;
@@ -10,6 +11,9 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -18,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.Objects;
 
 /**
@@ -26,6 +31,11 @@ import java.util.Objects;
  * <p>Start with {@link #start(SidecarServerConfig, Clock)}, stop with {@link #close()}. The endpoint sits behind the
  * mcp-state session filter ({@link McpStateJetty}) on the same storage as the tools: sessions survive restarts and
  * cut streams resume.
+ *
+ * <p>The SDK transport carries each request's principal to the tools ({@link SidecarCallerExtractor}): a request
+ * whose {@code getUserPrincipal()} names a principal works on that principal's tenant, and is an admin when
+ * {@code isUserInRole("admin")}. The standalone server configures no authentication of its own yet, so its callers
+ * are anonymous (the one anonymous tenant) unless something in front authenticates them.
  */
 public final class SidecarServer implements AutoCloseable {
 
@@ -57,6 +67,17 @@ public final class SidecarServer implements AutoCloseable {
      * @throws Exception when the store cannot be opened or the port bound (everything opened is closed again)
      */
     public static SidecarServer start(SidecarServerConfig config, Clock clock) throws Exception {
+        return start(config, clock, null);
+    }
+
+    /**
+     * Like {@link #start(SidecarServerConfig, Clock)}, with a servlet filter run first on every request to the
+     * endpoint, before the session filter: e.g. authentication that wraps the request so that
+     * {@code getUserPrincipal()} and {@code isUserInRole} answer (the tests' stand-in for a container's).
+     *
+     * @param authentication the filter, async-supported; null for none
+     */
+    static SidecarServer start(SidecarServerConfig config, Clock clock, Filter authentication) throws Exception {
         Objects.requireNonNull(config, "config must not be null");
         McpStateJetty state = McpStateJetty.builder().storage(config.storage())
                 .config(InterceptorConfig.builder().clock(clock).build()).build();
@@ -72,11 +93,17 @@ public final class SidecarServer implements AutoCloseable {
             HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                     .jsonMapper(McpJsonDefaults.getMapper())
                     .mcpEndpoint(SidecarServerConfig.MCP_PATH)
+                    .contextExtractor(new SidecarCallerExtractor())
                     .build();
             mcpServer = buildMcpServer(McpServer.sync(transport), store, config.options());
 
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
+            if (authentication != null) {
+                FilterHolder holder = new FilterHolder(authentication);
+                holder.setAsyncSupported(true);
+                context.addFilter(holder, SidecarServerConfig.MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
+            }
             state.mount(context, SidecarServerConfig.MCP_PATH, transport);
             jetty.setHandler(context);
             jetty.start();
@@ -97,7 +124,7 @@ public final class SidecarServer implements AutoCloseable {
      *
      * @param spec the {@code McpServer.sync(transport)} specification; not null
      * @param store the store; not null
-     * @param options tool input limits; not null
+     * @param options tool input limits and who may reset; not null
      * @return the built server
      */
     public static McpSyncServer buildMcpServer(McpServer.SyncSpecification<?> spec, SidecarStore store,
