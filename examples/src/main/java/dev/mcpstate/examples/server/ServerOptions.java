@@ -1,5 +1,6 @@
 package dev.mcpstate.examples.server;
 
+import dev.mcpstate.sidecar.SidecarOptions;
 import dev.mcpstate.store.StorageConfig;
 
 import java.nio.file.Path;
@@ -18,10 +19,12 @@ import java.util.Objects;
  * @param db       SQLite file
  * @param redisUrl Redis URL
  * @param nodeId   this node's id, or null for the host name
+ * @param allowReset true to let anonymous callers use {@code sidecar_reset} on the anonymous state
+ *                 ({@link SidecarOptions#allowAnonymousReset()}); admin principals may always reset
  * @param help     true when {@code --help} was given
  */
 public record ServerOptions(String host, int port, String store, Path db, String redisUrl, String nodeId,
-        boolean help) {
+        boolean allowReset, boolean help) {
 
     /** The usage text printed by {@code --help}. */
     public static final String USAGE = """
@@ -37,6 +40,8 @@ public record ServerOptions(String host, int port, String store, Path db, String
               --db PATH          MCP_STATE_DB       ./mcp-state.db   SQLite file (store sqlite)
               --redis-url URL    REDIS_URL          redis://127.0.0.1:6379   Redis (store redis)
               --node-id ID       MCP_STATE_NODE_ID  host name        node id, sent in Mcp-State-Node
+              --allow-reset      MCP_STATE_ALLOW_RESET  off          anonymous callers may sidecar_reset
+                                                                     (the anonymous state; admins always)
               --help                                                 print this text
             """;
 
@@ -66,11 +71,16 @@ public record ServerOptions(String host, int port, String store, Path db, String
         String db = env.getOrDefault("MCP_STATE_DB", StorageConfig.DEFAULT_SQLITE_PATH.toString());
         String redisUrl = env.getOrDefault("REDIS_URL", StorageConfig.DEFAULT_REDIS_URL);
         String nodeId = env.get("MCP_STATE_NODE_ID");
+        boolean allowReset = parseBoolean("MCP_STATE_ALLOW_RESET", env.getOrDefault("MCP_STATE_ALLOW_RESET", "false"));
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
                 help = true;
+                continue;
+            }
+            if (flag.equals("--allow-reset")) {
+                allowReset = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -94,7 +104,20 @@ public record ServerOptions(String host, int port, String store, Path db, String
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--port must be a number, was: " + port);
         }
-        return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, help);
+        return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, allowReset, help);
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no", "" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, was: " + value);
+        };
+    }
+
+    /** @return the sidecar tools' options these options select: the defaults, and {@link #allowReset()} */
+    public SidecarOptions sidecarOptions() {
+        return SidecarOptions.builder().allowAnonymousReset(allowReset).build();
     }
 
     /** @return the storage these options select */
