@@ -58,8 +58,8 @@ final class KeyValueTools {
                                 .required("key", "string", "The key."),
                         this::delete),
                 ToolDef.read("state_list", """
-                        List the live (unexpired) keys, optionally only those starting with a prefix, sorted \
-                        ascending. Returns {keys}.""",
+                        List your principal's live (unexpired) keys, optionally only those starting with a \
+                        prefix, sorted ascending. Returns {keys}.""",
                         Schema.object().optional("prefix", "string", "Only keys starting with this; omit for all."),
                         Schema.object().required("keys", "array", "The keys, sorted ascending."),
                         this::list));

@@ -47,8 +47,9 @@ final class SessionTools {
                                 .optional("saved_at", "number?", "Epoch seconds."),
                         this::restore),
                 ToolDef.read("history_log", """
-                        The audit log of every change, newest first: state_set/state_delete (key = the key), \
-                        workflow ops (key = "workflow:<run_id>"), lease ops (key = "lease:<resource_id>"), \
+                        The audit log of every change to your principal's state, newest first: \
+                        state_set/state_delete (key = the key), workflow ops (key = "workflow:<run_id>"), lease \
+                        ops (key = "lease:<resource_id>"), \
                         session_save (key = "session:<session_id>") and sidecar_reset. Filter by key; n is how \
                         many entries (default 10). Returns {entries:[{id, key, op, new_value, previous_value, \
                         agent_id, written_at}], total}.""",

@@ -110,7 +110,7 @@ final class WorkflowTools {
                                 .optional("fencing_token", "integer", "Number of claims so far.")
                                 .optional("claim_expires_at", "number?", "When the claim lapses, epoch seconds."),
                         this::status),
-                ToolDef.read("workflow_list", "All runs, newest first. Returns {runs}, each run's meta.",
+                ToolDef.read("workflow_list", "All runs of your principal, newest first. Returns {runs}, each run's meta.",
                         Schema.object(), runsSchema(), call -> runs(call.store().workflows())),
                 ToolDef.write("workflow_complete", """
                         Mark a claimed or running run completed, with an optional final output. Only the agent \
