@@ -257,6 +257,9 @@ abstract class SidecarTenancyContract {
         JsonNode bobLog = bob.call("history_log", "n", 100);
         assertThat(bobLog.get("total").asLong()).isEqualTo(1);
         assertThat(bobLog.get("entries").get(0).get("agent_id").asText()).isEqualTo("b1");
+        assertThat(bobLog.get("entries").get(0).get("id").asLong())
+                .as("history ids are counted per tenant: they tell nothing about other tenants' writes")
+                .isEqualTo(aliceLog.get("entries").get(3).get("id").asLong());
         assertThat(bob.call("history_log", "key", "workflow:" + run).get("total").asLong()).isZero();
         assertThat(bob.call("history_log", "key", "lease:r").get("total").asLong()).isZero();
         assertThat(bob.call("history_log", "key", "session:s").get("total").asLong()).isZero();

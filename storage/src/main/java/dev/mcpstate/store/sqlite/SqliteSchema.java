@@ -128,25 +128,26 @@ final class SqliteSchema {
               PRIMARY KEY (tenant, session_id))""",
             """
             CREATE TABLE IF NOT EXISTS sidecar_history (
-              id             INTEGER PRIMARY KEY AUTOINCREMENT,
               tenant         TEXT NOT NULL DEFAULT '',
+              id             INTEGER NOT NULL,
               key            TEXT,
               op             TEXT NOT NULL,
               new_value      TEXT,
               previous_value TEXT,
               agent_id       TEXT,
-              written_at     INTEGER NOT NULL)""");
+              written_at     INTEGER NOT NULL,
+              PRIMARY KEY (tenant, id))""");
 
     /** The sidecar indexes, created after the tables (and after a migration). */
     static final List<String> SIDECAR_INDEXES = List.of(
             "CREATE INDEX IF NOT EXISTS sidecar_kv_expires ON sidecar_kv (expires_at)",
-            "CREATE INDEX IF NOT EXISTS sidecar_history_by_tenant ON sidecar_history (tenant, id)",
             "CREATE INDEX IF NOT EXISTS sidecar_history_by_tenant_key ON sidecar_history (tenant, key, id)");
 
     /**
      * The tables of sidecar version 1, which had no {@code tenant} column, and the columns they had: a migration
-     * to version 2 moves their rows into the anonymous tenant. {@code sidecar_history} is altered in place (it has
-     * no key on names), the others are rebuilt, as their primary keys change.
+     * to version 2 rebuilds them (their primary keys change) with their rows in the anonymous tenant. History ids,
+     * one {@code AUTOINCREMENT} over all rows in version 1, are counted per tenant since (counter {@code history}
+     * in {@code sidecar_counters}), so that no tenant learns from its ids how much the others write.
      */
     static final Map<String, String> SIDECAR_V1_TABLES = orderedMap(
             "sidecar_kv", "key, value, version, expires_at",
@@ -155,7 +156,8 @@ final class SqliteSchema {
                     + "claim_expires_at, result, error, created_at, updated_at",
             "sidecar_workflow_steps", "run_id, step, output, written_at",
             "sidecar_leases", "resource_id, holder, expires_at, fencing_token",
-            "sidecar_sessions", "session_id, context, saved_at");
+            "sidecar_sessions", "session_id, context, saved_at",
+            "sidecar_history", "id, key, op, new_value, previous_value, agent_id, written_at");
 
     /** Indexes of sidecar version 1, dropped by the migration. */
     static final List<String> SIDECAR_V1_INDEXES = List.of("sidecar_history_key");

@@ -101,7 +101,8 @@ final class SqliteSidecarStore implements SidecarStore {
 
     /**
      * Rebuilds the version-1 tables (no {@code tenant} column) with the version-2 layout, their rows in the
-     * anonymous tenant; a no-op on a new or already migrated file.
+     * anonymous tenant, whose history-id counter continues where version 1's {@code AUTOINCREMENT} stood; a no-op
+     * on a new or already migrated file.
      *
      * @return how many tables were migrated
      */
@@ -113,12 +114,7 @@ final class SqliteSidecarStore implements SidecarStore {
                 rebuilt.add(table);
             }
         }
-        int migrated = rebuilt.size();
-        if (lacksTenantColumn(tx, "sidecar_history")) {
-            tx.execute("ALTER TABLE sidecar_history ADD COLUMN tenant TEXT NOT NULL DEFAULT ''");
-            migrated++;
-        }
-        if (migrated == 0) {
+        if (rebuilt.isEmpty()) {
             return 0;
         }
         for (String index : SqliteSchema.SIDECAR_V1_INDEXES) {
@@ -130,9 +126,20 @@ final class SqliteSidecarStore implements SidecarStore {
         for (String table : rebuilt) {
             String columns = SqliteSchema.SIDECAR_V1_TABLES.get(table);
             tx.update("INSERT INTO " + table + " (" + columns + ") SELECT " + columns + " FROM " + table + "_v1");
+        }
+        if (rebuilt.contains("sidecar_history")) {
+            // the highest id version 1 handed out: its AUTOINCREMENT sequence, which survives resets
+            long lastId = Math.max(
+                    tx.count("SELECT coalesce(max(id), 0) FROM sidecar_history_v1"),
+                    tx.count("SELECT coalesce(max(seq), 0) FROM sqlite_sequence "
+                            + "WHERE name IN ('sidecar_history', 'sidecar_history_v1')"));
+            tx.update("INSERT INTO sidecar_counters (tenant, name, value) VALUES ('', 'history', ?) "
+                    + "ON CONFLICT (tenant, name) DO UPDATE SET value = max(value, excluded.value)", lastId);
+        }
+        for (String table : rebuilt) {
             tx.execute("DROP TABLE " + table + "_v1");
         }
-        return migrated;
+        return rebuilt.size();
     }
 
     private static boolean lacksTenantColumn(SqliteTx tx, String table) throws SQLException {

@@ -84,14 +84,15 @@ final class SqliteTx {
     }
 
     /**
-     * Appends one entry to a sidecar tenant's history.
+     * Appends one entry to a sidecar tenant's history, under the tenant's next history id.
      *
      * @param tenant the {@code tenant} column value: the tenant, {@code ''} for the anonymous tenant
      */
     void history(String tenant, String key, String op, String newValue, String previousValue, String agentId,
             long now) throws SQLException {
-        update("INSERT INTO sidecar_history (tenant, key, op, new_value, previous_value, agent_id, written_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)", tenant, key, op, newValue, previousValue, agentId, now);
+        update("INSERT INTO sidecar_history (tenant, id, key, op, new_value, previous_value, agent_id, written_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", tenant, nextCounter(tenant, "history"), key, op, newValue,
+                previousValue, agentId, now);
     }
 
     private PreparedStatement prepare(String sql, Object... params) throws SQLException {

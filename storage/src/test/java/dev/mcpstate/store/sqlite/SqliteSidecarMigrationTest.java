@@ -66,7 +66,9 @@ class SqliteSidecarMigrationTest {
             "INSERT INTO sidecar_sessions VALUES ('s1', '{\"goal\":\"ship\"}', " + T0 + ")",
             "INSERT INTO sidecar_history (id, key, op, new_value, previous_value, agent_id, written_at) VALUES "
                     + "(40, 'cfg', 'state_set', '{\"mode\":\"fast\"}', NULL, 'a1', " + T0 + "), "
-                    + "(41, 'session:s1', 'session_save', '{\"goal\":\"ship\"}', NULL, NULL, " + T0 + ")");
+                    + "(41, 'session:s1', 'session_save', '{\"goal\":\"ship\"}', NULL, NULL, " + T0 + ")",
+            // version 1 had handed out history ids up to 100 (the rows above 41 were gone)
+            "UPDATE sqlite_sequence SET seq = 100 WHERE name = 'sidecar_history'");
 
     @TempDir
     Path dir;
@@ -96,24 +98,28 @@ class SqliteSidecarMigrationTest {
             assertThat(anonymous.stats().workflowCount()).isEqualTo(1);
 
             assertThat(anonymous.put("cfg", "1", null, null, 5L).version()).isEqualTo(6);
+            assertThat(anonymous.history("cfg", 1).entries().get(0).id()).as("history ids continue").isEqualTo(101);
             clock.advance(Duration.ofMinutes(1));
             assertThat(anonymous.acquireLease("db", "h2", Duration.ofSeconds(1)).lease().fencingToken()).isEqualTo(4);
             assertThat(anonymous.createWorkflow("wf-00000000000c", "next", Map.of())).isPresent();
             assertThat(anonymous.workflows()).extracting(r -> r.runId())
                     .containsExactly("wf-00000000000c", "wf-0123456789ab");
-            assertThat(anonymous.history(null, 1).entries().get(0).id()).isGreaterThan(41);
+            assertThat(anonymous.history(null, 1).entries().get(0).id()).isGreaterThan(101);
 
             SidecarStore alice = anonymous.forTenant("alice");
             assertThat(alice.keys("")).isEmpty();
             assertThat(alice.workflows()).isEmpty();
             assertThat(alice.restoreSession("s1")).isEmpty();
             assertThat(alice.history(null, 10).total()).isZero();
+            alice.put("k", "1", null, null, null);
+            assertThat(alice.history(null, 1).entries().get(0).id()).as("history ids are per tenant").isEqualTo(1);
             assertThat(alice.createWorkflow("wf-0123456789ab", "alice's", Map.of())).as("run ids are per tenant")
                     .isPresent();
         }
 
         assertThat(sidecarVersion(file)).isEqualTo(2);
         assertThat(tables(file)).doesNotContain("sidecar_kv_v1", "sidecar_workflows_v1");
+        assertThat(tables(file)).doesNotContain("sidecar_history_v1");
         assertThat(indexes(file)).contains("sidecar_kv_expires", "sidecar_history_by_tenant_key")
                 .doesNotContain("sidecar_history_key");
 
