@@ -1,7 +1,8 @@
 package dev.mcpstate.sidecar;
 
 /**
- * Input limits of the sidecar tools. Immutable and thread-safe; build with {@link #builder()}.
+ * Input limits of the sidecar tools, and who besides admins may call {@code sidecar_reset}. Immutable and
+ * thread-safe; build with {@link #builder()}.
  */
 public final class SidecarOptions {
 
@@ -17,11 +18,13 @@ public final class SidecarOptions {
     private final int maxValueBytes;
     private final int maxIdLength;
     private final int maxHistoryEntries;
+    private final boolean allowAnonymousReset;
 
     private SidecarOptions(Builder b) {
         this.maxValueBytes = b.maxValueBytes;
         this.maxIdLength = b.maxIdLength;
         this.maxHistoryEntries = b.maxHistoryEntries;
+        this.allowAnonymousReset = b.allowAnonymousReset;
     }
 
     /** @return the defaults */
@@ -37,7 +40,7 @@ public final class SidecarOptions {
     /** @return a builder holding these values */
     public Builder toBuilder() {
         return new Builder().maxValueBytes(maxValueBytes).maxIdLength(maxIdLength)
-                .maxHistoryEntries(maxHistoryEntries);
+                .maxHistoryEntries(maxHistoryEntries).allowAnonymousReset(allowAnonymousReset);
     }
 
     /** @return the largest JSON value accepted, in UTF-8 bytes; positive */
@@ -55,11 +58,21 @@ public final class SidecarOptions {
         return maxHistoryEntries;
     }
 
+    /**
+     * @return true when an anonymous caller (no principal) may call {@code sidecar_reset}, which then wipes the
+     *     anonymous tenant only; false (the default) refuses it. Admin principals may always reset (every tenant);
+     *     other principals never.
+     */
+    public boolean allowAnonymousReset() {
+        return allowAnonymousReset;
+    }
+
     /** Builds {@link SidecarOptions}; not thread-safe. */
     public static final class Builder {
         private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
         private int maxIdLength = DEFAULT_MAX_ID_LENGTH;
         private int maxHistoryEntries = DEFAULT_MAX_HISTORY_ENTRIES;
+        private boolean allowAnonymousReset;
 
         private Builder() {
         }
@@ -79,6 +92,15 @@ public final class SidecarOptions {
         /** @param entries most history entries per call; at least 1 */
         public Builder maxHistoryEntries(int entries) {
             this.maxHistoryEntries = positive(entries, "maxHistoryEntries");
+            return this;
+        }
+
+        /**
+         * @param allow true to let anonymous callers reset the anonymous tenant with {@code sidecar_reset} (for
+         *     servers without authentication, e.g. local development and tests); default false
+         */
+        public Builder allowAnonymousReset(boolean allow) {
+            this.allowAnonymousReset = allow;
             return this;
         }
 

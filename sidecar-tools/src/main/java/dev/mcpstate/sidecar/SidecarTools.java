@@ -32,6 +32,24 @@ import java.util.Objects;
  * a plain message, with nothing written. A storage fault ({@link dev.mcpstate.store.StoreException}) also gives
  * {@code isError: true}. Expected outcomes (claim lost, lease held, version mismatch) are normal results.
  *
+ * <p><b>Tenancy: one principal is one tenant.</b> Every call runs on the state of its caller's tenant only
+ * ({@link SidecarStore#forTenant(String)} of the caller's principal): the agents calling as one principal share
+ * keys, runs, leases, saved sessions and history and coordinate through them; agents of different principals never
+ * see or touch each other's state, even under the same key, run id, resource id or session id ({@code state_list},
+ * {@code workflow_discover}/{@code workflow_list}, {@code history_log} and the counts of {@code sidecar_health}
+ * are per tenant too). The caller is read on every call from the request's SDK transport context
+ * ({@link SidecarCaller#from}); over HTTP install {@link SidecarCallerExtractor} on the transport
+ * ({@code HttpServletStreamableServerTransportProvider.builder().contextExtractor(new SidecarCallerExtractor())})
+ * so the context holds {@code getUserPrincipal()} and {@code isUserInRole("admin")} of each request. A caller
+ * without a principal (no authentication configured, no extractor, stdio) is anonymous: the anonymous tenant,
+ * the store's own namespace ({@code store} as given), where data written before tenants existed stays.
+ *
+ * <p><b>Who may reset.</b> {@code sidecar_reset} of an admin principal wipes every tenant
+ * ({@link SidecarStore#resetAll()}, result {@code scope: "all"}); of an anonymous caller it is refused unless
+ * {@link SidecarOptions#allowAnonymousReset()}, and then wipes the anonymous tenant only ({@code scope:
+ * "anonymous"}); any other principal is refused. A refusal is a tool error ({@code isError: true}) saying why, and
+ * deletes nothing.
+ *
  * <p>The specifications are thread-safe and share the store; the caller keeps ownership of the storage and
  * closes it after the server.
  */
@@ -53,16 +71,16 @@ public final class SidecarTools {
     }
 
     /**
-     * @param store the store the tools read and write; not null
-     * @return the 21 tool specifications with {@link SidecarOptions#defaults()}
+    XX
      */
     public static List<SyncToolSpecification> specifications(SidecarStore store) {
         return specifications(store, SidecarOptions.defaults());
     }
 
     /**
-     * @param store the store the tools read and write; not null
-     * @param options input limits; not null
+     * @param store the store the tools read and write, any view of it: each call runs on the view of its caller's
+     *     tenant; not null
+     * @param options input limits and who may reset; not null
      * @return the 21 tool specifications, grouped as in the contract; a new, unmodifiable list
      */
     public static List<SyncToolSpecification> specifications(SidecarStore store, SidecarOptions options) {

@@ -544,8 +544,11 @@ abstract class SidecarStoreContract {
                 .get("fencing_token").asLong();
         tools.call("session_save", "session_id", "s", "context", 1);
 
-        JsonNode reset = tools.call("sidecar_reset");
+        // anonymous callers may reset (the anonymous tenant, all there is here) only when the options allow it
+        ToolHarness allowed = ToolHarness.inProcess(store, SidecarOptions.builder().allowAnonymousReset(true).build());
+        JsonNode reset = allowed.call("sidecar_reset");
         assertThat(reset.get("ok").asBoolean()).isTrue();
+        assertThat(reset.get("scope").asText()).isEqualTo("anonymous");
         assertThat(reset.get("cleared").asLong()).isEqualTo(4 + 4); // a key, a run, a lease, a session + their 4 history entries
 
         assertThat(tools.call("state_list").get("keys")).isEmpty();

@@ -3,7 +3,9 @@ package dev.mcpstate.sidecar;
 import dev.mcpstate.store.sidecar.SidecarStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 
 import java.util.LinkedHashMap;
@@ -27,14 +29,24 @@ public final class ToolHarness {
         this.caller = caller;
     }
 
-    /** In-process: calls the specifications' handlers directly. */
+    /** In-process, as an anonymous caller: calls the specifications' handlers directly. */
     public static ToolHarness inProcess(SidecarStore store, SidecarOptions options) {
+        return inProcess(store, options, SidecarCaller.ANONYMOUS);
+    }
+
+    /**
+     * In-process, as {@code caller}: calls the specifications' handlers directly with an SDK exchange whose
+     * transport context holds the caller, as {@link SidecarCallerExtractor} makes it for an HTTP request.
+     */
+    public static ToolHarness inProcess(SidecarStore store, SidecarOptions options, SidecarCaller caller) {
         Map<String, SyncToolSpecification> specs = SidecarTools.specifications(store, options).stream()
                 .collect(Collectors.toMap(s -> s.tool().name(), s -> s));
+        McpSyncServerExchange exchange = new McpSyncServerExchange(
+                new McpAsyncServerExchange("in-process", null, null, null, caller.toTransportContext()));
         return new ToolHarness(request -> {
             SyncToolSpecification spec = specs.get(request.name());
             assertThat(spec).as("tool " + request.name()).isNotNull();
-            return spec.callHandler().apply(null, request);
+            return spec.callHandler().apply(exchange, request);
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.mcpstate.examples.server;
 
 import dev.mcpstate.jetty.McpStateJetty;
+import dev.mcpstate.sidecar.SidecarOptions;
 import dev.mcpstate.sidecar.SidecarTools;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -11,14 +12,26 @@ import io.modelcontextprotocol.spec.McpSchema;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** The example server's features: the demo tools and the state-sidecar tools on the filter's storage. */
 public final class ExampleServer implements ServerDefinition {
 
-    /** The one instance. */
-    public static final ExampleServer DEFINITION = new ExampleServer();
+    /** The example server with the sidecar tools' default options (anonymous callers may not reset). */
+    public static final ExampleServer DEFINITION = new ExampleServer(SidecarOptions.defaults());
 
-    private ExampleServer() {
+    private final SidecarOptions sidecar;
+
+    private ExampleServer(SidecarOptions sidecar) {
+        this.sidecar = sidecar;
+    }
+
+    /**
+     * @param sidecar the sidecar tools' options; not null
+     * @return the example server with those options
+     */
+    public static ExampleServer of(SidecarOptions sidecar) {
+        return new ExampleServer(Objects.requireNonNull(sidecar, "sidecar must not be null"));
     }
 
     @Override
@@ -30,7 +43,7 @@ public final class ExampleServer implements ServerDefinition {
     public McpSyncServer build(McpServer.SyncSpecification<?> spec, McpStateJetty state) {
         McpJsonMapper jsonMapper = McpJsonDefaults.getMapper();
         List<SyncToolSpecification> tools = new ArrayList<>(DemoTools.all(jsonMapper, state.config().nodeId()));
-        tools.addAll(SidecarTools.specifications(state.storage().sidecar()));
+        tools.addAll(SidecarTools.specifications(state.storage().sidecar(), sidecar));
         return spec.serverInfo("mcp-state-example", "0.1.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
                 .tools(tools)

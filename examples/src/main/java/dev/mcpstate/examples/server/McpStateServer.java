@@ -2,6 +2,7 @@ package dev.mcpstate.examples.server;
 
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.jetty.McpStateJetty;
+import dev.mcpstate.sidecar.SidecarCallerExtractor;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -17,7 +18,8 @@ import java.time.Duration;
 /**
  * An example MCP server: Jetty 12 on one port, the MCP Java SDK's Streamable HTTP servlet at {@code /mcp}, the
  * mcp-state filter in front of it, and the features of a {@link ServerDefinition} — by default
- * {@link ExampleServer}: the demo tools and the state-sidecar tools on the same storage.
+ * {@link ExampleServer}: the demo tools and the state-sidecar tools on the same storage. The SDK transport hands
+ * each request's principal to the tools ({@link SidecarCallerExtractor}), so the sidecar state is per principal.
  *
  * <p>Start with {@link #start(ServerOptions)}; {@link #close()} stops Jetty, the SDK server and the storage.
  */
@@ -64,7 +66,8 @@ public final class McpStateServer implements AutoCloseable {
     }
 
     /**
-     * Starts the example server ({@link ExampleServer}) with tuned filter settings.
+     * Starts the example server ({@link ExampleServer}, with {@link ServerOptions#sidecarOptions()}) with tuned
+     * filter settings.
      *
      * @param options where to listen and what to store in; not null
      * @param filter  filter settings; the node id and the rate limit of {@code options}, when set, replace its own;
@@ -73,7 +76,7 @@ public final class McpStateServer implements AutoCloseable {
      * @throws Exception when the storage cannot be opened or the port cannot be bound
      */
     public static McpStateServer start(ServerOptions options, InterceptorConfig filter) throws Exception {
-        return start(options, filter, ExampleServer.DEFINITION);
+        return start(options, filter, ExampleServer.of(options.sidecarOptions()));
     }
 
     /**
@@ -116,7 +119,8 @@ public final class McpStateServer implements AutoCloseable {
         }
         try {
             HttpServletStreamableServerTransportProvider transport =
-                    HttpServletStreamableServerTransportProvider.builder().mcpEndpoint(ENDPOINT).build();
+                    HttpServletStreamableServerTransportProvider.builder().mcpEndpoint(ENDPOINT)
+                            .contextExtractor(new SidecarCallerExtractor()).build();
             McpSyncServer mcp = definition.build(McpServer.sync(state.clusterWide(transport)), state);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");

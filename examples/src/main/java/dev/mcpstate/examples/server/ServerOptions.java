@@ -4,6 +4,7 @@ import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.interceptor.auth.Authenticator;
 import dev.mcpstate.interceptor.auth.JwtAuthenticator;
 import dev.mcpstate.interceptor.auth.StaticTokens;
+import dev.mcpstate.sidecar.SidecarOptions;
 import dev.mcpstate.store.StorageConfig;
 
 import java.net.URI;
@@ -31,10 +32,12 @@ import java.util.stream.Collectors;
  *                       store; 0 = off
  * @param rateLimitBurst requests a caller may send at once; at least 1 when {@code rateLimit} is on (default: the
  *                       rate), 0 when it is off
+ * @param allowReset true to let anonymous callers use {@code sidecar_reset} on the anonymous state
+ *                 ({@link SidecarOptions#allowAnonymousReset()}); admin principals may always reset
  * @param help     true when {@code --help} was given
  */
 public record ServerOptions(String host, int port, String store, Path db, String redisUrl, String nodeId,
-        Security security, int rateLimit, int rateLimitBurst, boolean help) {
+        Security security, int rateLimit, int rateLimitBurst, boolean allowReset, boolean help) {
 
     /**
      * Who may call the server.
@@ -112,6 +115,8 @@ public record ServerOptions(String host, int port, String store, Path db, String
                                                                      else address), all nodes together; more get 429
               --rate-limit-burst B
                                  MCP_STATE_RATE_LIMIT_BURST  N        requests a caller may send at once
+              --allow-reset      MCP_STATE_ALLOW_RESET  off          anonymous callers may sidecar_reset
+                                                                     (the anonymous state; admins always)
               --help                                                 print this text
             """;
 
@@ -155,11 +160,16 @@ public record ServerOptions(String host, int port, String store, Path db, String
         String allowedOrigins = env.getOrDefault("MCP_STATE_ALLOWED_ORIGINS", "");
         String rateLimit = env.getOrDefault("MCP_STATE_RATE_LIMIT", "0");
         String rateLimitBurst = env.get("MCP_STATE_RATE_LIMIT_BURST");
+        boolean allowReset = parseBoolean("MCP_STATE_ALLOW_RESET", env.getOrDefault("MCP_STATE_ALLOW_RESET", "false"));
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
                 help = true;
+                continue;
+            }
+            if (flag.equals("--allow-reset")) {
+                allowReset = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -198,7 +208,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
         int burst = perSecond == 0 ? 0 : rateLimitBurst == null ? perSecond
                 : number(rateLimitBurst, "--rate-limit-burst", "a number");
         return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, security, perSecond, burst,
-                help);
+                allowReset, help);
     }
 
     private static Set<String> list(String commaSeparated) {
@@ -225,6 +235,19 @@ public record ServerOptions(String host, int port, String store, Path db, String
             // reported below
         }
         throw new IllegalArgumentException(flag + " must be " + shape + ", 0 or more, was: " + value);
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no", "" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, was: " + value);
+        };
+    }
+
+    /** @return the sidecar tools' options these options select: the defaults, and {@link #allowReset()} */
+    public SidecarOptions sidecarOptions() {
+        return SidecarOptions.builder().allowAnonymousReset(allowReset).build();
     }
 
     /** @return the storage these options select */

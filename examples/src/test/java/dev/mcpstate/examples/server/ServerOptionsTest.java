@@ -9,7 +9,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The rate-limit options of the example server: flag over environment over default (off). */
+/** The example server's options: flag over environment over default. */
 class ServerOptionsTest {
 
     private static ServerOptions parse(Map<String, String> env, String... args) {
@@ -62,5 +62,38 @@ class ServerOptionsTest {
     void theUsageNamesTheOptions() {
         assertThat(ServerOptions.USAGE).contains("--rate-limit N[/s]", "MCP_STATE_RATE_LIMIT",
                 "--rate-limit-burst", "MCP_STATE_RATE_LIMIT_BURST");
+    }
+
+    @Test
+    void anonymousResetIsOffUnlessTheFlagOrTheVariableTurnsItOn() {
+        assertThat(ServerOptions.parse(new String[0], Map.of()).allowReset()).isFalse();
+        assertThat(ServerOptions.parse(new String[0], Map.of()).sidecarOptions().allowAnonymousReset()).isFalse();
+        ServerOptions flagged = ServerOptions.parse(new String[] {"--allow-reset", "--port", "0"}, Map.of());
+        assertThat(flagged.allowReset()).isTrue();
+        assertThat(flagged.port()).isZero();
+        assertThat(flagged.sidecarOptions().allowAnonymousReset()).isTrue();
+        assertThat(ServerOptions.parse(new String[0], Map.of("MCP_STATE_ALLOW_RESET", "true")).allowReset()).isTrue();
+        assertThat(ServerOptions.parse(new String[0], Map.of("MCP_STATE_ALLOW_RESET", "0")).allowReset()).isFalse();
+        assertThatThrownBy(() -> ServerOptions.parse(new String[0], Map.of("MCP_STATE_ALLOW_RESET", "sure")))
+                .hasMessageContaining("MCP_STATE_ALLOW_RESET");
+        assertThat(ServerOptions.USAGE).contains("--allow-reset").contains("MCP_STATE_ALLOW_RESET");
+    }
+
+    @Test
+    void securityIsOffByDefaultAndTheFlagsSetIt() {
+        assertThat(parse(Map.of()).security()).isEqualTo(ServerOptions.Security.NONE);
+        ServerOptions.Security security = parse(Map.of("MCP_STATE_ALLOWED_ORIGINS", "https://app.example.com"),
+                "--allowed-hosts", "mcp.example.com, other.example.com:8443", "--auth-tokens", "tokens.txt").security();
+        assertThat(security.allowedHosts()).containsExactlyInAnyOrder("mcp.example.com", "other.example.com:8443");
+        assertThat(security.allowedOrigins()).containsExactly("https://app.example.com");
+        assertThat(security.authTokens()).hasToString("tokens.txt");
+    }
+
+    @Test
+    void tokensAndOauthExcludeEachOtherAndAnIssuerNeedsItsKeys() {
+        assertThatThrownBy(() -> parse(Map.of(), "--auth-tokens", "t", "--oauth-issuer", "https://i.example",
+                "--oauth-jwks-url", "https://i.example/jwks")).hasMessageContaining("exclude each other");
+        assertThatThrownBy(() -> parse(Map.of(), "--oauth-issuer", "https://i.example"))
+                .hasMessageContaining("--oauth-jwks-url");
     }
 }

@@ -1,7 +1,9 @@
 package dev.mcpstate.sidecar.server;
 
 import dev.mcpstate.interceptor.InterceptorConfig;
+import dev.mcpstate.interceptor.auth.StaticTokens;
 import dev.mcpstate.jetty.McpStateJetty;
+import dev.mcpstate.sidecar.SidecarCallerExtractor;
 import dev.mcpstate.sidecar.SidecarOptions;
 import dev.mcpstate.store.sidecar.SidecarStore;
 import dev.mcpstate.sidecar.SidecarTools;
@@ -10,6 +12,9 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -18,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.Objects;
 
 /**
@@ -26,6 +32,13 @@ import java.util.Objects;
  * <p>Start with {@link #start(SidecarServerConfig, Clock)}, stop with {@link #close()}. The endpoint sits behind the
  * mcp-state session filter ({@link McpStateJetty}) on the same storage as the tools: sessions survive restarts and
  * cut streams resume.
+ *
+ * <p>The SDK transport carries each request's principal to the tools ({@link SidecarCallerExtractor}): a request
+ * whose {@code getUserPrincipal()} names a principal works on that principal's tenant, and is an admin when
+ * {@code isUserInRole("admin")}. With {@link SidecarServerConfig#authTokens()} the filter authenticates every request
+ * by its bearer token (401 without a listed one); without, callers are anonymous (the one anonymous tenant) unless
+ * something in front authenticates them. The server is hardened ({@link McpStateJetty#harden}): JSON-RPC error
+ * bodies, no {@code Server} header, bodies read before dispatch.
  */
 public final class SidecarServer implements AutoCloseable {
 
@@ -57,9 +70,21 @@ public final class SidecarServer implements AutoCloseable {
      * @throws Exception when the store cannot be opened or the port bound (everything opened is closed again)
      */
     public static SidecarServer start(SidecarServerConfig config, Clock clock) throws Exception {
+        return start(config, clock, null);
+    }
+
+    /**
+     * Like {@link #start(SidecarServerConfig, Clock)}, with a servlet filter run first on every request to the
+     * endpoint, before the session filter: e.g. authentication that wraps the request so that
+     * {@code getUserPrincipal()} and {@code isUserInRole} answer (the tests' stand-in for a container's).
+     *
+     * @param authentication the filter, async-supported; null for none
+     */
+    static SidecarServer start(SidecarServerConfig config, Clock clock, Filter authentication) throws Exception {
         Objects.requireNonNull(config, "config must not be null");
         McpStateJetty state = McpStateJetty.builder().storage(config.storage())
-                .config(InterceptorConfig.builder().clock(clock).build()).build();
+                .config(InterceptorConfig.builder().clock(clock).authenticator(config.authTokens() == null ? null
+                        : StaticTokens.fromFile(config.authTokens())).build()).build();
         SidecarStore store = state.storage().sidecar();
         Server jetty = new Server();
         McpSyncServer mcpServer = null;
@@ -72,13 +97,20 @@ public final class SidecarServer implements AutoCloseable {
             HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                     .jsonMapper(McpJsonDefaults.getMapper())
                     .mcpEndpoint(SidecarServerConfig.MCP_PATH)
+                    .contextExtractor(new SidecarCallerExtractor())
                     .build();
             mcpServer = buildMcpServer(McpServer.sync(transport), store, config.options());
 
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
+            if (authentication != null) {
+                FilterHolder holder = new FilterHolder(authentication);
+                holder.setAsyncSupported(true);
+                context.addFilter(holder, SidecarServerConfig.MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
+            }
             state.mount(context, SidecarServerConfig.MCP_PATH, transport);
             jetty.setHandler(context);
+            state.harden(jetty);
             jetty.start();
 
             URI url = URI.create("http://" + hostForUrl(config.host()) + ":" + connector.getLocalPort()
@@ -97,7 +129,7 @@ public final class SidecarServer implements AutoCloseable {
      *
      * @param spec the {@code McpServer.sync(transport)} specification; not null
      * @param store the store; not null
-     * @param options tool input limits; not null
+     * @param options tool input limits and who may reset; not null
      * @return the built server
      */
     public static McpSyncServer buildMcpServer(McpServer.SyncSpecification<?> spec, SidecarStore store,

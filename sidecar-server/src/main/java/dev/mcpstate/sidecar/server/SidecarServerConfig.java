@@ -22,8 +22,16 @@ import java.util.Objects;
  *   <tr><td>SIDECAR_HOST</td><td>--host HOST</td><td>127.0.0.1</td></tr>
  *   <tr><td>SIDECAR_PORT</td><td>--port PORT</td><td>8000</td></tr>
  *   <tr><td>SIDECAR_MAX_VALUE_BYTES</td><td>--max-value-bytes N</td><td>1048576</td></tr>
+ *   <tr><td>SIDECAR_ALLOW_RESET</td><td>--allow-reset</td><td>off</td></tr>
+ *   <tr><td>SIDECAR_AUTH_TOKENS</td><td>--auth-tokens FILE</td><td>none (anonymous callers)</td></tr>
  *   <tr><td></td><td>--stdio</td><td>off (HTTP)</td></tr>
  * </table>
+ *
+ * <p>{@code --allow-reset} ({@code SIDECAR_ALLOW_RESET=true}) lets anonymous callers — every caller of a sidecar
+ * without authentication, and every stdio caller — use {@code sidecar_reset}, which then wipes the anonymous
+ * tenant ({@link SidecarOptions#allowAnonymousReset()}); without it they are refused. Admin principals may always
+ * reset, and their reset wipes every tenant. The variable takes {@code true}/{@code false} (also {@code 1}/{@code 0},
+ * {@code yes}/{@code no}), the flag {@code --allow-reset} or {@code --allow-reset=true|false}.
  *
  * @param storage where state is kept
  * @param host the interface the HTTP server binds
@@ -31,9 +39,12 @@ import java.util.Objects;
  * @param stdio true to serve over stdin/stdout instead of HTTP
  * @param help true when {@code --help} was given
  * @param options tool input limits
+ * @param authTokens the static bearer token file ({@code <token> <principal> [admin]} per line), or null for no
+ *                   authentication; with one, every HTTP request needs a listed token (else 401) and the tools run
+ *                   on the token's principal's tenant
  */
 public record SidecarServerConfig(StorageConfig storage, String host, int port, boolean stdio, boolean help,
-        SidecarOptions options) {
+        SidecarOptions options, Path authTokens) {
 
     public static final String DEFAULT_DB_PATH = "state_sidecar.db";
     public static final String DEFAULT_REDIS_URL = "redis://localhost:6379";
@@ -56,6 +67,11 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
               --host HOST              SIDECAR_HOST             HTTP bind address (default 127.0.0.1)
               --port PORT              SIDECAR_PORT             HTTP port, 0 = any free (default 8000)
               --max-value-bytes N      SIDECAR_MAX_VALUE_BYTES  largest JSON value (default 1048576)
+              --allow-reset            SIDECAR_ALLOW_RESET      let anonymous callers (no authentication, or
+                                                                stdio) reset the anonymous state (default off;
+                                                                admin principals may always reset everything)
+              --auth-tokens FILE       SIDECAR_AUTH_TOKENS      bearer tokens, one '<token> <principal> [admin]'
+                                                                per line; then every request needs one (HTTP)
               --stdio                                           serve MCP over stdin/stdout
               --help                                            print this help
             """;
@@ -78,7 +94,7 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
     public static SidecarServerConfig parse(Map<String, String> env, String... args) {
         Map<String, String> settings = new java.util.HashMap<>();
         for (String name : new String[] {"STATE_BACKEND", "DB_PATH", "REDIS_URL", "REDIS_KEY_PREFIX", "SIDECAR_HOST",
-                "SIDECAR_PORT", "SIDECAR_MAX_VALUE_BYTES"}) {
+                "SIDECAR_PORT", "SIDECAR_MAX_VALUE_BYTES", "SIDECAR_ALLOW_RESET", "SIDECAR_AUTH_TOKENS"}) {
             String value = env.get(name);
             if (value != null && !value.isBlank()) {
                 settings.put(name, value.trim());
@@ -96,6 +112,7 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
             }
             switch (flag) {
                 case "--stdio" -> stdio = true;
+                case "--allow-reset" -> settings.put("SIDECAR_ALLOW_RESET", inlineValue == null ? "true" : inlineValue);
                 case "--help", "-h" -> help = true;
                 default -> {
                     String variable = variableOf(flag);
@@ -112,8 +129,12 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
         }
         return new SidecarServerConfig(storage(settings), settings.getOrDefault("SIDECAR_HOST", DEFAULT_HOST),
                 intSetting(settings, "SIDECAR_PORT", DEFAULT_PORT), stdio, help,
-                SidecarOptions.builder().maxValueBytes(intSetting(settings, "SIDECAR_MAX_VALUE_BYTES",
-                        SidecarOptions.DEFAULT_MAX_VALUE_BYTES)).build());
+                SidecarOptions.builder()
+                        .maxValueBytes(intSetting(settings, "SIDECAR_MAX_VALUE_BYTES",
+                                SidecarOptions.DEFAULT_MAX_VALUE_BYTES))
+                        .allowAnonymousReset(booleanSetting(settings, "SIDECAR_ALLOW_RESET"))
+                        .build(),
+                settings.containsKey("SIDECAR_AUTH_TOKENS") ? Path.of(settings.get("SIDECAR_AUTH_TOKENS")) : null);
     }
 
     private static String variableOf(String flag) {
@@ -125,6 +146,7 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
             case "--host" -> "SIDECAR_HOST";
             case "--port" -> "SIDECAR_PORT";
             case "--max-value-bytes" -> "SIDECAR_MAX_VALUE_BYTES";
+            case "--auth-tokens" -> "SIDECAR_AUTH_TOKENS";
             default -> throw new IllegalArgumentException("unknown option: " + flag + " (see --help)");
         };
     }
@@ -152,6 +174,18 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, was: " + value);
         }
+    }
+
+    private static boolean booleanSetting(Map<String, String> settings, String name) {
+        String value = settings.get(name);
+        if (value == null) {
+            return false;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, was: " + value);
+        };
     }
 
     /** @return the backend for the ready line, e.g. {@code sqlite:state_sidecar.db}; passwords redacted */

@@ -17,6 +17,12 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The sidecar tools served over stdin/stdout (one client, newline-delimited JSON-RPC). Nothing but protocol
  * messages is written to the output stream; logs go to stderr.
+ *
+ * <p>stdio has no authentication, so the one client is anonymous and works on the anonymous tenant. Its
+ * {@code sidecar_reset} is refused unless {@code --allow-reset} is given, as over HTTP: the process is usually
+ * started by the one local user who owns the state, but the storage may be a Redis or a file shared with other
+ * sidecars, and the caller is a model that can be talked into a reset. With the flag it wipes the anonymous tenant
+ * only, never a named principal's state.
  */
 public final class SidecarStdio {
 

@@ -76,12 +76,13 @@ class SidecarJarIT {
         RedisTestServer.flushAll();
         int port = FreePort.find();
         startJar(Map.of("STATE_BACKEND", "redis", "REDIS_URL", RedisTestServer.url(),
-                "SIDECAR_PORT", Integer.toString(port)));
+                "SIDECAR_PORT", Integer.toString(port), "SIDECAR_ALLOW_RESET", "true"));
         assertThat(awaitReadyLine()).contains("url=http://127.0.0.1:" + port + "/mcp").contains("backend=redis:");
         try (Client client = Client.http(port)) {
             JsonNode health = client.tools.call("sidecar_health");
             assertThat(health.get("backend").asText()).isEqualTo("redis");
             assertThat(health.get("status").asText()).isEqualTo("ok");
+            assertThat(client.tools.call("sidecar_reset").get("scope").asText()).isEqualTo("anonymous");
         }
     }
 
@@ -101,6 +102,7 @@ class SidecarJarIT {
             tools.call("session_save", "session_id", "s", "context", Map.of("goal", "stdio"));
             assertThat(tools.call("session_restore", "session_id", "s").get("context").get("goal").asText())
                     .isEqualTo("stdio");
+            assertThat(tools.error("sidecar_reset")).as("stdio needs --allow-reset too").contains("refused");
         } finally {
             mcp.closeGracefully();
         }

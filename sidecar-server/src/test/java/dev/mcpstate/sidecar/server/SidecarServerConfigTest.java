@@ -20,6 +20,27 @@ class SidecarServerConfigTest {
         assertThat(config.port()).isEqualTo(8000);
         assertThat(config.stdio()).isFalse();
         assertThat(config.help()).isFalse();
+        assertThat(config.options().allowAnonymousReset()).isFalse();
+    }
+
+    @Test
+    void allowResetComesFromTheFlagOrTheEnvironment() {
+        assertThat(SidecarServerConfig.parse(Map.of(), "--allow-reset").options().allowAnonymousReset()).isTrue();
+        assertThat(SidecarServerConfig.parse(Map.of(), "--allow-reset=false").options().allowAnonymousReset())
+                .isFalse();
+        for (String yes : new String[] {"true", "TRUE", "1", "yes"}) {
+            assertThat(SidecarServerConfig.parse(Map.of("SIDECAR_ALLOW_RESET", yes)).options().allowAnonymousReset())
+                    .as(yes).isTrue();
+        }
+        for (String no : new String[] {"false", "0", "no", " "}) {
+            assertThat(SidecarServerConfig.parse(Map.of("SIDECAR_ALLOW_RESET", no)).options().allowAnonymousReset())
+                    .as(no).isFalse();
+        }
+        assertThat(SidecarServerConfig.parse(Map.of("SIDECAR_ALLOW_RESET", "true"), "--allow-reset=no")
+                .options().allowAnonymousReset()).as("the flag wins").isFalse();
+        assertThat(SidecarServerConfig.parse(Map.of("SIDECAR_MAX_VALUE_BYTES", "2048"), "--allow-reset").options()
+                .maxValueBytes()).isEqualTo(2048);
+        assertThat(SidecarServerConfig.USAGE).contains("--allow-reset").contains("SIDECAR_ALLOW_RESET");
     }
 
     @Test
@@ -55,6 +76,8 @@ class SidecarServerConfigTest {
         assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of(), "--port", "70000")).hasMessageContaining("port");
         assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of(), "--verbose")).hasMessageContaining("--verbose");
         assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of(), "--db")).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of("SIDECAR_ALLOW_RESET", "maybe")))
+                .hasMessageContaining("SIDECAR_ALLOW_RESET");
         assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of("REDIS_URL", "http://x"), "--backend", "redis"))
                 .hasMessageContaining("redisUrl");
     }

@@ -16,16 +16,10 @@ import static dev.mcpstate.sidecar.internal.Results.seconds;
 /** Group 1: {@code state_set}, {@code state_get}, {@code state_delete}, {@code state_list}. */
 final class KeyValueTools {
 
-    private final SidecarStore store;
-
-    KeyValueTools(SidecarStore store) {
-        this.store = store;
-    }
-
     List<ToolDef> tools() {
         return List.of(
                 ToolDef.write("state_set", """
-                        Store any JSON value under a key, shared by every agent using this sidecar. Optional \
+                        Store any JSON value under a key, shared by every agent calling as your principal. Optional \
                         ttl_seconds makes the key expire (fractions allowed, millisecond precision). Optional \
                         expected_version makes it a compare-and-set: the write happens only if the key's current \
                         version (from state_get; 0 = key absent) equals it, otherwise ok=false with the current \
@@ -64,14 +58,16 @@ final class KeyValueTools {
                                 .required("key", "string", "The key."),
                         this::delete),
                 ToolDef.read("state_list", """
-                        List the live (unexpired) keys, optionally only those starting with a prefix, sorted \
-                        ascending. Returns {keys}.""",
+                        List your principal's live (unexpired) keys, optionally only those starting with a \
+                        prefix, sorted ascending. Returns {keys}.""",
                         Schema.object().optional("prefix", "string", "Only keys starting with this; omit for all."),
                         Schema.object().required("keys", "array", "The keys, sorted ascending."),
                         this::list));
     }
 
-    private Map<String, Object> set(Args args) {
+    private Map<String, Object> set(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String key = args.id("key");
         String value = args.json("value", true);
         Duration ttl = args.optionalTtl("ttl_seconds");
@@ -85,7 +81,9 @@ final class KeyValueTools {
         return result;
     }
 
-    private Map<String, Object> get(Args args) {
+    private Map<String, Object> get(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String key = args.id("key");
         Optional<KvEntry> entry = store.get(key);
         return of("key", key,
@@ -95,12 +93,16 @@ final class KeyValueTools {
                 "expires_at", entry.map(e -> seconds(e.expiresAt())).orElse(null));
     }
 
-    private Map<String, Object> delete(Args args) {
+    private Map<String, Object> delete(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String key = args.id("key");
         return of("ok", store.delete(key, args.optionalId("agent_id")), "key", key);
     }
 
-    private Map<String, Object> list(Args args) {
+    private Map<String, Object> list(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         return of("keys", store.keys(args.prefix("prefix")).stream().sorted().toList());
     }
 }

@@ -13,12 +13,6 @@ import static dev.mcpstate.sidecar.internal.Results.seconds;
 /** Group 3: {@code lease_acquire}, {@code lease_release}, {@code lease_renew}. */
 final class LeaseTools {
 
-    private final SidecarStore store;
-
-    LeaseTools(SidecarStore store) {
-        this.store = store;
-    }
-
     List<ToolDef> tools() {
         Schema holderInput = Schema.object()
                 .required("resource_id", "string", "The resource to lock, e.g. \"repo:main\".")
@@ -66,7 +60,9 @@ final class LeaseTools {
                         this::renew));
     }
 
-    private Map<String, Object> acquire(Args args) {
+    private Map<String, Object> acquire(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String resourceId = args.id("resource_id");
         String holderId = args.id("holder_id");
         LeaseOutcome outcome = store.acquireLease(resourceId, holderId, args.ttl("ttl_seconds"));
@@ -78,12 +74,16 @@ final class LeaseTools {
                 "fencing_token", outcome.granted() ? lease.fencingToken() : null);
     }
 
-    private Map<String, Object> release(Args args) {
+    private Map<String, Object> release(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String resourceId = args.id("resource_id");
         return of("released", store.releaseLease(resourceId, args.id("holder_id")), "resource_id", resourceId);
     }
 
-    private Map<String, Object> renew(Args args) {
+    private Map<String, Object> renew(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String resourceId = args.id("resource_id");
         String holderId = args.id("holder_id");
         LeaseOutcome outcome = store.renewLease(resourceId, holderId, args.ttl("ttl_seconds"));

@@ -17,11 +17,9 @@ import static dev.mcpstate.sidecar.internal.Results.seconds;
 /** Group 4: {@code session_save}, {@code session_restore}, {@code history_log}. */
 final class SessionTools {
 
-    private final SidecarStore store;
     private final SidecarOptions options;
 
-    SessionTools(SidecarStore store, SidecarOptions options) {
-        this.store = store;
+    SessionTools(SidecarOptions options) {
         this.options = options;
     }
 
@@ -49,8 +47,9 @@ final class SessionTools {
                                 .optional("saved_at", "number?", "Epoch seconds."),
                         this::restore),
                 ToolDef.read("history_log", """
-                        The audit log of every change, newest first: state_set/state_delete (key = the key), \
-                        workflow ops (key = "workflow:<run_id>"), lease ops (key = "lease:<resource_id>"), \
+                        The audit log of every change to your principal's state, newest first: \
+                        state_set/state_delete (key = the key), workflow ops (key = "workflow:<run_id>"), lease \
+                        ops (key = "lease:<resource_id>"), \
                         session_save (key = "session:<session_id>") and sidecar_reset. Filter by key; n is how \
                         many entries (default 10). Returns {entries:[{id, key, op, new_value, previous_value, \
                         agent_id, written_at}], total}.""",
@@ -64,13 +63,17 @@ final class SessionTools {
                         this::history));
     }
 
-    private Map<String, Object> save(Args args) {
+    private Map<String, Object> save(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String sessionId = args.id("session_id");
         SessionSnapshot saved = store.saveSession(sessionId, args.json("context", true));
         return of("ok", true, "session_id", sessionId, "saved_at", seconds(saved.savedAt()));
     }
 
-    private Map<String, Object> restore(Args args) {
+    private Map<String, Object> restore(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String sessionId = args.id("session_id");
         Optional<SessionSnapshot> snapshot = store.restoreSession(sessionId);
         return of("found", snapshot.isPresent(), "session_id", sessionId,
@@ -78,7 +81,9 @@ final class SessionTools {
                 "saved_at", snapshot.map(s -> seconds(s.savedAt())).orElse(null));
     }
 
-    private Map<String, Object> history(Args args) {
+    private Map<String, Object> history(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String key = args.optionalId("key");
         long n = args.integer("n", 1, 10L);
         HistoryPage page = store.history(key, (int) Math.min(n, options.maxHistoryEntries()));

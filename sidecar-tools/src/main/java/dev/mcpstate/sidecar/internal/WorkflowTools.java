@@ -26,12 +26,6 @@ final class WorkflowTools {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String STATUSES = "created, claimed, running, completed, failed";
 
-    private final SidecarStore store;
-
-    WorkflowTools(SidecarStore store) {
-        this.store = store;
-    }
-
     List<ToolDef> tools() {
         Schema runId = Schema.object().required("run_id", "string", "The run id, e.g. \"wf-3f9a1c2b7d4e\".");
         return List.of(
@@ -116,8 +110,8 @@ final class WorkflowTools {
                                 .optional("fencing_token", "integer", "Number of claims so far.")
                                 .optional("claim_expires_at", "number?", "When the claim lapses, epoch seconds."),
                         this::status),
-                ToolDef.read("workflow_list", "All runs, newest first. Returns {runs}, each run's meta.",
-                        Schema.object(), runsSchema(), args -> runs(store.workflows())),
+                ToolDef.read("workflow_list", "All runs of your principal, newest first. Returns {runs}, each run's meta.",
+                        Schema.object(), runsSchema(), call -> runs(call.store().workflows())),
                 ToolDef.write("workflow_complete", """
                         Mark a claimed or running run completed, with an optional final output. Only the agent \
                         holding the claim may do this; otherwise ok=false with a reason. Returns {ok, run_id, \
@@ -151,7 +145,9 @@ final class WorkflowTools {
                 .required("reason", "string?", "Why it was refused; null on success.");
     }
 
-    private Map<String, Object> create(Args args) {
+    private Map<String, Object> create(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String name = args.id("name");
         Map<String, String> tags = args.tags("tags");
         while (true) {
@@ -170,7 +166,9 @@ final class WorkflowTools {
         return bytes;
     }
 
-    private Map<String, Object> discover(Args args) {
+    private Map<String, Object> discover(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         Map<String, String> tags = args.tags("tags");
         String status = args.optionalId("status");
         WorkflowStatus wanted = status == null ? null : parseStatus(status);
@@ -188,7 +186,9 @@ final class WorkflowTools {
         }
     }
 
-    private Map<String, Object> claim(Args args) {
+    private Map<String, Object> claim(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String runId = args.id("run_id");
         String agentId = args.id("agent_id");
         RunChange change = store.claim(runId, agentId, args.optionalTtl("lease_ttl_seconds"));
@@ -200,7 +200,9 @@ final class WorkflowTools {
                 "claim_expires_at", run == null ? null : seconds(run.claimExpiresAt()));
     }
 
-    private Map<String, Object> checkpoint(Args args) {
+    private Map<String, Object> checkpoint(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String runId = args.id("run_id");
         long rawStep = args.integer("step", 0, null);
         if (rawStep > Integer.MAX_VALUE) {
@@ -217,14 +219,18 @@ final class WorkflowTools {
                 "status", run == null ? null : run.status().wireName());
     }
 
-    private Map<String, Object> complete(Args args) {
+    private Map<String, Object> complete(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String runId = args.id("run_id");
         String agentId = args.id("agent_id");
         String output = args.json("output", false);
         return finished(runId, agentId, store.finish(runId, agentId, WorkflowStatus.COMPLETED, output, null));
     }
 
-    private Map<String, Object> fail(Args args) {
+    private Map<String, Object> fail(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String runId = args.id("run_id");
         String agentId = args.id("agent_id");
         String error = args.text("error");
@@ -253,7 +259,9 @@ final class WorkflowTools {
         return "Run is '" + status + "', claimed by '" + run.agentId() + "'";
     }
 
-    private Map<String, Object> resume(Args args) {
+    private Map<String, Object> resume(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String runId = args.id("run_id");
         WorkflowProgress progress = store.progress(runId).orElseThrow(() -> notFound(runId));
         Map<String, Object> outputs = new LinkedHashMap<>();
@@ -262,7 +270,9 @@ final class WorkflowTools {
                 "meta", meta(progress.run()));
     }
 
-    private Map<String, Object> status(Args args) {
+    private Map<String, Object> status(ToolCall call) {
+        Args args = call.args();
+        SidecarStore store = call.store();
         String runId = args.id("run_id");
         WorkflowRun run = store.workflow(runId).orElseThrow(() -> notFound(runId));
         return of("run_id", runId, "status", run.status().wireName(), "last_step", run.lastStep(),

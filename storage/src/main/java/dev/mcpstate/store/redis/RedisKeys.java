@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * Every Redis key and pub/sub channel mcp-state uses, in one place. All keys of one session carry the hash tag
  * {@code {<sessionId>}}, so they share one hash slot and each Lua script on one session runs unchanged on Redis
- * Cluster; the sidecar's keys carry the tag {@code {sc}}.
+ * Cluster; the keys of the sidecar's anonymous tenant carry the tag {@code {sc}}, those of a named tenant
+ * {@code {sc:<tenant>}} (one slot per tenant).
  *
  * <pre>
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:session              hash: the session record (times in epoch millis)
@@ -24,8 +25,13 @@ import java.util.Objects;
  * &lt;prefix&gt;:sessions:ended                  channel: ids of sessions that ended on some node
  * &lt;prefix&gt;:sessions:changed                channel: ids of sessions whose record changed on some node
  * &lt;prefix&gt;:ratelimit:&lt;key&gt;               hash with expiry: one token bucket, fields tokens, at (millis)
- * &lt;prefix&gt;:sidecar:{sc}:...                 the state-sidecar tools' keys, built by the sidecar scripts
- *                                         from {@link #sidecarBase()} (see {@code sidecar/common.lua})
+ * &lt;prefix&gt;:sidecar:{sc}:...                 the state-sidecar tools' keys of the anonymous tenant, built by
+ *                                         the sidecar scripts from {@link #sidecarBase()} (see
+ *                                         {@code sidecar/common.lua})
+ * &lt;prefix&gt;:sidecar:{sc:&lt;tenant&gt;}:...        the same keys of a named tenant, from
+ *                                         {@link #sidecarBase(String)}
+ * &lt;prefix&gt;:sidecar:tenants                 set: the names of the tenants that ever wrote (global), for a
+ *                                         reset of every tenant
  * </pre>
  *
  * A token bucket is one key, hence one hash slot, whatever its name holds. The global keys live in other slots
@@ -137,8 +143,50 @@ public final class RedisKeys {
         return prefix + ":ratelimit:" + Objects.requireNonNull(key, "key must not be null");
     }
 
-    /** @return the base of every sidecar key, passed to the sidecar scripts as {@code KEYS[1]} */
+    /**
+     * @return the base of every sidecar key of the anonymous tenant, passed to the sidecar scripts as
+     *     {@code KEYS[1]}
+     */
     public String sidecarBase() {
         return prefix + ":sidecar:{sc}:";
+    }
+
+    /**
+     * The base of every sidecar key of a tenant: {@code <prefix>:sidecar:{sc:<tenant>}:}, where the tenant name has
+     * {@code %}, {@code :}, <code>{</code> and <code>}</code> percent-encoded ({@code %25}, {@code %3A}, {@code %7B},
+     * {@code %7D}), so each tenant's keys share
+     * one hash slot of their own and no two tenants' keys can ever be equal.
+     *
+     * @param tenant the tenant; null for the anonymous tenant ({@link #sidecarBase()}); otherwise non-empty
+     * @return the key base
+     * @throws IllegalArgumentException when {@code tenant} is empty
+     */
+    public String sidecarBase(String tenant) {
+        if (tenant == null) {
+            return sidecarBase();
+        }
+        if (tenant.isEmpty()) {
+            throw new IllegalArgumentException("tenant must be null (anonymous) or non-empty");
+        }
+        StringBuilder base = new StringBuilder(prefix).append(":sidecar:{sc:");
+        for (int i = 0; i < tenant.length(); i++) {
+            char c = tenant.charAt(i);
+            switch (c) {
+                case '%' -> base.append("%25");
+                case ':' -> base.append("%3A");
+                case '{' -> base.append("%7B");
+                case '}' -> base.append("%7D");
+                default -> base.append(c);
+            }
+        }
+        return base.append("}:").toString();
+    }
+
+    /**
+     * @return the global set of the names of the sidecar tenants that ever created state (the anonymous tenant
+     *     is not in it)
+     */
+    public String sidecarTenants() {
+        return prefix + ":sidecar:tenants";
     }
 }

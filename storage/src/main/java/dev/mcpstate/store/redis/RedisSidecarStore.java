@@ -28,6 +28,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 import static dev.mcpstate.store.redis.RedisReplies.asLong;
 import static dev.mcpstate.store.redis.RedisReplies.fields;
@@ -35,13 +38,17 @@ import static dev.mcpstate.store.redis.RedisReplies.flag;
 import static dev.mcpstate.store.redis.RedisReplies.list;
 
 /**
- * {@link SidecarStore} on Redis. Every key lives under {@link RedisKeys#sidecarBase()}
- * ({@code <prefix>:sidecar:{sc}:}); the {@code {sc}} hash tag keeps them in one slot so the scripts also run on
- * Redis Cluster. Every operation is one Lua script ({@code sidecar/common.lua} followed by the operation's file),
- * hence atomic for all processes sharing the Redis. Expiry is decided by comparing with the time this store's
- * clock passes into the script, never by Redis time.
+ * {@link SidecarStore} on Redis. Every key of a tenant lives under {@link RedisKeys#sidecarBase(String)}
+ * ({@code <prefix>:sidecar:{sc}:} for the anonymous tenant, {@code <prefix>:sidecar:{sc:<tenant>}:} for a named
+ * one); the hash tag keeps one tenant's keys in one slot so the scripts also run on Redis Cluster. Every operation
+ * is one Lua script ({@code sidecar/common.lua} followed by the operation's file) on the view's key base, hence
+ * atomic for all processes sharing the Redis and blind to other tenants. Expiry is decided by comparing with the
+ * time this store's clock passes into the script, never by Redis time.
  *
- * <p>Thread-safe: the backend's one multiplexed connection is shared by all callers.
+ * <p>A named tenant's operations that create state also add the tenant to {@link RedisKeys#sidecarTenants()},
+ * pipelined with the script (another slot, so a separate command), so that {@link #resetAll()} finds every tenant.
+ *
+ * <p>Thread-safe: the backend's one multiplexed connection is shared by all callers and views.
  */
 final class RedisSidecarStore implements SidecarStore {
 
@@ -49,29 +56,52 @@ final class RedisSidecarStore implements SidecarStore {
 
     /** One script per store operation; the file is {@code sidecar/<name>.lua}. */
     private enum Script {
-        KV_SET, KV_GET, KV_DELETE, KV_LIST, STATS,
-        WF_CREATE, WF_GET, WF_ALL, WF_CLAIM, WF_CHECKPOINT, WF_FINISH,
-        LEASE_ACQUIRE, LEASE_RELEASE, LEASE_RENEW,
-        SESSION_SAVE, SESSION_GET, HISTORY, RESET;
+        KV_SET(true), KV_GET(false), KV_DELETE(false), KV_LIST(false), STATS(false),
+        WF_CREATE(true), WF_GET(false), WF_ALL(false), WF_CLAIM(false), WF_CHECKPOINT(false), WF_FINISH(false),
+        LEASE_ACQUIRE(true), LEASE_RELEASE(false), LEASE_RENEW(false),
+        SESSION_SAVE(true), SESSION_GET(false), HISTORY(false), RESET(true);
 
         private final LuaScript lua = LuaScript.load(ScriptOutputType.MULTI, "sidecar/common.lua",
                 "sidecar/" + name().toLowerCase(Locale.ROOT) + ".lua");
+        /** True when the script may create state where the tenant had none (so the tenant must be registered). */
+        private final boolean creates;
+
+        Script(boolean creates) {
+            this.creates = creates;
+        }
     }
 
     private final RedisDatabase db;
-    private final String[] keyBase;
     private final Clock clock;
+    /** The tenant of this view; null for the anonymous tenant. */
+    private final String tenant;
+    private final String[] keyBase;
 
+    /** The anonymous tenant's view. */
     RedisSidecarStore(RedisDatabase db, Clock clock) {
-        this.db = Objects.requireNonNull(db, "db must not be null");
-        this.clock = Objects.requireNonNull(clock, "clock must not be null");
-        this.keyBase = new String[] {db.keys().sidecarBase()};
+        this(Objects.requireNonNull(db, "db must not be null"), Objects.requireNonNull(clock, "clock must not be null"),
+                null);
         log.debug("sidecar store opened backend=redis keys={}*", keyBase[0]);
+    }
+
+    private RedisSidecarStore(RedisDatabase db, Clock clock, String tenant) {
+        this.db = db;
+        this.clock = clock;
+        this.tenant = tenant;
+        this.keyBase = new String[] {db.keys().sidecarBase(tenant)};
     }
 
     /** Runs one operation's script; its array reply holds strings, longs, nested lists and nulls. */
     private List<Object> run(Script script, String... args) {
-        return db.run("sidecar " + script.lua.name(), script.lua, keyBase, args);
+        String what = "sidecar " + script.lua.name();
+        if (tenant == null || !script.creates) {
+            return db.run(what, script.lua, keyBase, args);
+        }
+        // sent first on the same connection, so its reply is in before the script's; a failure fails the call
+        CompletableFuture<Long> registered = db.translate(what, db.async().sadd(db.keys().sidecarTenants(), tenant));
+        List<Object> reply = db.run(what, script.lua, keyBase, args);
+        db.awaitAll(what, List.of(registered));
+        return reply;
     }
 
     @Override
@@ -82,6 +112,19 @@ final class RedisSidecarStore implements SidecarStore {
     @Override
     public Clock clock() {
         return clock;
+    }
+
+    @Override
+    public String tenant() {
+        return tenant;
+    }
+
+    @Override
+    public SidecarStore forTenant(String tenant) {
+        if (tenant != null && tenant.isEmpty()) {
+            throw new IllegalArgumentException("tenant must be null (anonymous) or non-empty");
+        }
+        return Objects.equals(tenant, this.tenant) ? this : new RedisSidecarStore(db, clock, tenant);
     }
 
     private String now() {
@@ -249,7 +292,21 @@ final class RedisSidecarStore implements SidecarStore {
 
     @Override
     public long reset() {
-        return asLong(run(Script.RESET, now()).get(0));
+        return asLong(run(Script.RESET, now(), "always").get(0));
+    }
+
+    @Override
+    public long resetAll() {
+        Set<String> tenants = db.call("sidecar tenants", () -> db.sync().smembers(db.keys().sidecarTenants()));
+        List<String> others = new ArrayList<>(new TreeSet<>(tenants));
+        others.add(null);
+        others.remove(tenant);
+        long cleared = 0;
+        for (String other : others) {
+            RedisSidecarStore view = new RedisSidecarStore(db, clock, other);
+            cleared += asLong(view.run(Script.RESET, now(), "if-cleared").get(0));
+        }
+        return cleared + asLong(run(Script.RESET, now(), "always").get(0));
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.mcpstate.store.sidecar;
 import java.time.Instant;
 
 /**
- * One recorded mutation.
+ * One recorded mutation, in the history of the tenant it changed (see {@link SidecarStore}).
  *
  * <p>{@code key} names the subject: the key itself for {@code state_*} operations, {@code workflow:<run_id>},
  * {@code lease:<resource_id>}, {@code session:<session_id>}; null for {@code reset}. {@code op} is one of
@@ -12,7 +12,8 @@ import java.time.Instant;
  * {@code {"step":n,"output":...}} for checkpoints, the new and the previous holder (a JSON string) for leases,
  * {@code {"cleared":n}} for reset.
  *
- * @param id a store-wide id, strictly increasing in write order; positive
+ * @param id strictly increasing in write order within the tenant's history; positive (ids of different tenants
+ *     are unrelated)
  * @param key the subject; null for reset
  * @param op the operation; never null
  * @param newValueJson the value after the operation as JSON text; null when there is none

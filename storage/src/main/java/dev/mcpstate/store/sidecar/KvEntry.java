@@ -7,9 +7,9 @@ import java.time.Instant;
  *
  * @param key the key; never null
  * @param valueJson the value as JSON text; never null (a JSON {@code null} is the text {@code "null"})
- * @param version the revision of this value: positive, strictly greater than every version the store handed
- *     out before (versions are store-wide, like etcd revisions, so a deleted and re-created key never
- *     repeats a version)
+ * @param version the revision of this value: positive, strictly greater than every version the tenant's store
+ *     handed out before (versions are tenant-wide, like etcd revisions, so a deleted and re-created key never
+ *     repeats a version; versions of different tenants are unrelated)
  * @param expiresAt when the entry expires; null when it never does
  */
 public record KvEntry(String key, String valueJson, long version, Instant expiresAt) {

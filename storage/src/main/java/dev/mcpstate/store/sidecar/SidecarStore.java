@@ -11,17 +11,29 @@ import java.util.Optional;
 /**
  * Storage SPI of the sidecar tools: the atomic operations behind the tools, one method each.
  *
+ * <p><b>Tenants.</b> Sidecar state is partitioned into tenants, one per principal: every key, workflow run and its
+ * step outputs, lease, saved session, history entry and counter belongs to exactly one tenant, and an instance of
+ * this interface is a <em>view</em> of one tenant ({@link #tenant()}). Every method except {@link #resetAll()} reads
+ * and writes only that tenant's state: the same key, run id, resource id or session id in two tenants names two
+ * independent things, and nothing of another tenant can be read, listed, counted, claimed, released, restored or
+ * seen in history through this view. {@link dev.mcpstate.store.Storage#sidecar()} is the view of the
+ * <em>anonymous</em> tenant ({@code tenant() == null}): the namespace used before tenants existed, so data written
+ * without tenants stays where it was. {@link #forTenant(String)} gives the view of any other tenant on the same
+ * storage. Each backend keeps tenants apart in its own layout (a {@code tenant} column in SQLite, one key base and
+ * hash slot per tenant in Redis, see {@code RedisKeys#sidecarBase(String)}).
+ *
  * <p>Implementations are thread-safe, and every mutating method is atomic across every process that shares
  * the storage (one SQLite file, one Redis): two concurrent claims of one run never both succeed, two concurrent
- * acquisitions of one lease never both succeed. Every mutation appends one {@link HistoryEntry} in the same
- * atomic step. Time is read only from {@link #clock()}; expiry is exact to the millisecond.
+ * acquisitions of one lease never both succeed. Every mutation appends one {@link HistoryEntry} to the tenant's
+ * history in the same atomic step. Time is read only from {@link #clock()}; expiry is exact to the millisecond.
  *
  * <p>Arguments are trusted: the tool layer ({@code dev.mcpstate.sidecar.SidecarTools}) validates them first (non-empty ids, positive
  * durations, JSON text). Values are opaque JSON text, stored and returned unchanged. Expected outcomes (a claim
  * lost, a lease held, a key absent) are return values; every method throws {@link StoreException} (unchecked)
  * on a storage fault and nothing else.
  *
- * <p>Get one from {@link dev.mcpstate.store.Storage#sidecar()}; it lives as long as that storage.
+ * <p>Get one from {@link dev.mcpstate.store.Storage#sidecar()}; it and every view derived from it live as long as
+ * that storage.
  */
 public interface SidecarStore {
 
@@ -30,6 +42,22 @@ public interface SidecarStore {
 
     /** @return the clock every timestamp and expiry of this store is read from */
     Clock clock();
+
+    // ---------------------------------------------------------------- tenants
+
+    /** @return the tenant this view reads and writes: a principal name, or null for the anonymous tenant */
+    String tenant();
+
+    /**
+     * The view of another tenant on the same storage (same connections, clock and lifetime; nothing is opened or
+     * written). Cheap enough to call once per operation; thread-safe like this view.
+     *
+     * @param tenant the tenant, normally the caller's principal name; null for the anonymous tenant. Any non-empty
+     *     string is a valid name (it is compared exactly, case-sensitively) and is never interpreted
+     * @return the view of {@code tenant}; this view when it is already that tenant's
+     * @throws IllegalArgumentException when {@code tenant} is the empty string
+     */
+    SidecarStore forTenant(String tenant);
 
     // ---------------------------------------------------------------- key-value
 
@@ -186,15 +214,27 @@ public interface SidecarStore {
 
     // ---------------------------------------------------------------- observability
 
-    /** @return live key and workflow counts */
+    /** @return live key and workflow counts of this view's tenant */
     StoreStats stats();
 
     /**
-     * Irreversibly deletes every key, run, step output, lease, session and history entry of the sidecar (the
-     * session interceptor's data is not touched), then records one {@link HistoryOps#RESET} entry. Version,
-     * fencing-token and history-id counters survive, so they keep increasing.
+     * Irreversibly deletes every key, run, step output, lease, session and history entry of this view's tenant
+     * (other tenants and the session interceptor's data are not touched), then records one
+     * {@link HistoryOps#RESET} entry in the tenant's history. Version, fencing-token and history-id counters
+     * survive, so they keep increasing. Atomic.
      *
-     * @return how many keys, runs, leases, sessions and history entries were deleted
+     * @return how many keys, runs, leases, sessions and history entries of the tenant were deleted
      */
     long reset();
+
+    /**
+     * Irreversibly deletes the sidecar state of <em>every</em> tenant, the anonymous one included, as
+     * {@link #reset()} does for one (the session interceptor's data is not touched). Each tenant that lost
+     * something, and this view's tenant in any case, then has one {@link HistoryOps#RESET} entry in its history
+     * holding its own count. Counters survive. Atomic on SQLite and in memory; on Redis each tenant is wiped
+     * atomically, one after the other, so a write racing with the call may survive in a tenant wiped before it.
+     *
+     * @return how many keys, runs, leases, sessions and history entries were deleted, over all tenants
+     */
+    long resetAll();
 }

@@ -1,6 +1,9 @@
 package dev.mcpstate.store.sqlite;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every table of the SQLite backend, in one place. Each statement is idempotent; times are epoch milliseconds.
@@ -17,8 +20,8 @@ final class SqliteSchema {
     static final int STORE_VERSION = 1;
     /** The component of the sidecar tables. */
     static final String SIDECAR_COMPONENT = "sidecar";
-    /** The version of the sidecar tables. */
-    static final int SIDECAR_VERSION = 1;
+    /** The version of the sidecar tables: 2 since every row carries its tenant ({@link #SIDECAR_V1_TABLES}). */
+    static final int SIDECAR_VERSION = 2;
 
     /** The component of the rate-limit table. */
     static final String RATE_LIMIT_COMPONENT = "ratelimit";
@@ -69,23 +72,30 @@ final class SqliteSchema {
             "CREATE INDEX IF NOT EXISTS events_by_age ON events (created_at)",
             "CREATE INDEX IF NOT EXISTS sessions_by_last_seen ON sessions (last_seen_at)");
 
-    /** The sidecar tables. */
-    static final List<String> SIDECAR = List.of(
+    /**
+     * The sidecar tables. Every row belongs to one tenant ({@code tenant}: the principal name, {@code ''} for the
+     * anonymous tenant; named tenants are never empty), which leads every primary key and index.
+     */
+    static final List<String> SIDECAR_TABLES = List.of(
             """
             CREATE TABLE IF NOT EXISTS sidecar_kv (
-              key        TEXT PRIMARY KEY,
+              tenant     TEXT NOT NULL DEFAULT '',
+              key        TEXT NOT NULL,
               value      TEXT NOT NULL,
               version    INTEGER NOT NULL,
-              expires_at INTEGER)""",
-            "CREATE INDEX IF NOT EXISTS sidecar_kv_expires ON sidecar_kv (expires_at)",
+              expires_at INTEGER,
+              PRIMARY KEY (tenant, key))""",
             """
             CREATE TABLE IF NOT EXISTS sidecar_counters (
-              name  TEXT PRIMARY KEY,
-              value INTEGER NOT NULL)""",
+              tenant TEXT NOT NULL DEFAULT '',
+              name   TEXT NOT NULL,
+              value  INTEGER NOT NULL,
+              PRIMARY KEY (tenant, name))""",
             """
             CREATE TABLE IF NOT EXISTS sidecar_workflows (
               seq              INTEGER PRIMARY KEY AUTOINCREMENT,
-              run_id           TEXT NOT NULL UNIQUE,
+              tenant           TEXT NOT NULL DEFAULT '',
+              run_id           TEXT NOT NULL,
               name             TEXT NOT NULL,
               status           TEXT NOT NULL,
               tags             TEXT NOT NULL,
@@ -97,35 +107,66 @@ final class SqliteSchema {
               result           TEXT,
               error            TEXT,
               created_at       INTEGER NOT NULL,
-              updated_at       INTEGER NOT NULL)""",
+              updated_at       INTEGER NOT NULL,
+              UNIQUE (tenant, run_id))""",
             """
             CREATE TABLE IF NOT EXISTS sidecar_workflow_steps (
+              tenant     TEXT NOT NULL DEFAULT '',
               run_id     TEXT NOT NULL,
               step       INTEGER NOT NULL,
               output     TEXT NOT NULL,
               written_at INTEGER NOT NULL,
-              PRIMARY KEY (run_id, step))""",
+              PRIMARY KEY (tenant, run_id, step))""",
             """
             CREATE TABLE IF NOT EXISTS sidecar_leases (
-              resource_id   TEXT PRIMARY KEY,
+              tenant        TEXT NOT NULL DEFAULT '',
+              resource_id   TEXT NOT NULL,
               holder        TEXT NOT NULL,
               expires_at    INTEGER NOT NULL,
-              fencing_token INTEGER NOT NULL)""",
+              fencing_token INTEGER NOT NULL,
+              PRIMARY KEY (tenant, resource_id))""",
             """
             CREATE TABLE IF NOT EXISTS sidecar_sessions (
-              session_id TEXT PRIMARY KEY,
+              tenant     TEXT NOT NULL DEFAULT '',
+              session_id TEXT NOT NULL,
               context    TEXT NOT NULL,
-              saved_at   INTEGER NOT NULL)""",
+              saved_at   INTEGER NOT NULL,
+              PRIMARY KEY (tenant, session_id))""",
             """
             CREATE TABLE IF NOT EXISTS sidecar_history (
-              id             INTEGER PRIMARY KEY AUTOINCREMENT,
+              tenant         TEXT NOT NULL DEFAULT '',
+              id             INTEGER NOT NULL,
               key            TEXT,
               op             TEXT NOT NULL,
               new_value      TEXT,
               previous_value TEXT,
               agent_id       TEXT,
-              written_at     INTEGER NOT NULL)""",
-            "CREATE INDEX IF NOT EXISTS sidecar_history_key ON sidecar_history (key, id)");
+              written_at     INTEGER NOT NULL,
+              PRIMARY KEY (tenant, id))""");
+
+    /** The sidecar indexes, created after the tables (and after a migration). */
+    static final List<String> SIDECAR_INDEXES = List.of(
+            "CREATE INDEX IF NOT EXISTS sidecar_kv_expires ON sidecar_kv (expires_at)",
+            "CREATE INDEX IF NOT EXISTS sidecar_history_by_tenant_key ON sidecar_history (tenant, key, id)");
+
+    /**
+     * The tables of sidecar version 1, which had no {@code tenant} column, and the columns they had: a migration
+     * to version 2 rebuilds them (their primary keys change) with their rows in the anonymous tenant. History ids,
+     * one {@code AUTOINCREMENT} over all rows in version 1, are counted per tenant since (counter {@code history}
+     * in {@code sidecar_counters}), so that no tenant learns from its ids how much the others write.
+     */
+    static final Map<String, String> SIDECAR_V1_TABLES = orderedMap(
+            "sidecar_kv", "key, value, version, expires_at",
+            "sidecar_counters", "name, value",
+            "sidecar_workflows", "seq, run_id, name, status, tags, agent_id, last_step, fencing_token, claim_ttl_ms, "
+                    + "claim_expires_at, result, error, created_at, updated_at",
+            "sidecar_workflow_steps", "run_id, step, output, written_at",
+            "sidecar_leases", "resource_id, holder, expires_at, fencing_token",
+            "sidecar_sessions", "session_id, context, saved_at",
+            "sidecar_history", "id, key, op, new_value, previous_value, agent_id, written_at");
+
+    /** Indexes of sidecar version 1, dropped by the migration. */
+    static final List<String> SIDECAR_V1_INDEXES = List.of("sidecar_history_key");
 
     /**
      * The token buckets of rate limiting: one row per bucket; {@code tokens} is fractional, counted up to {@code at};
@@ -143,6 +184,14 @@ final class SqliteSchema {
     /** Tables the sidecar's {@code reset} empties; {@code sidecar_counters} survives so versions and tokens keep rising. */
     static final List<String> SIDECAR_RESET_TABLES = List.of("sidecar_kv", "sidecar_workflows",
             "sidecar_workflow_steps", "sidecar_leases", "sidecar_sessions", "sidecar_history");
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Collections.unmodifiableMap(map);
+    }
 
     private SqliteSchema() {
     }

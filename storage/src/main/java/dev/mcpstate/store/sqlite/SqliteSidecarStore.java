@@ -25,15 +25,19 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@link SidecarStore} on one SQLite file, in tables named {@code sidecar_*} ({@link SqliteSchema}) next to the
- * session and event tables, on the backend's {@link SqliteDatabase}.
+ * session and event tables, on the backend's {@link SqliteDatabase}. Every row carries its tenant in the column
+ * {@code tenant} ({@code ''} for the anonymous tenant), the first column of every key, and every statement of a
+ * view names its tenant; views of one file share its database.
  *
  * <p>Thread-safe: the database serialises work on its connection within the process. Every operation is one
  * {@code BEGIN IMMEDIATE} transaction, so stores in several processes on the same file stay atomic; a writer
@@ -54,25 +58,93 @@ final class SqliteSidecarStore implements SidecarStore {
 
     private final SqliteDatabase db;
     private final Clock clock;
+    /** The tenant of this view; null for the anonymous tenant. */
+    private final String tenant;
+    /** The value of the {@code tenant} column of this view's rows: the tenant, {@code ''} for anonymous. */
+    private final String t;
 
     /**
-     * Creates the sidecar tables when missing.
+     * The anonymous tenant's view. Creates the sidecar tables when missing, and moves the rows of version-1
+     * tables (which had no tenants) into the anonymous tenant.
      *
-     * @throws StoreException when they cannot be created
+     * @throws StoreException when they cannot be created or migrated
      */
     SqliteSidecarStore(SqliteDatabase db, Clock clock) {
-        this.db = Objects.requireNonNull(db, "db must not be null");
-        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        this(Objects.requireNonNull(db, "db must not be null"), Objects.requireNonNull(clock, "clock must not be null"),
+                null);
         inTransaction("create sidecar schema", (tx, now) -> {
-            for (String ddl : SqliteSchema.SIDECAR) {
+            int migrated = migrateUntenantedTables(tx);
+            for (String ddl : SqliteSchema.SIDECAR_TABLES) {
+                tx.execute(ddl);
+            }
+            for (String ddl : SqliteSchema.SIDECAR_INDEXES) {
                 tx.execute(ddl);
             }
             tx.update("INSERT INTO schema_version (component, version) VALUES (?, ?) "
                     + "ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)",
                     SqliteSchema.SIDECAR_COMPONENT, SqliteSchema.SIDECAR_VERSION);
+            if (migrated > 0) {
+                log.info("sidecar tables migrated to version {} path={} tables={}: their rows are the anonymous "
+                        + "tenant's", SqliteSchema.SIDECAR_VERSION, db.path(), migrated);
+            }
             return null;
         });
         log.debug("sidecar store opened backend=sqlite path={}", db.path());
+    }
+
+    private SqliteSidecarStore(SqliteDatabase db, Clock clock, String tenant) {
+        this.db = db;
+        this.clock = clock;
+        this.tenant = tenant;
+        this.t = tenant == null ? "" : tenant;
+    }
+
+    /**
+     * Rebuilds the version-1 tables (no {@code tenant} column) with the version-2 layout, their rows in the
+     * anonymous tenant, whose history-id counter continues where version 1's {@code AUTOINCREMENT} stood; a no-op
+     * on a new or already migrated file.
+     *
+     * @return how many tables were migrated
+     */
+    private static int migrateUntenantedTables(SqliteTx tx) throws SQLException {
+        List<String> rebuilt = new ArrayList<>();
+        for (String table : SqliteSchema.SIDECAR_V1_TABLES.keySet()) {
+            if (lacksTenantColumn(tx, table)) {
+                tx.execute("ALTER TABLE " + table + " RENAME TO " + table + "_v1");
+                rebuilt.add(table);
+            }
+        }
+        if (rebuilt.isEmpty()) {
+            return 0;
+        }
+        for (String index : SqliteSchema.SIDECAR_V1_INDEXES) {
+            tx.execute("DROP INDEX IF EXISTS " + index);
+        }
+        for (String ddl : SqliteSchema.SIDECAR_TABLES) {
+            tx.execute(ddl);
+        }
+        for (String table : rebuilt) {
+            String columns = SqliteSchema.SIDECAR_V1_TABLES.get(table);
+            tx.update("INSERT INTO " + table + " (" + columns + ") SELECT " + columns + " FROM " + table + "_v1");
+        }
+        if (rebuilt.contains("sidecar_history")) {
+            // the highest id version 1 handed out: its AUTOINCREMENT sequence, which survives resets
+            long lastId = Math.max(
+                    tx.count("SELECT coalesce(max(id), 0) FROM sidecar_history_v1"),
+                    tx.count("SELECT coalesce(max(seq), 0) FROM sqlite_sequence "
+                            + "WHERE name IN ('sidecar_history', 'sidecar_history_v1')"));
+            tx.update("INSERT INTO sidecar_counters (tenant, name, value) VALUES ('', 'history', ?) "
+                    + "ON CONFLICT (tenant, name) DO UPDATE SET value = max(value, excluded.value)", lastId);
+        }
+        for (String table : rebuilt) {
+            tx.execute("DROP TABLE " + table + "_v1");
+        }
+        return rebuilt.size();
+    }
+
+    private static boolean lacksTenantColumn(SqliteTx tx, String table) throws SQLException {
+        return tx.count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", table) > 0
+                && tx.count("SELECT count(*) FROM pragma_table_info(?) WHERE name = 'tenant'", table) == 0;
     }
 
     @Override
@@ -85,6 +157,19 @@ final class SqliteSidecarStore implements SidecarStore {
         return clock;
     }
 
+    @Override
+    public String tenant() {
+        return tenant;
+    }
+
+    @Override
+    public SidecarStore forTenant(String tenant) {
+        if (tenant != null && tenant.isEmpty()) {
+            throw new IllegalArgumentException("tenant must be null (anonymous) or non-empty");
+        }
+        return Objects.equals(tenant, this.tenant) ? this : new SqliteSidecarStore(db, clock, tenant);
+    }
+
     // ---------------------------------------------------------------- key-value
 
     @Override
@@ -95,14 +180,15 @@ final class SqliteSidecarStore implements SidecarStore {
             if (expectedVersion != null && expectedVersion != currentVersion) {
                 return new SetOutcome(false, currentVersion);
             }
-            long version = tx.nextCounter("revision");
+            long version = tx.nextCounter(t, "revision");
             Long expiresAt = ttl == null ? null : now + ttl.toMillis();
-            tx.update("INSERT INTO sidecar_kv (key, value, version, expires_at) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.version, "
-                    + "expires_at = excluded.expires_at", key, valueJson, version, expiresAt);
-            tx.history(key, HistoryOps.STATE_SET, valueJson, current.map(KvEntry::valueJson).orElse(null),
+            tx.update("INSERT INTO sidecar_kv (tenant, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value, version = excluded.version, "
+                    + "expires_at = excluded.expires_at", t, key, valueJson, version, expiresAt);
+            tx.history(t, key, HistoryOps.STATE_SET, valueJson, current.map(KvEntry::valueJson).orElse(null),
                     agentId, now);
-            tx.update("DELETE FROM sidecar_kv WHERE expires_at <= ?", now); // cleanup; reads ignore them anyway
+            // cleanup, of every tenant; reads ignore them anyway
+            tx.update("DELETE FROM sidecar_kv WHERE expires_at <= ?", now);
             return new SetOutcome(true, version);
         });
     }
@@ -116,11 +202,11 @@ final class SqliteSidecarStore implements SidecarStore {
     public boolean delete(String key, String agentId) {
         return inTransaction("state_delete", (tx, now) -> {
             Optional<KvEntry> current = liveEntry(tx, key, now);
-            tx.update("DELETE FROM sidecar_kv WHERE key = ?", key);
+            tx.update("DELETE FROM sidecar_kv WHERE tenant = ? AND key = ?", t, key);
             if (current.isEmpty()) {
                 return false;
             }
-            tx.history(key, HistoryOps.STATE_DELETE, null, current.get().valueJson(), agentId, now);
+            tx.history(t, key, HistoryOps.STATE_DELETE, null, current.get().valueJson(), agentId, now);
             return true;
         });
     }
@@ -128,15 +214,16 @@ final class SqliteSidecarStore implements SidecarStore {
     @Override
     public List<String> keys(String prefix) {
         return reading("state_list", (tx, now) -> tx.query(
-                        "SELECT key FROM sidecar_kv WHERE expires_at IS NULL OR expires_at > ?", rs -> rs.getString(1), now)
+                        "SELECT key FROM sidecar_kv WHERE tenant = ? AND (expires_at IS NULL OR expires_at > ?)",
+                        rs -> rs.getString(1), t, now)
                 .stream().filter(k -> k.startsWith(prefix)).toList());
     }
 
-    private static Optional<KvEntry> liveEntry(SqliteTx tx, String key, long now) throws SQLException {
+    private Optional<KvEntry> liveEntry(SqliteTx tx, String key, long now) throws SQLException {
         return tx.first("SELECT key, value, version, expires_at FROM sidecar_kv "
-                        + "WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
+                        + "WHERE tenant = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
                 rs -> new KvEntry(rs.getString("key"), rs.getString("value"), rs.getLong("version"),
-                        instant(SqliteTx.nullableLong(rs, "expires_at"))), key, now);
+                        instant(SqliteTx.nullableLong(rs, "expires_at"))), t, key, now);
     }
 
     // ---------------------------------------------------------------- workflows
@@ -147,10 +234,11 @@ final class SqliteSidecarStore implements SidecarStore {
             if (run(tx, runId).isPresent()) {
                 return Optional.empty();
             }
-            tx.update("INSERT INTO sidecar_workflows (run_id, name, status, tags, created_at, updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?)", runId, name, WorkflowStatus.CREATED.wireName(),
+            tx.update("INSERT INTO sidecar_workflows (tenant, run_id, name, status, tags, created_at, updated_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?)", t, runId, name, WorkflowStatus.CREATED.wireName(),
                     Json.tagsToJson(tags), now, now);
-            tx.history(workflowSubject(runId), HistoryOps.WORKFLOW_CREATE, Json.quote(WorkflowStatus.CREATED.wireName()),
+            tx.history(t, workflowSubject(runId), HistoryOps.WORKFLOW_CREATE,
+                    Json.quote(WorkflowStatus.CREATED.wireName()),
                     null, null, now);
             return run(tx, runId);
         });
@@ -159,7 +247,8 @@ final class SqliteSidecarStore implements SidecarStore {
     @Override
     public List<WorkflowRun> workflows() {
         return reading("workflow_list", (tx, now) -> tx.query(
-                "SELECT " + RUN_COLUMNS + " FROM sidecar_workflows ORDER BY seq DESC", SqliteSidecarStore::mapRun));
+                "SELECT " + RUN_COLUMNS + " FROM sidecar_workflows WHERE tenant = ? ORDER BY seq DESC",
+                SqliteSidecarStore::mapRun, t));
     }
 
     @Override
@@ -180,10 +269,11 @@ final class SqliteSidecarStore implements SidecarStore {
             }
             Long ttlMs = leaseTtl == null ? null : leaseTtl.toMillis();
             tx.update("UPDATE sidecar_workflows SET status = ?, agent_id = ?, fencing_token = fencing_token + 1, "
-                    + "claim_ttl_ms = ?, claim_expires_at = ?, updated_at = ? WHERE run_id = ?",
-                    WorkflowStatus.CLAIMED.wireName(), agentId, ttlMs, ttlMs == null ? null : now + ttlMs, now, runId);
+                    + "claim_ttl_ms = ?, claim_expires_at = ?, updated_at = ? WHERE tenant = ? AND run_id = ?",
+                    WorkflowStatus.CLAIMED.wireName(), agentId, ttlMs, ttlMs == null ? null : now + ttlMs, now, t,
+                    runId);
             String op = run.status() == WorkflowStatus.CREATED ? HistoryOps.WORKFLOW_CLAIM : HistoryOps.WORKFLOW_RECLAIM;
-            tx.history(workflowSubject(runId), op, Json.quote(WorkflowStatus.CLAIMED.wireName()),
+            tx.history(t, workflowSubject(runId), op, Json.quote(WorkflowStatus.CLAIMED.wireName()),
                     Json.quote(run.status().wireName()), agentId, now);
             return new RunChange(true, run(tx, runId).orElseThrow());
         });
@@ -200,16 +290,18 @@ final class SqliteSidecarStore implements SidecarStore {
             if (!WorkflowRules.checkpointAllowed(run, agentId)) {
                 return new RunChange(false, run);
             }
-            Optional<String> previous = tx.first("SELECT output FROM sidecar_workflow_steps WHERE run_id = ? AND step = ?",
-                    rs -> rs.getString(1), runId, step);
-            tx.update("INSERT INTO sidecar_workflow_steps (run_id, step, output, written_at) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (run_id, step) DO UPDATE SET output = excluded.output, written_at = excluded.written_at",
-                    runId, step, outputJson, now);
+            Optional<String> previous = tx.first("SELECT output FROM sidecar_workflow_steps "
+                    + "WHERE tenant = ? AND run_id = ? AND step = ?", rs -> rs.getString(1), t, runId, step);
+            tx.update("INSERT INTO sidecar_workflow_steps (tenant, run_id, step, output, written_at) "
+                    + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, run_id, step) "
+                    + "DO UPDATE SET output = excluded.output, written_at = excluded.written_at",
+                    t, runId, step, outputJson, now);
             tx.update("UPDATE sidecar_workflows SET status = ?, last_step = max(coalesce(last_step, ?), ?), "
                     + "claim_expires_at = CASE WHEN claim_ttl_ms IS NOT NULL AND agent_id IS NOT NULL "
-                    + "THEN ? + claim_ttl_ms ELSE claim_expires_at END, updated_at = ? WHERE run_id = ?",
-                    WorkflowStatus.RUNNING.wireName(), step, step, now, now, runId);
-            tx.history(workflowSubject(runId), HistoryOps.WORKFLOW_CHECKPOINT, Json.checkpointValue(step, outputJson),
+                    + "THEN ? + claim_ttl_ms ELSE claim_expires_at END, updated_at = ? WHERE tenant = ? AND run_id = ?",
+                    WorkflowStatus.RUNNING.wireName(), step, step, now, now, t, runId);
+            tx.history(t, workflowSubject(runId), HistoryOps.WORKFLOW_CHECKPOINT,
+                    Json.checkpointValue(step, outputJson),
                     Json.checkpointValue(step, previous.orElse(null)), agentId, now);
             return new RunChange(true, run(tx, runId).orElseThrow());
         });
@@ -227,9 +319,11 @@ final class SqliteSidecarStore implements SidecarStore {
                 return new RunChange(false, run);
             }
             tx.update("UPDATE sidecar_workflows SET status = ?, result = ?, error = ?, claim_expires_at = NULL, "
-                    + "updated_at = ? WHERE run_id = ?", outcome.wireName(), resultJson, error, now, runId);
+                    + "updated_at = ? WHERE tenant = ? AND run_id = ?", outcome.wireName(), resultJson, error, now,
+                    t, runId);
             String op = outcome == WorkflowStatus.COMPLETED ? HistoryOps.WORKFLOW_COMPLETE : HistoryOps.WORKFLOW_FAIL;
-            tx.history(workflowSubject(runId), op, Json.quote(outcome.wireName()), Json.quote(run.status().wireName()),
+            tx.history(t, workflowSubject(runId), op, Json.quote(outcome.wireName()),
+                    Json.quote(run.status().wireName()),
                     agentId, now);
             return new RunChange(true, run(tx, runId).orElseThrow());
         });
@@ -243,15 +337,15 @@ final class SqliteSidecarStore implements SidecarStore {
                 return Optional.empty();
             }
             Map<Integer, String> outputs = new LinkedHashMap<>();
-            tx.query("SELECT step, output FROM sidecar_workflow_steps WHERE run_id = ?",
-                    rs -> outputs.put(rs.getInt(1), rs.getString(2)), runId);
+            tx.query("SELECT step, output FROM sidecar_workflow_steps WHERE tenant = ? AND run_id = ?",
+                    rs -> outputs.put(rs.getInt(1), rs.getString(2)), t, runId);
             return Optional.of(new WorkflowProgress(run.get(), outputs));
         });
     }
 
-    private static Optional<WorkflowRun> run(SqliteTx tx, String runId) throws SQLException {
-        return tx.first("SELECT " + RUN_COLUMNS + " FROM sidecar_workflows WHERE run_id = ?",
-                SqliteSidecarStore::mapRun, runId);
+    private Optional<WorkflowRun> run(SqliteTx tx, String runId) throws SQLException {
+        return tx.first("SELECT " + RUN_COLUMNS + " FROM sidecar_workflows WHERE tenant = ? AND run_id = ?",
+                SqliteSidecarStore::mapRun, t, runId);
     }
 
     private static WorkflowRun mapRun(ResultSet rs) throws SQLException {
@@ -277,14 +371,15 @@ final class SqliteSidecarStore implements SidecarStore {
             if (live.isPresent()) {
                 return new LeaseOutcome(false, live.get());
             }
-            long token = tx.nextCounter("lease:" + resourceId);
+            long token = tx.nextCounter(t, "lease:" + resourceId);
             long expiresAt = now + ttl.toMillis();
-            tx.update("INSERT INTO sidecar_leases (resource_id, holder, expires_at, fencing_token) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (resource_id) DO UPDATE SET holder = excluded.holder, "
+            tx.update("INSERT INTO sidecar_leases (tenant, resource_id, holder, expires_at, fencing_token) "
+                    + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, resource_id) "
+                    + "DO UPDATE SET holder = excluded.holder, "
                     + "expires_at = excluded.expires_at, fencing_token = excluded.fencing_token",
-                    resourceId, holderId, expiresAt, token);
+                    t, resourceId, holderId, expiresAt, token);
             String op = existing.isPresent() ? HistoryOps.LEASE_TAKEOVER : HistoryOps.LEASE_ACQUIRE;
-            tx.history(leaseSubject(resourceId), op, Json.quote(holderId),
+            tx.history(t, leaseSubject(resourceId), op, Json.quote(holderId),
                     Json.quote(existing.map(Lease::holder).orElse(null)), holderId, now);
             return new LeaseOutcome(true, new Lease(resourceId, holderId, Instant.ofEpochMilli(expiresAt), token));
         });
@@ -297,8 +392,9 @@ final class SqliteSidecarStore implements SidecarStore {
             if (live.isEmpty() || !live.get().holder().equals(holderId)) {
                 return false;
             }
-            tx.update("DELETE FROM sidecar_leases WHERE resource_id = ?", resourceId);
-            tx.history(leaseSubject(resourceId), HistoryOps.LEASE_RELEASE, null, Json.quote(holderId), holderId, now);
+            tx.update("DELETE FROM sidecar_leases WHERE tenant = ? AND resource_id = ?", t, resourceId);
+            tx.history(t, leaseSubject(resourceId), HistoryOps.LEASE_RELEASE, null, Json.quote(holderId), holderId,
+                    now);
             return true;
         });
     }
@@ -311,18 +407,20 @@ final class SqliteSidecarStore implements SidecarStore {
                 return new LeaseOutcome(false, live.orElse(null));
             }
             long expiresAt = now + ttl.toMillis();
-            tx.update("UPDATE sidecar_leases SET expires_at = ? WHERE resource_id = ?", expiresAt, resourceId);
-            tx.history(leaseSubject(resourceId), HistoryOps.LEASE_RENEW, Json.quote(holderId), Json.quote(holderId),
+            tx.update("UPDATE sidecar_leases SET expires_at = ? WHERE tenant = ? AND resource_id = ?", expiresAt, t,
+                    resourceId);
+            tx.history(t, leaseSubject(resourceId), HistoryOps.LEASE_RENEW, Json.quote(holderId), Json.quote(holderId),
                     holderId, now);
             return new LeaseOutcome(true,
                     new Lease(resourceId, holderId, Instant.ofEpochMilli(expiresAt), live.get().fencingToken()));
         });
     }
 
-    private static Optional<Lease> lease(SqliteTx tx, String resourceId) throws SQLException {
-        return tx.first("SELECT resource_id, holder, expires_at, fencing_token FROM sidecar_leases WHERE resource_id = ?",
+    private Optional<Lease> lease(SqliteTx tx, String resourceId) throws SQLException {
+        return tx.first("SELECT resource_id, holder, expires_at, fencing_token FROM sidecar_leases "
+                        + "WHERE tenant = ? AND resource_id = ?",
                 rs -> new Lease(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)), rs.getLong(4)),
-                resourceId);
+                t, resourceId);
     }
 
     private static String leaseSubject(String resourceId) {
@@ -334,12 +432,12 @@ final class SqliteSidecarStore implements SidecarStore {
     @Override
     public SessionSnapshot saveSession(String sessionId, String contextJson) {
         return inTransaction("session_save", (tx, now) -> {
-            Optional<String> previous = tx.first("SELECT context FROM sidecar_sessions WHERE session_id = ?",
-                    rs -> rs.getString(1), sessionId);
-            tx.update("INSERT INTO sidecar_sessions (session_id, context, saved_at) VALUES (?, ?, ?) "
-                    + "ON CONFLICT (session_id) DO UPDATE SET context = excluded.context, saved_at = excluded.saved_at",
-                    sessionId, contextJson, now);
-            tx.history(HistoryOps.SESSION_SUBJECT + sessionId, HistoryOps.SESSION_SAVE, contextJson,
+            Optional<String> previous = tx.first("SELECT context FROM sidecar_sessions "
+                    + "WHERE tenant = ? AND session_id = ?", rs -> rs.getString(1), t, sessionId);
+            tx.update("INSERT INTO sidecar_sessions (tenant, session_id, context, saved_at) VALUES (?, ?, ?, ?) "
+                    + "ON CONFLICT (tenant, session_id) DO UPDATE SET context = excluded.context, "
+                    + "saved_at = excluded.saved_at", t, sessionId, contextJson, now);
+            tx.history(t, HistoryOps.SESSION_SUBJECT + sessionId, HistoryOps.SESSION_SAVE, contextJson,
                     previous.orElse(null), null, now);
             return new SessionSnapshot(sessionId, contextJson, Instant.ofEpochMilli(now));
         });
@@ -348,18 +446,18 @@ final class SqliteSidecarStore implements SidecarStore {
     @Override
     public Optional<SessionSnapshot> restoreSession(String sessionId) {
         return reading("session_restore", (tx, now) -> tx.first(
-                "SELECT session_id, context, saved_at FROM sidecar_sessions WHERE session_id = ?",
+                "SELECT session_id, context, saved_at FROM sidecar_sessions WHERE tenant = ? AND session_id = ?",
                 rs -> new SessionSnapshot(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))),
-                sessionId));
+                t, sessionId));
     }
 
     @Override
     public HistoryPage history(String key, int limit) {
         return reading("history_log", (tx, now) -> {
-            String where = key == null ? "" : " WHERE key = ?";
-            Object[] params = key == null ? new Object[0] : new Object[] {key};
+            String where = key == null ? " WHERE tenant = ?" : " WHERE tenant = ? AND key = ?";
+            Object[] params = key == null ? new Object[] {t} : new Object[] {t, key};
             long total = tx.count("SELECT count(*) FROM sidecar_history" + where, params);
-            Object[] pageParams = key == null ? new Object[] {limit} : new Object[] {key, limit};
+            Object[] pageParams = key == null ? new Object[] {t, limit} : new Object[] {t, key, limit};
             List<HistoryEntry> entries = tx.query("SELECT id, key, op, new_value, previous_value, agent_id, written_at "
                     + "FROM sidecar_history" + where + " ORDER BY id DESC LIMIT ?",
                     rs -> new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -373,8 +471,9 @@ final class SqliteSidecarStore implements SidecarStore {
     @Override
     public StoreStats stats() {
         return reading("sidecar_health", (tx, now) -> new StoreStats(
-                tx.count("SELECT count(*) FROM sidecar_kv WHERE expires_at IS NULL OR expires_at > ?", now),
-                tx.count("SELECT count(*) FROM sidecar_workflows")));
+                tx.count("SELECT count(*) FROM sidecar_kv WHERE tenant = ? AND (expires_at IS NULL OR expires_at > ?)",
+                        t, now),
+                tx.count("SELECT count(*) FROM sidecar_workflows WHERE tenant = ?", t)));
     }
 
     @Override
@@ -382,17 +481,42 @@ final class SqliteSidecarStore implements SidecarStore {
         return inTransaction("sidecar_reset", (tx, now) -> {
             long cleared = 0;
             for (String table : SqliteSchema.SIDECAR_RESET_TABLES) {
-                int deleted = tx.update("DELETE FROM " + table);
+                int deleted = tx.update("DELETE FROM " + table + " WHERE tenant = ?", t);
                 cleared += table.equals("sidecar_workflow_steps") ? 0 : deleted;
             }
-            tx.history(null, HistoryOps.RESET, Json.resetValue(cleared), null, null, now);
+            tx.history(t, null, HistoryOps.RESET, Json.resetValue(cleared), null, null, now);
+            return cleared;
+        });
+    }
+
+    @Override
+    public long resetAll() {
+        return inTransaction("sidecar_reset_all", (tx, now) -> {
+            Map<String, Long> clearedByTenant = new TreeMap<>();
+            for (String table : SqliteSchema.SIDECAR_RESET_TABLES) {
+                if (!table.equals("sidecar_workflow_steps")) {
+                    tx.query("SELECT tenant, count(*) FROM " + table + " GROUP BY tenant",
+                            rs -> clearedByTenant.merge(rs.getString(1), rs.getLong(2), Long::sum));
+                }
+                tx.update("DELETE FROM " + table);
+            }
+            long own = clearedByTenant.getOrDefault(t, 0L);
+            long cleared = 0;
+            for (Map.Entry<String, Long> tenantCleared : clearedByTenant.entrySet()) {
+                cleared += tenantCleared.getValue();
+                if (!tenantCleared.getKey().equals(t)) {
+                    tx.history(tenantCleared.getKey(), null, HistoryOps.RESET,
+                            Json.resetValue(tenantCleared.getValue()), null, null, now);
+                }
+            }
+            tx.history(t, null, HistoryOps.RESET, Json.resetValue(own), null, null, now);
             return cleared;
         });
     }
 
     @Override
     public String toString() {
-        return "SqliteSidecarStore[" + db.path() + "]";
+        return "SqliteSidecarStore[" + db.path() + (tenant == null ? "" : ", tenant=" + tenant) + "]";
     }
 
     /** Runs a mutation in the writer's next transaction, with the time it runs at. */

@@ -72,18 +72,27 @@ final class SqliteTx {
         }
     }
 
-    /** Increments a named counter (creating it at 1) and returns the new value. */
-    long nextCounter(String name) throws SQLException {
-        return first("INSERT INTO sidecar_counters (name, value) VALUES (?, 1) "
-                + "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value", rs -> rs.getLong(1), name)
-                .orElseThrow();
+    /**
+     * Increments a named counter of a sidecar tenant (creating it at 1) and returns the new value.
+     *
+     * @param tenant the {@code tenant} column value: the tenant, {@code ''} for the anonymous tenant
+     */
+    long nextCounter(String tenant, String name) throws SQLException {
+        return first("INSERT INTO sidecar_counters (tenant, name, value) VALUES (?, ?, 1) "
+                + "ON CONFLICT (tenant, name) DO UPDATE SET value = value + 1 RETURNING value", rs -> rs.getLong(1),
+                tenant, name).orElseThrow();
     }
 
-    /** Appends one history entry. */
-    void history(String key, String op, String newValue, String previousValue, String agentId, long now)
-            throws SQLException {
-        update("INSERT INTO sidecar_history (key, op, new_value, previous_value, agent_id, written_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", key, op, newValue, previousValue, agentId, now);
+    /**
+     * Appends one entry to a sidecar tenant's history, under the tenant's next history id.
+     *
+     * @param tenant the {@code tenant} column value: the tenant, {@code ''} for the anonymous tenant
+     */
+    void history(String tenant, String key, String op, String newValue, String previousValue, String agentId,
+            long now) throws SQLException {
+        update("INSERT INTO sidecar_history (tenant, id, key, op, new_value, previous_value, agent_id, written_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", tenant, nextCounter(tenant, "history"), key, op, newValue,
+                previousValue, agentId, now);
     }
 
     private PreparedStatement prepare(String sql, Object... params) throws SQLException {

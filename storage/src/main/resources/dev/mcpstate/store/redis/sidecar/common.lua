@@ -1,5 +1,6 @@
--- Prelude of every sidecar script. KEYS[1] is the key base "<prefix>:sidecar:{sc}:"; every key a script
--- touches is built from it, and the {sc} hash tag keeps them all in one cluster slot.
+-- Prelude of every sidecar script. KEYS[1] is the key base of one tenant, "<prefix>:sidecar:{sc}:" (anonymous) or
+-- "<prefix>:sidecar:{sc:<tenant>}:"; every key a script touches is built from it, so a script sees one tenant only,
+-- and the hash tag keeps them all in one cluster slot.
 -- Times arrive in ARGV as epoch milliseconds computed from the caller's clock; scripts never read Redis time.
 local B = KEYS[1]
 
