@@ -39,7 +39,7 @@ public final class FailingBackend implements StorageBackend {
         failing.set(on);
     }
 
-    private void check() {
+    private void refuseWhenFailing() {
         if (failing.get()) {
             throw new StoreException("append refused by FailingBackend");
         }
@@ -105,20 +105,20 @@ public final class FailingBackend implements StorageBackend {
 
         @Override
         public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
-            check();
+            refuseWhenFailing();
             return store.append(sessionId, streamId, direction, message);
         }
 
         @Override
         public StoredEvent openStreamAndAppend(String sessionId, String streamId, StreamKind kind,
                 String ownerNode, Direction direction, String message) {
-            check();
+            refuseWhenFailing();
             return store.openStreamAndAppend(sessionId, streamId, kind, ownerNode, direction, message);
         }
 
         @Override
         public StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
-            check();
+            refuseWhenFailing();
             return store.appendAndClose(sessionId, streamId, direction, message);
         }
 
