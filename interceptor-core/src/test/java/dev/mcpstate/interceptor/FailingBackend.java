@@ -26,6 +26,7 @@ public final class FailingBackend implements StorageBackend {
 
     private final StorageBackend inner;
     private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicBoolean unavailable = new AtomicBoolean();
     private final EventStore events;
 
     /** @param inner the backend that does the work; owned by this one */
@@ -37,6 +38,16 @@ public final class FailingBackend implements StorageBackend {
     /** @param on true: every append from now on throws {@link StoreException} (or fails its future) */
     public void failAppends(boolean on) {
         failing.set(on);
+    }
+
+    /** @param on true: {@link #available()} says false, as a backend whose circuit breaker is open */
+    public void unavailable(boolean on) {
+        unavailable.set(on);
+    }
+
+    @Override
+    public boolean available() {
+        return !unavailable.get() && inner.available();
     }
 
     private void refuseWhenFailing() {

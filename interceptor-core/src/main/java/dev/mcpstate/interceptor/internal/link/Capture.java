@@ -19,6 +19,7 @@ import dev.mcpstate.interceptor.sse.SseEvent;
 import dev.mcpstate.interceptor.sse.SseFrames;
 import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.SessionRecord;
+import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.StoredEvent;
 import dev.mcpstate.store.StreamKind;
 import dev.mcpstate.store.internal.Json;
@@ -36,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 
 /**
  * Persists every JSON-RPC message of a POST, both directions, before the client sees a byte of the
@@ -58,7 +60,9 @@ import java.util.concurrent.Executor;
  *       the tool runs on into nothing. Once the tool is done the stored stream is ended with that same error (if
  *       the store is back), so a client that resumes it learns the same instead of waiting.</li>
  * </ul>
- * {@code initialize} is recorded once the lifecycle link has stored the new session.
+ * {@code initialize} is recorded once the lifecycle link has stored the new session. While the store is known to be
+ * down ({@link dev.mcpstate.store.Storage#available()}), a POST is refused with {@code 503} before the MCP server
+ * runs it: its messages could not be persisted, and its tool's effects would be lost to the client.
  */
 public final class Capture implements Interceptor {
 
@@ -68,18 +72,22 @@ public final class Capture implements Interceptor {
     private final String owner;
     private final Executor writer;
     private final int retryAfterSeconds;
+    private final BooleanSupplier storeAvailable;
 
     /**
      * @param hub               appends events and wakes followers; not null
      * @param owner             this node instance's owner tag for the streams it produces; not null
      * @param writer            writes persisted SSE frames to clients; not null
      * @param retryAfterSeconds the {@code Retry-After} of a 503 when the store fails
+     * @param storeAvailable    false while the store is known to fail every call (no I/O); not null
      */
-    public Capture(StreamHub hub, String owner, Executor writer, int retryAfterSeconds) {
+    public Capture(StreamHub hub, String owner, Executor writer, int retryAfterSeconds,
+            BooleanSupplier storeAvailable) {
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.owner = Objects.requireNonNull(owner, "owner must not be null");
         this.writer = Objects.requireNonNull(writer, "writer must not be null");
         this.retryAfterSeconds = retryAfterSeconds;
+        this.storeAvailable = Objects.requireNonNull(storeAvailable, "storeAvailable must not be null");
     }
 
     /** The session ended (on some node) before this request's stream could be opened: nothing was written. */
@@ -95,6 +103,9 @@ public final class Capture implements Interceptor {
     public void intercept(Chain chain) throws IOException, ServletException {
         Exchange exchange = chain.exchange();
         boolean post = "POST".equals(exchange.request().getMethod());
+        if (post && !storeAvailable.getAsBoolean()) {
+            throw new StoreException("the store is unavailable: request refused before the server ran it");
+        }
         SessionRecord session = exchange.session();
         if (post) {
             exchange.streamId(StreamIds.newResponseStream());

@@ -234,6 +234,35 @@ class CaptureTest {
     }
 
     @Test
+    void whileTheStoreIsKnownDownAPostGets503BeforeTheServerRunsIt() {
+        backend.unavailable(true);
+
+        HttpResult call = node.send(FilterHarness.toolCall(session, 10, "gate", "{}"));
+        HttpResult notification = node.send("""
+                POST /mcp HTTP/1.1
+                Mcp-Session-Id: %s
+
+                {"jsonrpc":"2.0","method":"notifications/roots/list_changed"}
+                """.formatted(session));
+
+        call.assertJsonRpcError(503, -32003);
+        assertThat(call.header("Retry-After")).isEqualTo("1");
+        assertThat(call.json().path("id").asInt()).as("the id of the refused request").isEqualTo(10);
+        assertThat(call.body()).doesNotContain("Exception").doesNotContain("dev.mcpstate");
+        notification.assertJsonRpcError(503, -32003);
+        backend.unavailable(false);
+        // the refused call never reached the gate tool: this one is the only one it serves
+        try (SseStream next = node.open(FilterHarness.toolCall(session, 11, "gate", "{}"))) {
+            node.gate().say("only");
+            node.gate().finish();
+            next.awaitEnd();
+            assertThat(next.messages()).extracting(f -> f.json().path("params").path("data").asText(
+                    f.json().at("/result/content/0/text").asText()))
+                    .containsExactly("gate open", "only", "gate done");
+        }
+    }
+
+    @Test
     void aRequestThatCannotBeStoredGets503WithRetryAfterAtOnceWhileTheToolStillRuns() {
         backend.failAppends(true);
 
