@@ -14,10 +14,12 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code redis-server} process of a test's own, on a fixed loopback port, without persistence: for tests that
- * take Redis away and bring it back — {@link #kill()} it, {@link #pause()} it (it keeps its connections but answers
+ * One {@code redis-server} process of a test's own, on a fixed loopback port: for tests that take Redis away and
+ * bring it back — {@link #kill()} it, {@link #pause()} it (it keeps its connections but answers
  * nothing, like a hung server or a lost network), then {@link #start()} or {@link #resume()} it on the same port.
- * The shared server of {@link RedisTestServer} is never stopped; use this class instead.
+ * Without persistence ({@link #launch()}) it comes back empty; with it ({@link #launchPersistent()}: an append-only
+ * file synced on every write) it comes back with every write it acknowledged. The shared server of
+ * {@link RedisTestServer} is never stopped; use this class instead.
  *
  * <p>Needs {@code redis-server} on the {@code PATH} (CI installs it); without it {@link #launch()} throws
  * {@link IllegalStateException}, so such tests fail, never skip. {@link #pause()} and {@link #resume()} send
@@ -31,36 +33,53 @@ public final class RedisProcess implements AutoCloseable {
     private final String binary;
     private final int port;
     private final Path dir;
+    private final boolean persistent;
     private Process process;
     private boolean paused;
 
-    private RedisProcess(String binary, int port, Path dir) {
+    private RedisProcess(String binary, int port, Path dir, boolean persistent) {
         this.binary = binary;
         this.port = port;
         this.dir = dir;
+        this.persistent = persistent;
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "redis-process-stop-" + port));
     }
 
     /**
-     * Starts a new {@code redis-server} on a free loopback port and waits until it listens.
+     * Starts a new {@code redis-server} without persistence on a free loopback port and waits until it listens.
      *
      * @return the running server
      * @throws IllegalStateException when {@code redis-server} is not on the {@code PATH} or does not start
      */
     public static RedisProcess launch() {
+        return launch(binary(), false);
+    }
+
+    /**
+     * Starts a new {@code redis-server} that keeps an append-only file synced on every write ({@code appendfsync
+     * always}), so it comes back from {@link #kill()} with everything it acknowledged.
+     *
+     * @return the running server
+     * @throws IllegalStateException when {@code redis-server} is not on the {@code PATH} or does not start
+     */
+    public static RedisProcess launchPersistent() {
+        return launch(binary(), true);
+    }
+
+    private static String binary() {
         String binary = findOnPath("redis-server");
         if (binary == null) {
             throw new IllegalStateException("redis-server is not on the PATH; install it (Debian/Ubuntu: apt-get "
                     + "install redis-server; macOS: brew install redis)");
         }
-        return launch(binary);
+        return binary;
     }
 
     /** Starts {@code binary} on a free port; for {@link RedisTestServer}. */
-    static RedisProcess launch(String binary) {
+    static RedisProcess launch(String binary, boolean persistent) {
         try {
             RedisProcess redis = new RedisProcess(binary, FreePort.find(),
-                    Files.createTempDirectory("mcp-state-redis"));
+                    Files.createTempDirectory("mcp-state-redis"), persistent);
             redis.start();
             return redis;
         } catch (IOException e) {
@@ -84,8 +103,8 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the server again on the same port, empty (no persistence), and waits until it listens. Does nothing
-     * while it runs.
+     * Starts the server again on the same port — empty, or with its append-only file when persistent — and waits
+     * until it listens. Does nothing while it runs.
      *
      * @throws IllegalStateException when it does not listen within 20 s
      */
@@ -95,7 +114,8 @@ public final class RedisProcess implements AutoCloseable {
         }
         try {
             process = new ProcessBuilder(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"))
+                    "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always",
+                    "--dir", dir.toString(), "--protected-mode", "no"))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
                     .start();

@@ -75,6 +75,6 @@ public final class RedisTestServer {
     }
 
     private static String startLocal(String binary) {
-        return RedisProcess.launch(binary).url(); // killed by its shutdown hook when the JVM exits
+        return RedisProcess.launch(binary, false).url(); // killed by its shutdown hook when the JVM exits
     }
 }
