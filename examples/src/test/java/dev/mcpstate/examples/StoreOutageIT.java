@@ -9,9 +9,16 @@ import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.testing.RedisProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The example server on a Redis that goes away: while Redis is killed every request gets {@code 503} with
+ * The example server on a store that goes away. Redis killed: every request gets {@code 503} with
  * {@code Retry-After} and a JSON-RPC error body within 3 s, an open response stream ends with a JSON-RPC error for
  * its request instead of hanging, and once Redis is back on its port the same node serves again, without a
- * restart. Each test runs its own {@code redis-server} (with an append-only file, so the sessions survive the
- * kill like they would on a production Redis).
+ * restart; each Redis test runs its own {@code redis-server} (with an append-only file, so the sessions survive the
+ * kill like they would on a production Redis). SQLite file deleted, replaced or made read-only: {@code 503}, never
+ * an answer whose messages went into a file no one will read.
  */
 class StoreOutageIT {
 
@@ -34,6 +42,13 @@ class StoreOutageIT {
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(3);
     private static final Duration RECOVER_WITHIN = Duration.ofSeconds(15);
 
+    /** What happens to the SQLite file under the running node. */
+    enum SqliteFault {
+        DELETED, REPLACED, READ_ONLY
+    }
+
+    @TempDir
+    Path dir;
     private RedisProcess redis;
     private McpStateServer server;
 
@@ -48,6 +63,10 @@ class StoreOutageIT {
     void stop() throws Exception {
         if (server != null) {
             server.close();
+        }
+        Path file = dir.resolve("state.db");
+        if (Files.exists(file)) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         }
         if (redis != null) {
             redis.close();
@@ -159,6 +178,50 @@ class StoreOutageIT {
             assertThat(resumed).isNotEmpty();
             assertUnavailableError(resumed.get(resumed.size() - 1).data(), id);
         });
+    }
+
+    @ParameterizedTest
+    @EnumSource(SqliteFault.class)
+    void aSqliteFileTakenAwayWhileRunningGets503AndNothingIsReportedStored(SqliteFault fault) throws Exception {
+        Path file = dir.resolve("state.db");
+        server = McpStateServer.start(ServerOptions.parse(new String[] {"--port", "0", "--store", "sqlite", "--db",
+                file.toString(), "--node-id", "node-a"}, Map.of()));
+        McpHttpClient client = Clients.session(server.uri());
+        assertThat(client.callTool("echo", "{\"text\":\"before\"}").at("/result/content/0/text").asText())
+                .isEqualTo("before");
+
+        switch (fault) {
+            case DELETED -> Files.delete(file);
+            case REPLACED -> {
+                Path copy = dir.resolve("restored.db");
+                Files.copy(file, copy);
+                Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            case READ_ONLY -> Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+        }
+        for (int i = 0; i < 3; i++) {
+            int id = client.nextId();
+            long started = System.nanoTime();
+            try (McpHttpClient.Response refused = client.post(McpHttpClient.toolCall(id, "echo",
+                    "{\"text\":\"lost\"}", null))) {
+                String body = refused.text();
+                long took = (System.nanoTime() - started) / 1_000_000;
+                log.info("SQLite file {}: call {} answered {} after {} ms", fault, i, refused.status(), took);
+                assertThat(refused.status()).as("not an answer: its messages were not stored; %s", body)
+                        .isEqualTo(503);
+                assertThat(refused.header("Retry-After")).isEqualTo("1");
+                assertUnavailableError(body, id);
+                assertThat(Duration.ofMillis(took)).isLessThan(ANSWER_WITHIN);
+            }
+        }
+        assertThat(server.state().storage().available()).isFalse();
+
+        if (fault == SqliteFault.READ_ONLY) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            await().atMost(RECOVER_WITHIN).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(client.callTool("echo", "{\"text\":\"after\"}").at("/result/content/0/text")
+                            .asText()).isEqualTo("after"));
+        }
     }
 
     /** The body is a JSON-RPC error -32003 for request {@code id} (or null), with no trace of the server's code. */
