@@ -126,6 +126,35 @@ class StoreOutageIT {
     }
 
     @Test
+    void whileRedisHangsEveryRequestGets503Within3sAndTheNodeServesAgainWhenItAnswers() throws Exception {
+        McpHttpClient client = start();
+        assertThat(client.callTool("echo", "{\"text\":\"before\"}").at("/result/content/0/text").asText())
+                .isEqualTo("before");
+
+        redis.pause(); // connections stay open, nothing is answered: only the command timeout (2 s) ends a wait
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int id = client.nextId();
+            long started = System.nanoTime();
+            try (McpHttpClient.Response refused = client.post(McpHttpClient.toolCall(id, "echo",
+                    "{\"text\":\"during\"}", null))) {
+                String body = refused.text();
+                times.add((System.nanoTime() - started) / 1_000_000);
+                assertThat(refused.status()).as(body).isEqualTo(503);
+                assertThat(refused.header("Retry-After")).isEqualTo("1");
+                assertUnavailableError(body, id);
+            }
+        }
+        log.info("while Redis hung, 503s came after {} ms", times);
+        assertThat(times).allSatisfy(ms -> assertThat(Duration.ofMillis(ms)).isLessThan(ANSWER_WITHIN));
+
+        redis.resume();
+        await().atMost(RECOVER_WITHIN).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() ->
+                assertThat(client.callTool("echo", "{\"text\":\"after\"}").at("/result/content/0/text").asText())
+                        .isEqualTo("after"));
+    }
+
+    @Test
     void aResponseStreamWhoseAppendsFailEndsWithAnErrorForItsRequestInsteadOfHanging() throws Exception {
         McpHttpClient client = start();
         int id = client.nextId();
