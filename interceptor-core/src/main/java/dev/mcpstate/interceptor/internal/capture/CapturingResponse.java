@@ -267,12 +267,9 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         if (failing) {
             return; // an event before this one was lost: nothing after it is persisted or sent
         }
-        try {
-            inFlight.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the client's stream was full", e);
-        }
+        // not interruptible, and the flag is kept: the SDK's Reactor workers get interrupted while they still write,
+        // and an event the servlet wrote is never dropped (an exception here would make the SDK drop the session)
+        inFlight.acquireUninterruptibly();
         CompletableFuture<String> frame = recorder.onEvent(event).toCompletableFuture();
         if (written.isDone() && frame.isDone()) {
             // everything before is out and this one is durable (a final response is stored synchronously):
