@@ -27,6 +27,7 @@ public final class FailingBackend implements StorageBackend {
 
     private final StorageBackend inner;
     private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicBoolean unavailable = new AtomicBoolean();
     private final EventStore events;
 
     /** @param inner the backend that does the work; owned by this one */
@@ -40,7 +41,17 @@ public final class FailingBackend implements StorageBackend {
         failing.set(on);
     }
 
-    private void check() {
+    /** @param on true: {@link #available()} says false, as a backend whose circuit breaker is open */
+    public void unavailable(boolean on) {
+        unavailable.set(on);
+    }
+
+    @Override
+    public boolean available() {
+        return !unavailable.get() && inner.available();
+    }
+
+    private void refuseWhenFailing() {
         if (failing.get()) {
             throw new StoreException("append refused by FailingBackend");
         }
@@ -111,20 +122,20 @@ public final class FailingBackend implements StorageBackend {
 
         @Override
         public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
-            check();
+            refuseWhenFailing();
             return store.append(sessionId, streamId, direction, message);
         }
 
         @Override
         public StoredEvent openStreamAndAppend(String sessionId, String streamId, StreamKind kind,
                 String ownerNode, Direction direction, String message) {
-            check();
+            refuseWhenFailing();
             return store.openStreamAndAppend(sessionId, streamId, kind, ownerNode, direction, message);
         }
 
         @Override
         public StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
-            check();
+            refuseWhenFailing();
             return store.appendAndClose(sessionId, streamId, direction, message);
         }
 

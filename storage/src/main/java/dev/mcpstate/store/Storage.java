@@ -98,6 +98,22 @@ public final class Storage implements AutoCloseable {
         return backend.openBus(owner, heartbeatInterval, deadAfter);
     }
 
+    /**
+     * @return false while the backend is known to fail every call, without I/O ({@link StorageBackend#available()})
+     */
+    public boolean available() {
+        return backend.available();
+    }
+
+    /**
+     * Probes the backend now, e.g. for a readiness endpoint ({@link StorageBackend#check()}).
+     *
+     * @throws StoreException naming the fault when the backend cannot serve now
+     */
+    public void check() {
+        backend.check();
+    }
+
     /** @return the backend behind this storage; never null */
     public StorageBackend backend() {
         return backend;

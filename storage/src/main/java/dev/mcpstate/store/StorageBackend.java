@@ -58,6 +58,32 @@ public interface StorageBackend extends AutoCloseable {
      */
     ClusterBus openBus(String owner, Duration heartbeatInterval, Duration deadAfter);
 
+    /**
+     * Whether the backend is worth asking now, decided without I/O: false while it is known to fail — Redis while
+     * its circuit breaker is open (it then fails every call at once, and lets probes through again after a second),
+     * SQLite once its database file was deleted, replaced or made read-only. The session filter asks on every
+     * request and answers {@code 503} at once while this is false, before the MCP server runs anything. True does
+     * not promise the next call succeeds.
+     *
+     * <p>Cheap (no round trip; SQLite looks at its file at most once a second) and thread-safe.
+     *
+     * @return false while calls would fail anyway; the default is always true
+     */
+    default boolean available() {
+        return true;
+    }
+
+    /**
+     * Probes the backend now, for readiness checks: one round trip bounded by
+     * {@link StorageConfig#commandTimeout()} (Redis: {@code PING}); SQLite: the database file is still the one it
+     * opened and writable, and a query runs. Thread-safe.
+     *
+     * @throws StoreException naming the fault when the backend cannot serve now; the default never throws
+     */
+    default void check() {
+        // a backend without a probe counts as healthy
+    }
+
     /** Releases the backend's connections. Idempotent. */
     @Override
     void close();

@@ -29,6 +29,8 @@ public final class StorageConfig {
     public static final Duration DEFAULT_EVENT_MAX_AGE = Duration.ofHours(24);
     /** Default prefix of every Redis key written by mcp-state. */
     public static final String DEFAULT_REDIS_KEY_PREFIX = "mcp";
+    /** Default longest wait for one store command (and for connecting to Redis): 2 seconds. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     /** The storage backends. */
     public enum Backend {
@@ -47,6 +49,7 @@ public final class StorageConfig {
     private final Duration sessionIdleTtl;
     private final int maxEventsPerStream;
     private final Duration eventMaxAge;
+    private final Duration commandTimeout;
 
     private StorageConfig(Builder b) {
         this.backend = b.backend;
@@ -56,6 +59,7 @@ public final class StorageConfig {
         this.sessionIdleTtl = b.sessionIdleTtl;
         this.maxEventsPerStream = b.maxEventsPerStream;
         this.eventMaxAge = b.eventMaxAge;
+        this.commandTimeout = b.commandTimeout;
     }
 
     /**
@@ -98,6 +102,7 @@ public final class StorageConfig {
         b.sessionIdleTtl = sessionIdleTtl;
         b.maxEventsPerStream = maxEventsPerStream;
         b.eventMaxAge = eventMaxAge;
+        b.commandTimeout = commandTimeout;
         return b;
     }
 
@@ -136,6 +141,18 @@ public final class StorageConfig {
         return eventMaxAge;
     }
 
+    /**
+     * How long one store command may take before it fails with {@link StoreException}, so that a request meets a
+     * store fault within about this time instead of hanging. Redis: the timeout of every command, Lua scripts
+     * included, and of connecting; while Redis is unreachable commands fail at once rather than queue. SQLite: not
+     * used (its writes wait for the local disk).
+     *
+     * @return the timeout; positive
+     */
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
     @Override
     public String toString() {
         return switch (backend) {
@@ -164,6 +181,7 @@ public final class StorageConfig {
         private Duration sessionIdleTtl = DEFAULT_SESSION_IDLE_TTL;
         private int maxEventsPerStream = DEFAULT_MAX_EVENTS_PER_STREAM;
         private Duration eventMaxAge = DEFAULT_EVENT_MAX_AGE;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
 
         private Builder() {
         }
@@ -218,6 +236,15 @@ public final class StorageConfig {
         /** @param age age after which events are trimmed; positive */
         public Builder eventMaxAge(Duration age) {
             this.eventMaxAge = Checks.positive(age, "eventMaxAge");
+            return this;
+        }
+
+        /**
+         * @param timeout longest wait for one store command; positive, see {@link StorageConfig#commandTimeout()}.
+         *                Default {@link StorageConfig#DEFAULT_COMMAND_TIMEOUT}
+         */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = Checks.positive(timeout, "commandTimeout");
             return this;
         }
 

@@ -3,17 +3,7 @@ package dev.mcpstate.testing;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Redis for integration tests, one per test JVM, found in this order:
@@ -26,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>otherwise {@link #url()} throws {@link IllegalStateException} saying how to get Redis. Tests never
  *       skip silently.</li>
  * </ol>
- * Thread-safe; the server is started lazily on the first call to {@link #url()}.
+ * Thread-safe; the server is started lazily on the first call to {@link #url()}. It is never stopped while the
+ * JVM runs: a test that takes Redis away starts a {@link RedisProcess} of its own.
  */
 public final class RedisTestServer {
 
@@ -80,63 +71,10 @@ public final class RedisTestServer {
     }
 
     private static String findOnPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
+        return RedisProcess.findOnPath(name);
     }
 
     private static String startLocal(String binary) {
-        try {
-            Path dir = Files.createTempDirectory("mcp-state-redis");
-            int port = FreePort.find();
-            Process process = new ProcessBuilder(List.of(binary, "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                    "--protected-mode", "no"))
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile())
-                    .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                process.destroy();
-                try {
-                    process.waitFor(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "redis-test-server-stop"));
-            awaitPort(port, process, dir.resolve("redis.log"));
-            return "redis://127.0.0.1:" + port;
-        } catch (IOException e) {
-            throw new IllegalStateException("Could not start " + binary + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void awaitPort(int port, Process process, Path log) throws IOException {
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited with " + process.exitValue() + ": "
-                        + Files.readString(log).toLowerCase(Locale.ROOT));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                try {
-                    process.waitFor(50, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for redis-server", e);
-                }
-            }
-        }
-        throw new IllegalStateException("redis-server did not listen on port " + port + " within 20 s");
+        return RedisProcess.launch(binary, false).url(); // killed by its shutdown hook when the JVM exits
     }
 }

@@ -9,11 +9,14 @@ import dev.mcpstate.store.StorageConfig;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -32,12 +35,14 @@ import java.util.stream.Collectors;
  *                       store; 0 = off
  * @param rateLimitBurst requests a caller may send at once; at least 1 when {@code rateLimit} is on (default: the
  *                       rate), 0 when it is off
+ * @param storeTimeout longest wait for one store command ({@link StorageConfig#commandTimeout()}); positive
  * @param allowReset true to let anonymous callers use {@code sidecar_reset} on the anonymous state
  *                 ({@link SidecarOptions#allowAnonymousReset()}); admin principals may always reset
  * @param help     true when {@code --help} was given
  */
 public record ServerOptions(String host, int port, String store, Path db, String redisUrl, String nodeId,
-        Security security, int rateLimit, int rateLimitBurst, boolean allowReset, boolean help) {
+        Security security, int rateLimit, int rateLimitBurst, Duration storeTimeout, boolean allowReset,
+        boolean help) {
 
     /**
      * Who may call the server.
@@ -117,8 +122,11 @@ public record ServerOptions(String host, int port, String store, Path db, String
                                  MCP_STATE_RATE_LIMIT_BURST  N        requests a caller may send at once
               --allow-reset      MCP_STATE_ALLOW_RESET  off          anonymous callers may sidecar_reset
                                                                      (the anonymous state; admins always)
+              --store-timeout T  MCP_STATE_STORE_TIMEOUT   2s      longest wait for one store command
               --help                                                 print this text
             """;
+
+    private static final Pattern TIMEOUT = Pattern.compile("(\\d{1,9})(ms|s)?");
 
     public ServerOptions {
         Objects.requireNonNull(host, "host must not be null");
@@ -126,6 +134,10 @@ public record ServerOptions(String host, int port, String store, Path db, String
         Objects.requireNonNull(db, "db must not be null");
         Objects.requireNonNull(redisUrl, "redisUrl must not be null");
         Objects.requireNonNull(security, "security must not be null");
+        Objects.requireNonNull(storeTimeout, "storeTimeout must not be null");
+        if (storeTimeout.isNegative() || storeTimeout.isZero()) {
+            throw new IllegalArgumentException("--store-timeout must be positive, was: " + storeTimeout);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, was: " + port);
         }
@@ -161,6 +173,8 @@ public record ServerOptions(String host, int port, String store, Path db, String
         String rateLimit = env.getOrDefault("MCP_STATE_RATE_LIMIT", "0");
         String rateLimitBurst = env.get("MCP_STATE_RATE_LIMIT_BURST");
         boolean allowReset = parseBoolean("MCP_STATE_ALLOW_RESET", env.getOrDefault("MCP_STATE_ALLOW_RESET", "false"));
+        String storeTimeout = env.getOrDefault("MCP_STATE_STORE_TIMEOUT",
+                StorageConfig.DEFAULT_COMMAND_TIMEOUT.toMillis() + "ms");
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -184,6 +198,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
                 case "--db" -> db = value;
                 case "--redis-url" -> redisUrl = value;
                 case "--node-id" -> nodeId = value;
+                case "--store-timeout" -> storeTimeout = value;
                 case "--auth-tokens" -> authTokens = value;
                 case "--oauth-issuer" -> oauthIssuer = value;
                 case "--oauth-jwks-url" -> oauthJwksUrl = value;
@@ -208,7 +223,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
         int burst = perSecond == 0 ? 0 : rateLimitBurst == null ? perSecond
                 : number(rateLimitBurst, "--rate-limit-burst", "a number");
         return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, security, perSecond, burst,
-                allowReset, help);
+                timeout(storeTimeout), allowReset, help);
     }
 
     private static Set<String> list(String commaSeparated) {
@@ -237,6 +252,17 @@ public record ServerOptions(String host, int port, String store, Path db, String
         throw new IllegalArgumentException(flag + " must be " + shape + ", 0 or more, was: " + value);
     }
 
+    /** @return {@code 2s}, {@code 500ms} or {@code 500} (milliseconds) as a duration */
+    private static Duration timeout(String text) {
+        Matcher m = TIMEOUT.matcher(text.trim());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new IllegalArgumentException("--store-timeout must be a positive time like 2s or 500ms, was: "
+                    + text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return "s".equals(m.group(2)) ? Duration.ofSeconds(n) : Duration.ofMillis(n);
+    }
+
     private static boolean parseBoolean(String name, String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes" -> true;
@@ -250,13 +276,14 @@ public record ServerOptions(String host, int port, String store, Path db, String
         return SidecarOptions.builder().allowAnonymousReset(allowReset).build();
     }
 
-    /** @return the storage these options select */
+    /** @return the storage these options select, with the store timeout */
     public StorageConfig storage() {
-        return switch (store) {
+        StorageConfig config = switch (store) {
             case "redis" -> StorageConfig.redis(redisUrl);
             case "memory" -> StorageConfig.inMemory();
             default -> StorageConfig.sqlite(db);
         };
+        return config.toBuilder().commandTimeout(storeTimeout).build();
     }
 
     /** @return where the store lives, for the ready line; passwords redacted */

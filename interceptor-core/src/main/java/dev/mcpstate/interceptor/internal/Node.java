@@ -121,7 +121,7 @@ public final class Node implements AutoCloseable {
                 admission,
                 new ResponseRouting(bus, hub),
                 resumption,
-                new Capture(hub, owner, writers, config.retryAfterSeconds()),
+                new Capture(hub, owner, writers, config.retryAfterSeconds(), storage::available),
                 new Lifecycle(storage.sessions(), cache, hub, sdk, listening, config.clock(), config.nodeId(), bus))
                 .filter(Objects::nonNull).toList();
     }

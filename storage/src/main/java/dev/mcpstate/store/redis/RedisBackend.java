@@ -15,6 +15,10 @@ import java.util.Objects;
  * rate-limit token buckets in hashes, the cluster bus on pub/sub plus heartbeat keys — every key in {@link RedisKeys}. Many nodes share one Redis;
  * every node serves every session.
  *
+ * <p>Fails fast: commands time out after {@link StorageConfig#commandTimeout()}, are rejected while Redis is
+ * unreachable, and a circuit breaker fails every call at once while Redis is known down, probing it again every
+ * second; reconnecting and resubscribing need no restart.
+ *
  * <p>Thread-safe: one multiplexed connection shared by all stores. Open it through
  * {@link dev.mcpstate.store.Storage#open(StorageConfig, Clock)} with {@link StorageConfig#redis(String)}.
  */
@@ -57,6 +61,18 @@ public final class RedisBackend extends BaseBackend {
     @Override
     public ClusterBus openBus(String owner, Duration heartbeatInterval, Duration deadAfter) {
         return new RedisClusterBus(db, owner, heartbeatInterval, deadAfter);
+    }
+
+    /** @return false while the circuit breaker fails every call at once (Redis unreachable or not answering) */
+    @Override
+    public boolean available() {
+        return db.available();
+    }
+
+    /** Sends {@code PING} and waits up to the command timeout. */
+    @Override
+    public void check() {
+        db.ping();
     }
 
     @Override

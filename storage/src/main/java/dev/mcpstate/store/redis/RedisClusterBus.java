@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -33,7 +36,11 @@ import java.util.function.Consumer;
  *       {@code deadAfter}; a node is alive while that key exists.</li>
  * </ul>
  * These keys are outside any session's hash slot, which is fine on Redis Cluster (pub/sub is cluster-wide,
- * heartbeat keys are single-key commands). Thread-safe.
+ * heartbeat keys are single-key commands).
+ *
+ * <p><b>Outages.</b> When Redis comes back, Lettuce reconnects the subscriber and subscribes again to every channel
+ * it had; a {@link #watch}/{@link #unwatch} whose command was rejected meanwhile is redone at the next successful
+ * heartbeat, so wake-ups resume without a restart (until then followers fall back to polling). Thread-safe.
  */
 final class RedisClusterBus implements ClusterBus {
 
@@ -55,6 +62,10 @@ final class RedisClusterBus implements ClusterBus {
     private final List<Consumer<String>> changedHandlers = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<String, String>> appendHandlers = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Integer> watched = new ConcurrentHashMap<>();
+    /** Wake channels to leave whose unsubscribe failed; retried with {@link #resync}. */
+    private final Set<String> leaveLater = ConcurrentHashMap.newKeySet();
+    /** Set when a (un)subscribe failed: the next successful heartbeat redoes them. */
+    private final AtomicBoolean resync = new AtomicBoolean();
     private final boolean sharded;
 
     RedisClusterBus(RedisDatabase redis, String owner, Duration heartbeatInterval, Duration deadAfter) {
@@ -138,12 +149,7 @@ final class RedisClusterBus implements ClusterBus {
     @Override
     public void watch(String sessionId) {
         if (watched.merge(sessionId, 1, Integer::sum) == 1) {
-            String channel = keys.wake(sessionId);
-            if (sharded) {
-                subscriber.async().ssubscribe(channel);
-            } else {
-                subscriber.async().subscribe(channel);
-            }
+            subscribe(keys.wake(sessionId));
         }
     }
 
@@ -151,13 +157,51 @@ final class RedisClusterBus implements ClusterBus {
     public void unwatch(String sessionId) {
         Integer left = watched.computeIfPresent(sessionId, (id, n) -> n == 1 ? null : n - 1);
         if (left == null) {
-            String channel = keys.wake(sessionId);
-            if (sharded) {
-                subscriber.async().sunsubscribe(channel);
-            } else {
-                subscriber.async().unsubscribe(channel);
-            }
+            unsubscribe(keys.wake(sessionId));
         }
+    }
+
+    private void subscribe(String channel) {
+        leaveLater.remove(channel);
+        try {
+            CompletionStage<Void> sent = sharded ? subscriber.async().ssubscribe(channel)
+                    : subscriber.async().subscribe(channel);
+            sent.exceptionally(e -> redoLater());
+        } catch (RuntimeException e) {
+            redoLater();
+        }
+    }
+
+    private void unsubscribe(String channel) {
+        try {
+            CompletionStage<Void> sent = sharded ? subscriber.async().sunsubscribe(channel)
+                    : subscriber.async().unsubscribe(channel);
+            sent.exceptionally(e -> {
+                leaveLater.add(channel);
+                return redoLater();
+            });
+        } catch (RuntimeException e) {
+            leaveLater.add(channel);
+            redoLater();
+        }
+    }
+
+    private Void redoLater() {
+        resync.set(true);
+        return null;
+    }
+
+    /**
+     * Subscribes again to the wake channel of every watched session and leaves the ones left over, after a
+     * (un)subscribe failed. Both commands are idempotent in Redis; a watch racing with this costs at worst a spare
+     * subscription, whose wake-ups nobody follows.
+     */
+    private void resync() {
+        for (String channel : List.copyOf(leaveLater)) {
+            leaveLater.remove(channel);
+            unsubscribe(channel); // adds it again if it fails again
+        }
+        watched.keySet().forEach(sessionId -> subscribe(keys.wake(sessionId)));
     }
 
     @Override
@@ -227,6 +271,9 @@ final class RedisClusterBus implements ClusterBus {
     private void beatQuietly() {
         try {
             beat();
+            if (resync.getAndSet(false)) {
+                resync();
+            }
         } catch (RuntimeException e) {
             log.warn("heartbeat failed: owner={} cause={}", owner, e.toString());
         }

@@ -2,13 +2,18 @@ package dev.mcpstate.store.redis;
 
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StoreException;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +40,13 @@ import java.util.function.Supplier;
  * session has expired is decided by callers from its last-seen time and the injected clock, never from these
  * expiries. Durability of writes is that of the Redis server's persistence settings (AOF/RDB).
  *
+ * <p><b>Faults.</b> Every command, Lua scripts included, times out after {@link StorageConfig#commandTimeout()}
+ * (Lettuce's {@link TimeoutOptions}; connecting too). While the connection is down commands are rejected at once
+ * ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}), never queued, and Lettuce reconnects by itself, at
+ * most {@link #RECONNECT_DELAY_MAX} apart; the pub/sub connections resubscribe their channels when they are back.
+ * Every operation passes the {@link RedisBreaker}, which fails everything at once while Redis is known down. No
+ * command blocks on the server ({@code XREAD BLOCK}, {@code BLPOP}): every command is bounded by the timeout.
+ *
  * <p>Thread-safe. Lettuce's {@link RedisException}s are rethrown as {@link StoreException} naming the operation.
  */
 final class RedisDatabase implements AutoCloseable {
@@ -42,8 +54,12 @@ final class RedisDatabase implements AutoCloseable {
     /** Added to the longest retention time to get the cleanup expiry of a session's keys. */
     static final Duration CLEANUP_MARGIN = Duration.ofHours(1);
 
+    /** Longest wait between two attempts to reconnect to a Redis that went away: 1 second. */
+    static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
+
     private static final Logger log = LoggerFactory.getLogger(RedisDatabase.class);
 
+    private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     /** Lettuce builds a proxy on every sync() call: keep one. */
@@ -54,10 +70,12 @@ final class RedisDatabase implements AutoCloseable {
     private final Duration timeout;
     private final String description;
     private final boolean shardedPubSub;
+    private final RedisBreaker breaker;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisDatabase(RedisClient client, StatefulRedisConnection<String, String> connection,
-            StorageConfig config, Duration timeout) {
+    private RedisDatabase(ClientResources resources, RedisClient client,
+            StatefulRedisConnection<String, String> connection, StorageConfig config) {
+        this.resources = resources;
         this.client = client;
         this.connection = connection;
         this.sync = connection.sync();
@@ -66,8 +84,9 @@ final class RedisDatabase implements AutoCloseable {
         Duration longest = config.sessionIdleTtl().compareTo(config.eventMaxAge()) > 0
                 ? config.sessionIdleTtl() : config.eventMaxAge();
         this.cleanupTtlMillis = longest.plus(CLEANUP_MARGIN).toMillis();
-        this.timeout = timeout;
+        this.timeout = config.commandTimeout();
         this.description = config.redactedRedisUrl();
+        this.breaker = new RedisBreaker(description);
         List<Object> spublish = sync.commandInfo("spublish");
         this.shardedPubSub = !spublish.isEmpty() && spublish.get(0) != null;
     }
@@ -81,17 +100,39 @@ final class RedisDatabase implements AutoCloseable {
      */
     static RedisDatabase open(StorageConfig config) {
         Objects.requireNonNull(config, "config must not be null");
+        Duration timeout = config.commandTimeout();
         RedisURI uri = RedisURI.create(config.redisUrl());
-        RedisClient client = RedisClient.create(uri);
+        uri.setTimeout(timeout);
+        ClientResources resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ZERO, RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(options(timeout));
         try {
-            RedisDatabase db = new RedisDatabase(client, client.connect(), config, uri.getTimeout());
-            log.info("Redis store opened url={} prefix={}", db.description, config.redisKeyPrefix());
+            RedisDatabase db = new RedisDatabase(resources, client, client.connect(), config);
+            log.info("Redis store opened url={} prefix={} commandTimeout={}ms", db.description,
+                    config.redisKeyPrefix(), timeout.toMillis());
             return db;
         } catch (RedisException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            shutdown(client, resources);
             throw new StoreException("could not connect to Redis " + config.redactedRedisUrl() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Fail fast: bounded commands and connects, rejected while disconnected, reconnected automatically. */
+    static ClientOptions options(Duration timeout) {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+                .build();
+    }
+
+    private static void shutdown(RedisClient client, ClientResources resources) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     /** @return the shared connection, for tests in this package */
@@ -134,18 +175,28 @@ final class RedisDatabase implements AutoCloseable {
         return description;
     }
 
+    /** @return false while the breaker fails every operation at once (no I/O) */
+    boolean available() {
+        return breaker.available();
+    }
+
     /**
-     * Runs Redis work, translating faults.
+     * Sends one {@code PING} through the breaker and waits for the answer.
+     *
+     * @throws StoreException when Redis does not answer within the timeout or the breaker is open
+     */
+    void ping() {
+        call("health check", sync::ping);
+    }
+
+    /**
+     * Runs Redis work through the breaker, translating faults.
      *
      * @param what names the operation in the {@link StoreException} message
-     * @throws StoreException when the work throws a {@link RedisException}
+     * @throws StoreException when the breaker is open or the work throws a {@link RedisException}
      */
     <T> T call(String what, Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (RedisException e) {
-            throw new StoreException("Redis " + what + " failed: " + e.getMessage(), e);
-        }
+        return breaker.call(what, work);
     }
 
     /**
@@ -163,21 +214,27 @@ final class RedisDatabase implements AutoCloseable {
      * @return its result, or a future failed with {@link StoreException}
      */
     <T> CompletableFuture<T> runAsync(String what, LuaScript script, String[] keys, String... args) {
-        try {
-            return translate(what, script.runAsync(async(), keys, args));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new StoreException("Redis " + what + " failed: " + e.getMessage(),
-                    e));
-        }
+        return translate(what, breaker.callAsync(what, () -> script.<T>runAsync(async(), keys, args)));
+    }
+
+    /**
+     * Sends a command through the breaker.
+     *
+     * @param command sends the command, e.g. {@code () -> db.async().zadd(...)}; not run while the breaker is open
+     * @return the command's result, or a future failed with {@link StoreException} naming the operation
+     */
+    <T> CompletableFuture<T> send(String what, Supplier<? extends CompletionStage<T>> command) {
+        return translate(what, breaker.callAsync(what, command));
     }
 
     /** @return the command's result, or a future failed with {@link StoreException} naming the operation */
-    <T> CompletableFuture<T> translate(String what, CompletionStage<T> sent) {
+    private static <T> CompletableFuture<T> translate(String what, CompletionStage<T> sent) {
         return sent.toCompletableFuture().handle((result, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
-                throw new StoreException("Redis " + what + " failed: " + cause.getMessage(), cause);
+                throw cause instanceof StoreException store ? store
+                        : new StoreException("Redis " + what + " failed: " + cause.getMessage(), cause);
             }
             return result;
         });
@@ -212,7 +269,7 @@ final class RedisDatabase implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             connection.close();
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            shutdown(client, resources);
             log.info("Redis store closed url={}", description);
         }
     }

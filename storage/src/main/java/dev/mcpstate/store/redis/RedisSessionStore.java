@@ -140,8 +140,8 @@ final class RedisSessionStore implements SessionStore {
         long millis = at.toEpochMilli();
         CompletableFuture<Long> record = db.runAsync("touch session", TOUCH, keys.sessionScoped(sessionId, List.of()),
                 Long.toString(db.cleanupTtlMillis()), Long.toString(millis));
-        CompletableFuture<Long> index = db.translate("touch session",
-                db.async().zadd(keys.sessionIndex(), ZAddArgs.Builder.xx(), millis, sessionId));
+        CompletableFuture<Long> index = db.send("touch session",
+                () -> db.async().zadd(keys.sessionIndex(), ZAddArgs.Builder.xx(), millis, sessionId));
         return CompletableFuture.allOf(record, index);
     }
 

@@ -98,7 +98,7 @@ final class RedisSidecarStore implements SidecarStore {
             return db.run(what, script.lua, keyBase, args);
         }
         // sent first on the same connection, so its reply is in before the script's; a failure fails the call
-        CompletableFuture<Long> registered = db.translate(what, db.async().sadd(db.keys().sidecarTenants(), tenant));
+        CompletableFuture<Long> registered = db.send(what, () -> db.async().sadd(db.keys().sidecarTenants(), tenant));
         List<Object> reply = db.run(what, script.lua, keyBase, args);
         db.awaitAll(what, List.of(registered));
         return reply;

@@ -15,6 +15,8 @@ import java.util.Objects;
 /**
  * The SQLite backend: one embedded database file in WAL mode holding sessions, streams, events and the sidecar's
  * tables ({@link SqliteSchema}). One node; everything survives a restart. Its cluster bus delivers in process.
+ * A database file deleted, replaced or made read-only while open is noticed before and after every write batch:
+ * writes then fail with {@link StoreException} instead of going into a file no one will read.
  *
  * <p>Thread-safe. Open it through {@link dev.mcpstate.store.Storage#open(StorageConfig, Clock)} with
  * {@link StorageConfig#sqlite(Path)}.
@@ -63,6 +65,21 @@ public final class SqliteBackend extends BaseBackend {
     @Override
     public ClusterBus openBus(String owner, Duration heartbeatInterval, Duration deadAfter) {
         return new LocalClusterBus(owner);
+    }
+
+    /**
+     * @return false once the database file was deleted, replaced or made read-only while open (looked at at most
+     *         once a second); see {@link SqliteDatabase}
+     */
+    @Override
+    public boolean available() {
+        return db.available();
+    }
+
+    /** Looks at the database file (still the one opened, writable) and runs a query. */
+    @Override
+    public void check() {
+        db.check();
     }
 
     @Override

@@ -7,13 +7,19 @@ import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +42,16 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Reads</b> ({@link #read}) run on a pool of {@value #READERS} read-only connections without any lock of this
  * class; WAL lets them run beside the writer and see every committed write.
  *
+ * <p><b>The file.</b> SQLite writes through the file handles it opened, so a database file deleted, replaced (another
+ * file moved to its path) or made read-only while open would go on taking writes that no one will ever read. The
+ * writer looks at the file before every batch and again after its commit: the file at {@link #path()} must still
+ * be the one opened (same {@link BasicFileAttributes#fileKey()}) and writable (with a write permission bit set,
+ * so that {@code chmod a-w} stops root too). Otherwise the batch fails with {@link StoreException} — after the
+ * commit too: a write that went into a file no longer at the path is reported failed, never stored. A deleted or
+ * replaced file fails every later read and write until the node is restarted (which opens whatever is at the path
+ * then); a read-only one only until it is writable again. On file systems without file keys replacement is not
+ * detected.
+ *
  * <p>Thread-safe. Every {@link SQLException} is rethrown as a {@link StoreException} naming the operation; after
  * {@link #close()} every call fails with {@link StoreException}.
  */
@@ -45,6 +61,10 @@ final class SqliteDatabase implements AutoCloseable {
     static final int MAX_BATCH = 256;
     /** Read connections. */
     static final int READERS = 4;
+    /** How often {@link #available()} looks at the file at most, in nanoseconds: 1 second. */
+    private static final long LOOK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Set<PosixFilePermission> WRITE_BITS = EnumSet.of(PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
     private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
 
@@ -66,10 +86,21 @@ final class SqliteDatabase implements AutoCloseable {
     private final List<Connection> readerConnections;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writerThread;
+    /** The identity of the file opened ({@link BasicFileAttributes#fileKey()}); null where the file system has none. */
+    private final Object fileKey;
+    private final boolean posix;
     private volatile boolean closed;
+    /** Set once the file at the path is not the one opened (deleted or replaced): every call fails from then on. */
+    private volatile StoreException lost;
+    /** What the last look at the file found wrong, or null. */
+    private volatile StoreException fileFault;
+    private volatile long lastLook;
 
-    private SqliteDatabase(Path path, Connection writer, List<Connection> readerConnections) {
+    private SqliteDatabase(Path path, Connection writer, List<Connection> readerConnections, Object fileKey) {
         this.path = path;
+        this.fileKey = fileKey;
+        this.posix = path.getFileSystem().supportedFileAttributeViews().contains("posix");
+        this.lastLook = System.nanoTime();
         this.writer = writer;
         this.readerConnections = readerConnections;
         this.readers = new ArrayBlockingQueue<>(readerConnections.size(), false, readerConnections);
@@ -105,7 +136,7 @@ final class SqliteDatabase implements AutoCloseable {
                 opened.add(reader);
                 readerConnections.add(reader);
             }
-            SqliteDatabase db = new SqliteDatabase(absolute, writer, readerConnections);
+            SqliteDatabase db = new SqliteDatabase(absolute, writer, readerConnections, fileKey(absolute));
             db.writerThread.start();
             log.info("SQLite store opened path={} schemaVersion={} readers={}", absolute, SqliteSchema.STORE_VERSION,
                     READERS);
@@ -113,6 +144,14 @@ final class SqliteDatabase implements AutoCloseable {
         } catch (SQLException e) {
             opened.forEach(SqliteDatabase::closeQuietly);
             throw new StoreException("could not open SQLite file " + absolute + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            throw new StoreException("could not read the attributes of SQLite file " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -160,6 +199,7 @@ final class SqliteDatabase implements AutoCloseable {
      */
     <T> T read(String what, Work<T> work) {
         ensureOpen(what);
+        ensureNotLost(what);
         Connection c;
         try {
             c = readers.take();
@@ -209,6 +249,11 @@ final class SqliteDatabase implements AutoCloseable {
             result.completeExceptionally(closedException(what));
             return result;
         }
+        StoreException gone = lost;
+        if (gone != null) {
+            result.completeExceptionally(failed(what, gone));
+            return result;
+        }
         queue.add(new Task<>(what, work, result));
         if (closed) {
             failWaiting(); // raced with close(): nobody will run it
@@ -243,8 +288,17 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** Runs a batch in one transaction, each piece in a savepoint; then delivers every result. */
+    /**
+     * Runs a batch in one transaction, each piece in a savepoint; then delivers every result. The file is looked at
+     * before (nothing is written to a file that is not the one at the path, or not writable) and after the commit
+     * (a commit into a file that left the path meanwhile is not stored).
+     */
     private void commit(List<Task<?>> batch) {
+        StoreException before = look();
+        if (before != null) {
+            batch.forEach(t -> t.result().completeExceptionally(failed(t.what(), before)));
+            return;
+        }
         Object[] results = new Object[batch.size()];
         StoreException[] failures = new StoreException[batch.size()];
         SqliteTx tx = new SqliteTx(writer);
@@ -278,6 +332,12 @@ final class SqliteDatabase implements AutoCloseable {
             batch.forEach(t -> t.result().completeExceptionally(failed));
             return;
         }
+        look();
+        StoreException after = lost;
+        if (after != null) {
+            batch.forEach(t -> t.result().completeExceptionally(failed(t.what(), after)));
+            return;
+        }
         for (int i = 0; i < batch.size(); i++) {
             deliver(batch.get(i), results[i], failures[i]);
         }
@@ -298,6 +358,90 @@ final class SqliteDatabase implements AutoCloseable {
         } catch (SQLException e) {
             log.warn("SQLite rollback failed path={} error={}", path, e.toString());
         }
+    }
+
+    /**
+     * @return false once the file is known to be deleted, replaced or read-only (looked at here at most once a
+     *         second, else as the writer last found it); no SQL
+     */
+    boolean available() {
+        if (closed) {
+            return false;
+        }
+        if (System.nanoTime() - lastLook >= LOOK_EVERY_NANOS) {
+            look();
+        }
+        return fileFault == null;
+    }
+
+    /**
+     * Looks at the file now and runs a query on a read connection.
+     *
+     * @throws StoreException when the file is not the one opened or not writable, or the query fails
+     */
+    void check() {
+        ensureOpen("health check");
+        StoreException fault = look();
+        if (fault != null) {
+            throw failed("health check", fault);
+        }
+        read("health check", tx -> tx.firstLong("SELECT 1"));
+    }
+
+    /** Looks at the file at the path: @return what is wrong with it, or null */
+    private StoreException look() {
+        StoreException found = lost != null ? lost : inspect();
+        fileFault = found;
+        lastLook = System.nanoTime();
+        return found;
+    }
+
+    private StoreException inspect() {
+        try {
+            Object key;
+            boolean writable;
+            if (posix) {
+                PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class);
+                key = attributes.fileKey();
+                writable = attributes.permissions().stream().anyMatch(WRITE_BITS::contains);
+            } else {
+                key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+                writable = true;
+            }
+            if (fileKey != null && !fileKey.equals(key)) {
+                return lose(new StoreException("SQLite file " + path + " was replaced while open: another file is "
+                        + "at its path now; restart the node to open that one"));
+            }
+            if (!writable || !Files.isWritable(path)) {
+                return new StoreException("SQLite file " + path + " is not writable");
+            }
+            return null;
+        } catch (NoSuchFileException e) {
+            return lose(new StoreException("SQLite file " + path + " was deleted while open; restart the node to "
+                    + "open a new one"));
+        } catch (IOException e) {
+            return new StoreException("could not look at SQLite file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized StoreException lose(StoreException why) {
+        if (lost == null) {
+            lost = why;
+            log.error("SQLite store lost its file, every read and write fails until a restart: path={} cause={}",
+                    path, why.getMessage());
+        }
+        return lost;
+    }
+
+    private void ensureNotLost(String what) {
+        StoreException gone = lost;
+        if (gone != null) {
+            throw failed(what, gone);
+        }
+    }
+
+    private static StoreException failed(String what, StoreException why) {
+        return new StoreException("SQLite " + what + " failed: " + why.getMessage(), why);
     }
 
     private void ensureOpen(String what) {

@@ -37,6 +37,9 @@ import java.util.concurrent.Semaphore;
  *   <li>When the client goes away, writes to it fail; the response then <em>detaches</em>: the servlet keeps
  *       writing, events keep being recorded, and the client can resume from the store. The servlet never sees a
  *       write error, so the MCP SDK never drops the session because of a broken connection.</li>
+ *   <li>When an event cannot be persisted, nothing after it is recorded or sent: the client gets the recorder's
+ *       error answer ({@link #answerFailure}) and its response ends there, while the servlet writes on into
+ *       nothing until it is done.</li>
  *   <li>{@link #sendError(int, String)} produces a JSON-RPC error body, never the container's HTML page.</li>
  * </ul>
  *
@@ -52,6 +55,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
 
     private final StreamRecorder recorder;
     private final Executor frameWriter;
+    private final Runnable endConnection;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private CompletableFuture<Void> written;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -59,22 +63,30 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     private PrintWriter writer;
     private SseParser parser;
     private volatile boolean eventStream;
-    /** The client went away: nothing more is written to it, recording goes on. */
+    /** The client went away, or its response was ended: nothing more is written to it. */
     private volatile boolean detached;
+    /** An event could not be persisted: nothing more is recorded or sent. */
+    private volatile boolean failing;
     private boolean started;
     private boolean failureAnswered;
     /** The priming event, sent with the first frame (so only once the stream's opening write is durable). */
     private volatile String priming;
 
     /**
-     * @param response the container's response; not null
-     * @param recorder persists SSE events; null to pass SSE bytes through unrecorded
-     * @param writer   writes persisted frames to the client, in order; not null
+     * @param response      the container's response; not null
+     * @param recorder      persists SSE events; null to pass SSE bytes through unrecorded
+     * @param writer        writes persisted frames to the client, in order; not null
+     * @param endConnection runs once after a stream was ended early by a failure, after its last byte, while the
+     *                      servlet may still run: ends the connection so that no later request waits on it (see
+     *                      {@link dev.mcpstate.interceptor.internal.http.ClientDisconnects#endConnection}); must
+     *                      not throw; not null
      */
-    public CapturingResponse(HttpServletResponse response, StreamRecorder recorder, Executor writer) {
+    public CapturingResponse(HttpServletResponse response, StreamRecorder recorder, Executor writer,
+            Runnable endConnection) {
         super(response);
         this.recorder = recorder;
         this.frameWriter = Objects.requireNonNull(writer, "writer must not be null");
+        this.endConnection = Objects.requireNonNull(endConnection, "endConnection must not be null");
         this.written = CompletableFuture.completedFuture(null);
     }
 
@@ -92,8 +104,10 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     }
 
     /**
-     * Answers a failure to persist with the recorder's answer — JSON with its status when nothing was sent yet, else
-     * an SSE event — once; the stream sends nothing else afterwards.
+     * Answers a failure to persist with the recorder's answer, once — JSON with its status when nothing was sent yet,
+     * else an SSE event — and ends the client's response there: its output is closed, so the client sees the end of
+     * the stream at once, even while the servlet is still running (the SDK's servlet thread runs until the tool
+     * returns). Nothing is recorded or sent afterwards.
      *
      * @param cause why; not null
      */
@@ -102,6 +116,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             return;
         }
         failureAnswered = true;
+        failing = true;
         StreamRecorder.Failure failure = recorder.onFailure(cause);
         HttpServletResponse real = (HttpServletResponse) getResponse();
         try {
@@ -120,9 +135,15 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
                 sendToClient(SseFrames.message(null, new String(JsonRpcErrors.bytes(failure.requestId(),
                         failure.code(), failure.message()), StandardCharsets.UTF_8)));
                 flushClient();
+                if (!detached) {
+                    real.getOutputStream().close(); // the last chunk: the client's stream ends here
+                    endConnection.run(); // the servlet still runs: no next request may queue behind it
+                }
             }
         } catch (IOException | RuntimeException e) {
             log.debug("could not answer a storage failure: cause={}", e.toString());
+        } finally {
+            detached = true; // the servlet may write on (the tool still runs): none of it reaches the client
         }
     }
 
@@ -260,12 +281,12 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
      * nothing after a lost event is sent; the client's stream then ends and the client can resume.
      */
     private void pipeline(SseEvent event) {
-        try {
-            inFlight.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the client's stream was full", e);
+        if (failing) {
+            return; // an event before this one was lost: nothing after it is persisted or sent
         }
+        // not interruptible, and the flag is kept: the SDK's Reactor workers get interrupted while they still write,
+        // and an event the servlet wrote is never dropped (an exception here would make the SDK drop the session)
+        inFlight.acquireUninterruptibly();
         CompletableFuture<String> frame = recorder.onEvent(event).toCompletableFuture();
         if (written.isDone() && frame.isDone()) {
             // everything before is out and this one is durable (a final response is stored synchronously):
@@ -277,10 +298,27 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         written = written.whenComplete((v, e) -> {
             inFlight.release();
             if (e != null) {
-                // answered as soon as it fails, not when the servlet ends: nothing after it can be sent anyway
-                answerFailure(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                failing = true;
+                failed(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             }
         });
+    }
+
+    /**
+     * Answers a failed event as soon as it failed, not when the servlet ends: nothing after it can be sent anyway.
+     * The store's thread that reported it never waits for this response's lock (the servlet's thread may hold it
+     * while it waits for that same store): the answer is then handed to the frame writer.
+     */
+    private void failed(Throwable cause) {
+        if (Thread.holdsLock(this)) {
+            answerFailure(cause);
+            return;
+        }
+        try {
+            frameWriter.execute(() -> answerFailure(cause));
+        } catch (RuntimeException rejected) { // the writer is shut down: the node stops
+            answerFailure(cause);
+        }
     }
 
     /** Writes one persisted frame, after the priming event when it is the first. */

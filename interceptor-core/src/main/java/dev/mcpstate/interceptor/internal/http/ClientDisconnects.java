@@ -50,6 +50,26 @@ public final class ClientDisconnects {
         }
     }
 
+    /**
+     * Ends the connection of a response that was ended early, after its last byte, while the servlet still runs
+     * (the SDK's servlet thread runs until its tool returns): on HTTP/1.x the connection would carry the client's
+     * next request only once the servlet is done, so a client reusing it would wait that long. On Jetty over
+     * HTTP/1.x the connection's output is shut down, so the client opens a new one; elsewhere (HTTP/2 multiplexes,
+     * other containers) it does nothing. Never throws.
+     *
+     * @param request the request whose response was completed early; not null
+     */
+    public static void endConnection(HttpServletRequest request) {
+        if (!JETTY) {
+            return;
+        }
+        try {
+            JettyWatch.endConnection(request);
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("cannot end the connection of a response cut short: {}", e.toString());
+        }
+    }
+
     private static boolean jettyPresent() {
         try {
             Class.forName("org.eclipse.jetty.ee10.servlet.ServletContextRequest", false,
@@ -83,6 +103,17 @@ public final class ClientDisconnects {
             EndPoint endPoint = jetty.getConnectionMetaData().getConnection().getEndPoint();
             response.setHeader("Connection", "close");
             return endPoint.tryFillInterested(new JettyWatch(endPoint, onGone));
+        }
+
+        static void endConnection(HttpServletRequest request) {
+            ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
+            if (jetty == null) {
+                return;
+            }
+            HttpVersion version = jetty.getConnectionMetaData().getHttpVersion();
+            if (version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0) {
+                jetty.getConnectionMetaData().getConnection().getEndPoint().shutdownOutput();
+            }
         }
 
         @Override

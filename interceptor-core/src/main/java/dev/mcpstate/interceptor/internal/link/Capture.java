@@ -9,6 +9,7 @@ import dev.mcpstate.interceptor.internal.capture.StreamRecorder;
 import dev.mcpstate.interceptor.internal.chain.Exchange;
 import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
 import dev.mcpstate.interceptor.internal.chain.Interceptor;
+import dev.mcpstate.interceptor.internal.http.ClientDisconnects;
 import dev.mcpstate.interceptor.internal.http.ErrorCodes;
 import dev.mcpstate.interceptor.internal.http.ErrorMessages;
 import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
@@ -19,12 +20,14 @@ import dev.mcpstate.interceptor.sse.SseEvent;
 import dev.mcpstate.interceptor.sse.SseFrames;
 import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.SessionRecord;
+import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.StoredEvent;
 import dev.mcpstate.store.StreamKind;
 import dev.mcpstate.store.internal.Json;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 
 /**
  * Persists every JSON-RPC message of a POST, both directions, before the client sees a byte of the
@@ -52,8 +56,14 @@ import java.util.concurrent.Executor;
  *   <li>A JSON answer is buffered, appended, then sent. Error bodies of the SDK become JSON-RPC error responses;
  *       a 5xx body's message is replaced by a plain one (the SDK's can carry stack traces), the original is
  *       logged.</li>
+ *   <li>When the store fails, the client gets {@code 503} with {@code Retry-After} if nothing was sent yet, else
+ *       a last SSE event with the JSON-RPC error {@code -32003} for its request, and its stream ends at once while
+ *       the tool runs on into nothing. Once the tool is done the stored stream is ended with that same error (if
+ *       the store is back), so a client that resumes it learns the same instead of waiting.</li>
  * </ul>
- * {@code initialize} is recorded once the lifecycle link has stored the new session.
+ * {@code initialize} is recorded once the lifecycle link has stored the new session. While the store is known to be
+ * down ({@link dev.mcpstate.store.Storage#available()}), a POST is refused with {@code 503} before the MCP server
+ * runs it: its messages could not be persisted, and its tool's effects would be lost to the client.
  */
 public final class Capture implements Interceptor {
 
@@ -63,18 +73,22 @@ public final class Capture implements Interceptor {
     private final String owner;
     private final Executor writer;
     private final int retryAfterSeconds;
+    private final BooleanSupplier storeAvailable;
 
     /**
      * @param hub               appends events and wakes followers; not null
      * @param owner             this node instance's owner tag for the streams it produces; not null
      * @param writer            writes persisted SSE frames to clients; not null
      * @param retryAfterSeconds the {@code Retry-After} of a 503 when the store fails
+     * @param storeAvailable    false while the store is known to fail every call (no I/O); not null
      */
-    public Capture(StreamHub hub, String owner, Executor writer, int retryAfterSeconds) {
+    public Capture(StreamHub hub, String owner, Executor writer, int retryAfterSeconds,
+            BooleanSupplier storeAvailable) {
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.owner = Objects.requireNonNull(owner, "owner must not be null");
         this.writer = Objects.requireNonNull(writer, "writer must not be null");
         this.retryAfterSeconds = retryAfterSeconds;
+        this.storeAvailable = Objects.requireNonNull(storeAvailable, "storeAvailable must not be null");
     }
 
     /** The session ended (on some node) before this request's stream could be opened: nothing was written. */
@@ -90,6 +104,9 @@ public final class Capture implements Interceptor {
     public void intercept(Chain chain) throws IOException, ServletException {
         Exchange exchange = chain.exchange();
         boolean post = "POST".equals(exchange.request().getMethod());
+        if (post && !storeAvailable.getAsBoolean()) {
+            throw new StoreException("the store is unavailable: request refused before the server ran it");
+        }
         SessionRecord session = exchange.session();
         if (post) {
             exchange.streamId(StreamIds.newResponseStream());
@@ -99,7 +116,9 @@ public final class Capture implements Interceptor {
             // a request is stored with the first message of its answer, in one write (Recorder)
         }
         Recorder recorder = post ? new Recorder(exchange) : null;
-        CapturingResponse capture = new CapturingResponse(exchange.response(), recorder, writer);
+        HttpServletRequest request = exchange.request();
+        CapturingResponse capture = new CapturingResponse(exchange.response(), recorder, writer,
+                () -> ClientDisconnects.endConnection(request));
         exchange.capture(capture);
         if (post) {
             exchange.request(new DrainingRequest(exchange.request(), () -> {
@@ -215,7 +234,12 @@ public final class Capture implements Interceptor {
         String sessionId = recorder.exchange.session().sessionId();
         String streamId = recorder.exchange.streamId();
         try {
-            if (recorder.opened) {
+            if (recorder.failure != null) {
+                if (recorder.stored) {
+                    // what the client got last, and now the stream's end for those who resume it
+                    hub.appendAsync(sessionId, streamId, Direction.SERVER_TO_CLIENT, recorder.failure, true).join();
+                } // else the request itself was not stored: the client got 503, there is nothing to end
+            } else if (recorder.opened) {
                 hub.close(sessionId, streamId);
             } else {
                 recorder.open(null, true).join();
@@ -234,9 +258,13 @@ public final class Capture implements Interceptor {
         private final Exchange exchange;
         /** Set once the final response closed the stream; written by the response writer, read after the servlet. */
         private volatile boolean closedStream;
-        /** Set once the stream was opened in the store (with the request); written by the response writer. */
+        /** Set once opening the stream in the store (with the request) was started; written by the response writer. */
         private volatile boolean opened;
+        /** Set once the stream is in the store. */
+        private volatile boolean stored;
         private volatile boolean failed;
+        /** The JSON-RPC error the client got when persisting failed (-32003), to end the stored stream with. */
+        private volatile String failure;
 
         Recorder(Exchange exchange) {
             this.exchange = exchange;
@@ -251,11 +279,12 @@ public final class Capture implements Interceptor {
         CompletableFuture<StoredEvent> open(String firstMessage, boolean last) {
             opened = true;
             return hub.openResponseStream(exchange.session().sessionId(), exchange.streamId(), owner,
-                    new String(exchange.body(), StandardCharsets.UTF_8), firstMessage, last).thenApply(stored -> {
-                        if (stored.isEmpty()) {
+                    new String(exchange.body(), StandardCharsets.UTF_8), firstMessage, last).thenApply(event -> {
+                        if (event.isEmpty()) {
                             throw new SessionNotLive();
                         }
-                        return stored.get();
+                        stored = true;
+                        return event.get();
                     });
         }
 
@@ -286,9 +315,12 @@ public final class Capture implements Interceptor {
             log.warn("response stream not persisted: session={} stream={} cause={}",
                     exchange.session() == null ? null : exchange.session().sessionId(), exchange.streamId(),
                     cause.toString());
-            return new Failure(503, exchange.messageId(), ErrorCodes.STORAGE_UNAVAILABLE,
-                    "Session storage is unavailable; the response was not stored: retry in " + retryAfterSeconds
-                            + " s", retryAfterSeconds);
+            String message = "Session storage is unavailable; the response was not stored: retry in "
+                    + retryAfterSeconds + " s";
+            failure = new String(JsonRpcErrors.bytes(exchange.messageId(), ErrorCodes.STORAGE_UNAVAILABLE, message),
+                    StandardCharsets.UTF_8);
+            return new Failure(503, exchange.messageId(), ErrorCodes.STORAGE_UNAVAILABLE, message,
+                    retryAfterSeconds);
         }
 
         @Override
@@ -315,18 +347,21 @@ public final class Capture implements Interceptor {
             String namespaced = RoutedIds.namespace(owner, event.data());
             boolean last = isFinalResponse(namespaced);
             String data = last ? ErrorMessages.sanitizeResponse(namespaced) : namespaced;
-            if (last) {
-                closedStream = true;
-            }
             boolean request = exchange.kind() == MessageKind.REQUEST;
-            CompletableFuture<StoredEvent> stored = request && !opened ? open(data, last)
+            CompletableFuture<StoredEvent> appending = request && !opened ? open(data, last)
                     : hub.appendAsync(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT, data, last);
             if (last) {
                 // the call's one blocking round trip: the servlet's writing thread waits for the final response to be
-                // durable, then writes it itself (CapturingResponse), with no hand-over to another thread
-                stored.handle((v, e) -> null).join();
+                // durable (at most the store's command timeout), then writes it itself (CapturingResponse), with no
+                // hand-over to another thread
+                appending.handle((v, e) -> null).join();
             }
-            return stored.thenApply(appended -> SseFrames.message(appended.id().toString(), data));
+            return appending.thenApply(appended -> {
+                if (last) {
+                    closedStream = true; // only once stored: else the stream is ended with the failure (closeWhenDone)
+                }
+                return SseFrames.message(appended.id().toString(), data);
+            });
         }
 
         private boolean isFinalResponse(String data) {

@@ -94,6 +94,18 @@ class CapturingResponseTest {
         assertThat(storage.events().stream(session, streamId).orElseThrow().closed()).isTrue();
     }
 
+    @Test
+    void aServletThreadThatIsInterruptedStillHasEveryEventStoredAndSent() {
+        // the SDK's Reactor workers can be interrupted while they still write the answer
+        HttpResult response = post("/chunks/sse?chunk=7&interrupted=true", 13);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.messages()).extracting(SseFrame::data)
+                .containsExactly(NOTIFICATION, PROGRESS, RESULT.formatted(13));
+        String streamId = EventId.parse(response.messages().get(0).id()).streamId();
+        assertThat(storage.events().stream(session, streamId).orElseThrow().closed()).isTrue();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', nullValues = "NULL", value = {
         "404 | no such chunk                                   | -32001 | no such chunk",
@@ -190,9 +202,19 @@ class CapturingResponseTest {
             response.setCharacterEncoding("UTF-8");
             AsyncContext async = request.startAsync();
             ServletOutputStream out = response.getOutputStream();
-            for (int off = 0; off < bytes.length; off += chunk) {
-                out.write(bytes, off, Math.min(chunk, bytes.length - off));
-                out.flush();
+            boolean interrupted = "true".equals(request.getParameter("interrupted"));
+            try {
+                for (int off = 0; off < bytes.length; off += chunk) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    out.write(bytes, off, Math.min(chunk, bytes.length - off));
+                    out.flush();
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.interrupted(); // the container's thread goes back to its pool clean
+                }
             }
             async.complete();
         }

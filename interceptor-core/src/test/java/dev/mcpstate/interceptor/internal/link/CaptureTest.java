@@ -251,6 +251,72 @@ class CaptureTest {
     }
 
     @Test
+    void aFailedAppendEndsTheClientsStreamAtOnceWhileTheToolStillRuns() {
+        try (SseStream call = node.open(FilterHarness.toolCall(session, 8, "gate", "{}"))) {
+            SseFrame open = call.awaitMessages(1).get(0);
+            String streamId = EventId.parse(open.id()).streamId();
+            backend.failAppends(true);
+
+            node.gate().say("lost");
+            call.awaitEnd(); // before the tool returns: it is still waiting at the gate
+
+            assertThat(call.messages()).hasSize(2);
+            SseFrame end = call.messages().get(1);
+            assertThat(end.id()).isNull();
+            assertThat(end.json().path("id").asInt()).isEqualTo(8);
+            assertThat(end.json().at("/error/code").asInt()).isEqualTo(-32003);
+            assertThat(end.json().at("/error/message").asText()).contains("unavailable");
+
+            // the tool goes on into nothing; once the store is back the stored stream ends with that error too,
+            // so a client resuming it learns the same
+            node.gate().say("also lost");
+            backend.failAppends(false);
+            node.gate().finish();
+            FilterHarness.await().untilAsserted(() -> {
+                assertThat(storage.events().stream(session, streamId)).hasValueSatisfying(s ->
+                        assertThat(s.closed()).isTrue());
+                List<StoredEvent> stored = stream(streamId);
+                JsonNode last = JSON.readTree(stored.get(stored.size() - 1).message());
+                assertThat(last.path("id").asInt()).isEqualTo(8);
+                assertThat(last.at("/error/code").asInt()).isEqualTo(-32003);
+            });
+            assertThat(stream(streamId)).extracting(StoredEvent::message)
+                    .noneMatch(m -> m.contains("lost") || m.contains("gate done"));
+        }
+        assertThat(node.callTool(session, 9, "echo", "{\"text\":\"after\"}").messages()).last()
+                .satisfies(f -> assertThat(f.json().at("/result/content/0/text").asText()).isEqualTo("after"));
+    }
+
+    @Test
+    void whileTheStoreIsKnownDownAPostGets503BeforeTheServerRunsIt() {
+        backend.unavailable(true);
+
+        HttpResult call = node.send(FilterHarness.toolCall(session, 10, "gate", "{}"));
+        HttpResult notification = node.send("""
+                POST /mcp HTTP/1.1
+                Mcp-Session-Id: %s
+
+                {"jsonrpc":"2.0","method":"notifications/roots/list_changed"}
+                """.formatted(session));
+
+        call.assertJsonRpcError(503, -32003);
+        assertThat(call.header("Retry-After")).isEqualTo("1");
+        assertThat(call.json().path("id").asInt()).as("the id of the refused request").isEqualTo(10);
+        assertThat(call.body()).doesNotContain("Exception").doesNotContain("dev.mcpstate");
+        notification.assertJsonRpcError(503, -32003);
+        backend.unavailable(false);
+        // the refused call never reached the gate tool: this one is the only one it serves
+        try (SseStream next = node.open(FilterHarness.toolCall(session, 11, "gate", "{}"))) {
+            node.gate().say("only");
+            node.gate().finish();
+            next.awaitEnd();
+            assertThat(next.messages()).extracting(f -> f.json().path("params").path("data").asText(
+                    f.json().at("/result/content/0/text").asText()))
+                    .containsExactly("gate open", "only", "gate done");
+        }
+    }
+
+    @Test
     void aRequestThatCannotBeStoredGets503WithRetryAfterAtOnceWhileTheToolStillRuns() {
         backend.failAppends(true);
 
