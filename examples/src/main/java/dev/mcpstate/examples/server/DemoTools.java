@@ -57,6 +57,9 @@ public final class DemoTools {
             if (!(action instanceof String a)) {
                 return error("confirm_action needs a string argument 'action'");
             }
+            if (exchange.getClientCapabilities() == null || exchange.getClientCapabilities().elicitation() == null) {
+                return error("confirm_action needs a client with the elicitation capability");
+            }
             McpSchema.ElicitResult answer = exchange.createElicitation(McpSchema.ElicitFormRequest.builder(
                     "Confirm: " + a + "?", Map.of("type", "object",
                             "properties", Map.of("confirm", Map.of("type", "boolean")),
@@ -83,6 +86,10 @@ public final class DemoTools {
             Object prompt = request.arguments() == null ? null : request.arguments().get("prompt");
             if (!(prompt instanceof String p)) {
                 return error("ask_model needs a string argument 'prompt'");
+            }
+            // checked here, not left to the SDK: 2.0 fails at once, 2.2 would send the request and wait for it
+            if (exchange.getClientCapabilities() == null || exchange.getClientCapabilities().sampling() == null) {
+                return error("ask_model needs a client with the sampling capability");
             }
             McpSchema.CreateMessageResult answer = exchange.createMessage(McpSchema.CreateMessageRequest.builder(
                     List.of(new McpSchema.SamplingMessage(McpSchema.Role.USER,

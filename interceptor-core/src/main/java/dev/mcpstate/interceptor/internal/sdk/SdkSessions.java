@@ -27,12 +27,16 @@ import java.util.function.Function;
  *
  * <p>With them a session persisted elsewhere is <em>admitted</em> into this node's SDK under its original
  * {@code Mcp-Session-Id}, so {@code exchange.sessionId()} is the same on every node and after restarts. Checked
- * against MCP Java SDK 2.0.1; {@code SdkSessionsTest} fails loudly when an SDK upgrade moves these internals.
+ * against MCP Java SDK 2.0.1 and 2.2.0 ({@link #SUPPORTED_SDK_VERSIONS}); {@code SdkSessionsTest} fails loudly when
+ * an SDK upgrade moves these internals, and the constructor fails at startup naming the SDK version and the field.
  *
  * <p>Thread-safe. Errors: {@link IllegalStateException} when the SDK's internals are not as expected, or when the
  * server was not built yet ({@code McpServer.sync(transport)...build()} sets the session factory).
  */
 public final class SdkSessions {
+
+    /** The MCP Java SDK versions whose internals this class knows, as the README states them. */
+    public static final String SUPPORTED_SDK_VERSIONS = "2.0.1 to 2.2.x";
 
     private final HttpServletStreamableServerTransportProvider provider;
     private final McpJsonMapper jsonMapper;
@@ -170,14 +174,31 @@ public final class SdkSessions {
         }
     }
 
+    /** @return the version of the SDK on the classpath, from its jar's manifest or file name; "unknown" without */
+    static String sdkVersion() {
+        Package sdk = HttpServletStreamableServerTransportProvider.class.getPackage();
+        if (sdk != null && sdk.getImplementationVersion() != null) {
+            return sdk.getImplementationVersion();
+        }
+        try {
+            String jar = HttpServletStreamableServerTransportProvider.class.getProtectionDomain().getCodeSource()
+                    .getLocation().getPath();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("mcp-core-([^/]+)\\.jar$").matcher(jar);
+            return m.find() ? m.group(1) : "unknown";
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static Object read(Object target, Class<?> type, String name) {
         try {
             Field field = type.getDeclaredField(name);
             field.setAccessible(true);
             return field.get(target);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("MCP Java SDK internals changed: " + type.getName() + "." + name
-                    + " is not readable (mcp-state supports SDK 2.0.x): " + e, e);
+            throw new IllegalStateException("MCP Java SDK " + sdkVersion() + " is not supported: its internals changed ("
+                    + type.getName() + "." + name + " is not readable); mcp-state supports SDK "
+                    + SUPPORTED_SDK_VERSIONS + ": " + e, e);
         }
     }
 }

@@ -59,4 +59,9 @@ class SdkSessionsTest {
         assertThatThrownBy(() -> sessions.admit("x", PARAMS)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("McpServer.sync(transport)");
     }
+
+    @Test
+    void theSdkVersionOnTheClasspathIsKnownForTheStartupMessage() {
+        assertThat(SdkSessions.sdkVersion()).matches("2\\.[0-2]\\.\\d+.*");
+    }
 }
