@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Reads a POST body in full before the handlers behind it run, without holding a thread while bytes are missing
  * (Jetty's content demand), so that clients sending bodies slowly cannot take the server's threads: a servlet
  * behind it reads a body that is already in memory. A body that is not complete within the deadline is answered
- * {@code 408} and its connection closed; a body larger than the limit {@code 413}. Bodies that arrive at once (the
- * usual case) are handed on in the same thread. Thread-safe.
+ * {@code 408} and its connection closed; a body larger than the limit {@code 413}. A declared body of up to twice
+ * the limit is read and dropped first, so the client is done sending when the 413 arrives and sees it (answering
+ * while it still sends makes the closing connection reset it, and the answer with it); a larger one is answered at
+ * once. Bodies that arrive at once (the usual case) are handed on in the same thread. Thread-safe.
  */
 public final class BodyFirstHandler extends Handler.Wrapper {
 
@@ -45,10 +47,12 @@ public final class BodyFirstHandler extends Handler.Wrapper {
         if (!HttpMethod.POST.is(request.getMethod()) || request.getLength() == 0) {
             return super.handle(request, response, callback);
         }
-        if (request.getLength() > maxBodyBytes) {
-            return super.handle(request, response, callback); // the filter answers 413 without reading
+        if (request.getLength() > 2L * maxBodyBytes) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            Response.writeError(request, response, callback, 413);
+            return true;
         }
-        return new BodyReader(request, response, callback).start();
+        return new BodyReader(request, response, callback, request.getLength() > maxBodyBytes).start();
     }
 
     /** Reads one body; runs again on each content demand until the body is complete, failed or late. */
@@ -57,16 +61,19 @@ public final class BodyFirstHandler extends Handler.Wrapper {
         private final Response response;
         private final Callback callback;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        /** True for a body declared too large: read and dropped, then answered 413. */
+        private final boolean discard;
         private final AtomicBoolean done = new AtomicBoolean();
         private Scheduler.Task deadline;
         /** The result of handing the request on within {@link #start()}; only read there. */
         private boolean handledInline = true;
         private boolean inStart;
 
-        BodyReader(Request request, Response response, Callback callback) {
+        BodyReader(Request request, Response response, Callback callback, boolean discard) {
             this.request = request;
             this.response = response;
             this.callback = callback;
+            this.discard = discard;
         }
 
         boolean start() {
@@ -92,6 +99,15 @@ public final class BodyFirstHandler extends Handler.Wrapper {
                     return;
                 }
                 ByteBuffer bytes = chunk.getByteBuffer();
+                boolean last = chunk.isLast();
+                if (discard) {
+                    chunk.release();
+                    if (last) {
+                        fail(413);
+                        return;
+                    }
+                    continue;
+                }
                 if (body.size() + bytes.remaining() > maxBodyBytes) {
                     chunk.release();
                     fail(413);
@@ -100,7 +116,6 @@ public final class BodyFirstHandler extends Handler.Wrapper {
                 byte[] copy = new byte[bytes.remaining()];
                 bytes.get(copy);
                 body.write(copy, 0, copy.length);
-                boolean last = chunk.isLast();
                 chunk.release();
                 if (last) {
                     complete();
