@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * expiries. Durability of writes is that of the Redis server's persistence settings (AOF/RDB).
  *
  * <p><b>Faults.</b> Every command, Lua scripts included, times out after {@link StorageConfig#commandTimeout()}
- * (Lettuce's {@link TimeoutOptions}; connecting too). While the connection is down commands are rejected at once
+ * (Lettuce's {@link TimeoutOptions}; the connection handshake gets at least {@link #HANDSHAKE_TIMEOUT}). While the connection is down commands are rejected at once
  * ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}), never queued, and Lettuce reconnects by itself, at
  * most {@link #RECONNECT_DELAY_MAX} apart; the pub/sub connections resubscribe their channels when they are back.
  * Every operation passes the {@link RedisBreaker}, which fails everything at once while Redis is known down. No
@@ -68,6 +68,8 @@ final class RedisDatabase implements AutoCloseable {
     private final RedisKeys keys;
     private final long cleanupTtlMillis;
     private final Duration timeout;
+    /** Least time the connection handshake gets, however short the command timeout. */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     private final String description;
     private final boolean shardedPubSub;
     private final RedisBreaker breaker;
@@ -102,7 +104,9 @@ final class RedisDatabase implements AutoCloseable {
         Objects.requireNonNull(config, "config must not be null");
         Duration timeout = config.commandTimeout();
         RedisURI uri = RedisURI.create(config.redisUrl());
-        uri.setTimeout(timeout);
+        // the connection handshake (HELLO, AUTH, SELECT) may take longer on a busy host than one command may:
+        // commands keep their own, shorter timeout (TimeoutOptions), and are rejected while disconnected anyway
+        uri.setTimeout(timeout.compareTo(HANDSHAKE_TIMEOUT) > 0 ? timeout : HANDSHAKE_TIMEOUT);
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ZERO, RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS))
                 .build();
