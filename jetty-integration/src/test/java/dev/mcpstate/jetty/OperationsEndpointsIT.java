@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.store.StorageConfig;
+import dev.mcpstate.testing.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -28,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -94,20 +94,20 @@ class OperationsEndpointsIT {
             assertThat(call.body()).contains("\"text\":\"hi\"");
         }
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(value(scrape(),
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(PrometheusText.sum(scrape(),
                 "mcp_server_operation_duration_seconds_count", "mcp_method_name=\"tools/call\"",
                 "gen_ai_tool_name=\"echo\"")).isEqualTo(3));
         String scrape = scrape();
-        assertThat(value(scrape, "mcp_server_operation_duration_seconds_bucket", "gen_ai_tool_name=\"echo\"",
+        assertThat(PrometheusText.sum(scrape, "mcp_server_operation_duration_seconds_bucket", "gen_ai_tool_name=\"echo\"",
                 "le=\"300.0\"")).isEqualTo(3);
-        assertThat(value(scrape, "mcp_server_operation_duration_seconds_count", "mcp_method_name=\"initialize\""))
+        assertThat(PrometheusText.sum(scrape, "mcp_server_operation_duration_seconds_count", "mcp_method_name=\"initialize\""))
                 .isEqualTo(1);
-        assertThat(value(scrape, "mcp_state_events_appended_total", "direction=\"server_to_client\"")).isEqualTo(4);
-        assertThat(value(scrape, "mcp_state_store_operation_duration_seconds_count", "db_system_name=\"sqlite\"",
+        assertThat(PrometheusText.sum(scrape, "mcp_state_events_appended_total", "direction=\"server_to_client\"")).isEqualTo(4);
+        assertThat(PrometheusText.sum(scrape, "mcp_state_store_operation_duration_seconds_count", "db_system_name=\"sqlite\"",
                 "db_operation_name=\"events.openResponseStream\"")).isEqualTo(3);
-        assertThat(value(scrape, "mcp_state_sessions_active")).isEqualTo(1);
-        assertThat(value(scrape, "mcp_state_streams_open")).isZero();
-        assertThat(value(scrape, "jetty_server_requests_seconds_count", "status=\"200\"")).isPositive();
+        assertThat(PrometheusText.sum(scrape, "mcp_state_sessions_active")).isEqualTo(1);
+        assertThat(PrometheusText.sum(scrape, "mcp_state_streams_open")).isZero();
+        assertThat(PrometheusText.sum(scrape, "jetty_server_requests_seconds_count", "status=\"200\"")).isPositive();
         assertThat(scrape).contains("jetty_threads_current", "jetty_connections_current", "jvm_memory_used_bytes",
                 "process_files_open_files", "process_uptime_seconds");
     }
@@ -132,14 +132,6 @@ class OperationsEndpointsIT {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(get("/health/ready").statusCode()).isEqualTo(200));
-    }
-
-    /** @return the sum of the samples of {@code metric} whose labels include every one of {@code labels} */
-    private static double value(String scrape, String metric, String... labels) {
-        return Arrays.stream(scrape.split("\n"))
-                .filter(line -> line.startsWith(metric + "{") || line.startsWith(metric + " "))
-                .filter(line -> Arrays.stream(labels).allMatch(line::contains))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private String scrape() throws Exception {
