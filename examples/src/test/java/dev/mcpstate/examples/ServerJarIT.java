@@ -21,12 +21,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code java -jar examples/target/mcp-state-server.jar} works as the README says, on SQLite and on Redis. */
 class ServerJarIT {
@@ -98,10 +100,15 @@ class ServerJarIT {
         HttpClient http = HttpClient.newHttpClient();
         assertThat(http.send(HttpRequest.newBuilder(base.resolve("health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-        String scrape = http.send(HttpRequest.newBuilder(base.resolve("metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(PrometheusText.sum(scrape, "mcp_server_operation_duration_seconds_count",
-                "mcp_method_name=\"initialize\"")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String scrape = http.send(HttpRequest.newBuilder(base.resolve("metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(PrometheusText.sum(scrape, "mcp_server_operation_duration_seconds_count",
+                    "mcp_method_name=\"tools/call\"", "gen_ai_tool_name=\"echo\"")).isEqualTo(1);
+            assertThat(PrometheusText.sum(scrape, "mcp_server_operation_duration_seconds_count",
+                    "mcp_method_name=\"initialize\"")).isEqualTo(1);
+            assertThat(scrape).contains("jetty_threads_current");
+        });
 
         List<String> lines = Files.readAllLines(dir.resolve("server.err")).stream().filter(l -> !l.isBlank()).toList();
         assertThat(lines).isNotEmpty();
