@@ -14,6 +14,8 @@ def expected = [
     "org.xerial:sqlite-jdbc:jar:${sqliteJdbcVersion}",
     "com.github.ben-manes.caffeine:caffeine:jar:${caffeineVersion}",
     "com.nimbusds:nimbus-jose-jwt:jar:${nimbusVersion}",
+    "io.micrometer:micrometer-core:jar:${micrometerVersion}",
+    "io.micrometer:micrometer-registry-prometheus:jar:${micrometerVersion}",
 ]
 def missing = expected.findAll { !listed.contains(it) }
 assert missing.isEmpty() : "resolved other versions than mcp-state is tested with: ${missing}\n${listed}"

@@ -1,6 +1,9 @@
 package dev.mcpstate.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpstate.examples.client.McpHttpClient;
+import dev.mcpstate.store.internal.Json;
+import dev.mcpstate.testing.PrometheusText;
 
 import dev.mcpstate.testing.FreePort;
 import dev.mcpstate.testing.RedisTestServer;
@@ -12,15 +15,20 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code java -jar examples/target/mcp-state-server.jar} works as the README says, on SQLite and on Redis. */
 class ServerJarIT {
@@ -77,6 +85,43 @@ class ServerJarIT {
                 "--redis-url", RedisTestServer.url(), "--node-id", "jar-node"));
         assertThat(ready).contains("store=redis:").contains("node=jar-node");
         roundTrip(port);
+    }
+
+    @Test
+    void withLogFormatJsonEveryLogLineIsAJsonObjectWithTheRequestIdAndItServesHealthAndMetrics() throws Exception {
+        int port = FreePort.find();
+        startAndAwaitReady(List.of("--port", Integer.toString(port), "--log-format", "json"));
+        URI base = URI.create("http://127.0.0.1:" + port + "/");
+        McpHttpClient client = new McpHttpClient(base.resolve("mcp")).header("X-Request-Id", "jar-trace-1")
+                .open("jar-json", "{}");
+        assertThat(client.callTool("echo", "{\"text\":\"json\"}").at("/result/content/0/text").asText())
+                .isEqualTo("json");
+
+        HttpClient http = HttpClient.newHttpClient();
+        assertThat(http.send(HttpRequest.newBuilder(base.resolve("health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String scrape = http.send(HttpRequest.newBuilder(base.resolve("metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(PrometheusText.sum(scrape, "mcp_server_operation_duration_seconds_count",
+                    "mcp_method_name=\"tools/call\"", "gen_ai_tool_name=\"echo\"")).isEqualTo(1);
+            assertThat(PrometheusText.sum(scrape, "mcp_server_operation_duration_seconds_count",
+                    "mcp_method_name=\"initialize\"")).isEqualTo(1);
+            assertThat(scrape).contains("jetty_threads_current");
+        });
+
+        List<String> lines = Files.readAllLines(dir.resolve("server.err")).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).isNotEmpty();
+        List<JsonNode> entries = new ArrayList<>();
+        for (String line : lines) {
+            entries.add(Json.MAPPER.readTree(line)); // throws on a line that is not JSON
+        }
+        assertThat(entries).allSatisfy(e -> assertThat(e.path("level").asText()).isNotEmpty());
+        assertThat(entries).filteredOn(e -> e.path("formattedMessage").asText().startsWith("session initialized"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.at("/mdc/request_id").asText()).isEqualTo("jar-trace-1");
+                    assertThat(e.at("/mdc/mcp_session_id").asText()).isEqualTo(client.sessionId());
+                });
     }
 
     private void roundTrip(int port) {

@@ -15,6 +15,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,7 +36,8 @@ import static org.awaitility.Awaitility.await;
  * its request instead of hanging, and once Redis is back on its port the same node serves again, without a
  * restart; each Redis test runs its own {@code redis-server} (with an append-only file, so the sessions survive the
  * kill like they would on a production Redis). SQLite file deleted, replaced or made read-only: {@code 503}, never
- * an answer whose messages went into a file no one will read.
+ * an answer whose messages went into a file no one will read. Meanwhile {@code /health/ready} says {@code 503} with
+ * the store named, {@code /health/live} stays {@code 200}, and readiness is back once the store is.
  */
 class StoreOutageIT {
 
@@ -112,6 +116,7 @@ class StoreOutageIT {
         slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000);
         log.info("while Redis was down the slowest 503 took {} ms", slowest);
         assertThat(Duration.ofMillis(slowest)).isLessThan(ANSWER_WITHIN);
+        assertNotReadyButLive();
 
         redis.start(); // same port, same append-only file
         long back = System.nanoTime();
@@ -123,6 +128,7 @@ class StoreOutageIT {
         McpHttpClient fresh = Clients.session(server.uri());
         assertThat(fresh.callTool("whoami", "{}").at("/result/content/0/text").asText()).contains("node=node-a");
         server.state().storage().check();
+        awaitReady();
     }
 
     @Test
@@ -244,13 +250,35 @@ class StoreOutageIT {
             }
         }
         assertThat(server.state().storage().available()).isFalse();
+        assertNotReadyButLive();
 
         if (fault == SqliteFault.READ_ONLY) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
             await().atMost(RECOVER_WITHIN).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() ->
                     assertThat(client.callTool("echo", "{\"text\":\"after\"}").at("/result/content/0/text")
                             .asText()).isEqualTo("after"));
+            awaitReady();
         }
+    }
+
+    private HttpResponse<String> health(String which) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri().resolve("/health/" + which))
+                .timeout(ANSWER_WITHIN).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Readiness says 503 naming the store (within its one-second cache), liveness 200. */
+    private void assertNotReadyButLive() throws Exception {
+        await().atMost(RECOVER_WITHIN).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            HttpResponse<String> ready = health("ready");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+            assertThat(Json.MAPPER.readTree(ready.body()).at("/checks/store").asText()).isEqualTo("DOWN");
+        });
+        assertThat(health("live").statusCode()).isEqualTo(200);
+    }
+
+    private void awaitReady() {
+        await().atMost(RECOVER_WITHIN).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(health("ready").statusCode()).isEqualTo(200));
     }
 
     /** The body is a JSON-RPC error -32003 for request {@code id} (or null), with no trace of the server's code. */

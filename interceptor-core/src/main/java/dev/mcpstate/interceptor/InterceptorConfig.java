@@ -2,6 +2,7 @@ package dev.mcpstate.interceptor;
 
 import dev.mcpstate.interceptor.auth.Authenticator;
 import dev.mcpstate.store.internal.Checks;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -69,6 +70,7 @@ public final class InterceptorConfig {
     private final int sessionCacheSize;
     private final int rateLimitPerSecond;
     private final int rateLimitBurst;
+    private final MeterRegistry meterRegistry;
 
     private InterceptorConfig(Builder b) {
         this.maxOpenStreams = b.maxOpenStreams;
@@ -89,6 +91,7 @@ public final class InterceptorConfig {
         this.retryAfterSeconds = b.retryAfterSeconds;
         this.rateLimitPerSecond = b.rateLimitPerSecond;
         this.rateLimitBurst = b.rateLimitBurst;
+        this.meterRegistry = b.meterRegistry;
     }
 
     /** @return a builder with every default */
@@ -117,6 +120,7 @@ public final class InterceptorConfig {
         b.sessionCacheSize = sessionCacheSize;
         b.rateLimitPerSecond = rateLimitPerSecond;
         b.rateLimitBurst = rateLimitBurst;
+        b.meterRegistry = meterRegistry;
         return b;
     }
 
@@ -218,6 +222,14 @@ public final class InterceptorConfig {
         return rateLimitBurst;
     }
 
+    /**
+     * @return where the filter records its meters ({@link dev.mcpstate.interceptor.ops.McpStateMetrics}); null (the
+     *         default) when it records none
+     */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
     /** Builds an {@link InterceptorConfig}; not thread-safe. */
     public static final class Builder {
         private String nodeId = defaultNodeId();
@@ -238,8 +250,25 @@ public final class InterceptorConfig {
         private int sessionCacheSize = DEFAULT_SESSION_CACHE_SIZE;
         private int rateLimitPerSecond;
         private int rateLimitBurst;
+        private MeterRegistry meterRegistry;
 
         private Builder() {
+        }
+
+        /**
+         * Records the filter's meters — MCP operation and session durations (OpenTelemetry's
+         * {@code mcp.server.operation.duration}, {@code mcp.server.session.duration}), sessions, streams, events, store
+         * latency, unavailability; {@link dev.mcpstate.interceptor.ops.McpStateMetrics} lists them — in a Micrometer
+         * registry, e.g. a {@code PrometheusMeterRegistry} served by
+         * {@link dev.mcpstate.interceptor.ops.PrometheusServlet}. Several filters may share one registry: counters and
+         * timers add up, gauges sum over the started filters. Without a registry (the default) nothing is recorded
+         * and the store calls are not wrapped.
+         *
+         * @param registry a thread-safe registry (every Micrometer registry is); null for none
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
         }
 
         /**

@@ -5,6 +5,8 @@ import dev.mcpstate.interceptor.internal.chain.Exchange;
 import dev.mcpstate.interceptor.internal.chain.Headers;
 import dev.mcpstate.interceptor.internal.http.ErrorCodes;
 import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
+import dev.mcpstate.interceptor.internal.observe.FilterMetrics;
+import dev.mcpstate.interceptor.internal.observe.RequestIds;
 import dev.mcpstate.interceptor.internal.resume.StreamHub;
 import dev.mcpstate.interceptor.internal.resume.StreamIds;
 import dev.mcpstate.interceptor.internal.sdk.SdkSessions;
@@ -26,6 +28,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,7 +50,11 @@ import java.util.concurrent.CompletableFuture;
  * security edge ({@code Host}/{@code Origin}), authentication, the body limit and error sanitising apply to every
  * request of every protocol era; requests of the sessionless era skip only persistence. A storage fault anywhere answers
  * {@code 503} with {@code Retry-After} and a JSON-RPC error body; any other fault {@code 500} with a plain message,
- * never a stack trace. Every response carries {@code Mcp-State-Node}.
+ * never a stack trace. Every response carries {@code Mcp-State-Node} and {@code X-Request-Id} (the client's, when it
+ * is 1 to 128 of {@code A-Za-z0-9._:-}, else a generated one); while the filter runs on a request's thread, the
+ * logging context ({@link MDC}) holds {@code request_id} and, once known, {@code mcp_session_id}. With
+ * {@link InterceptorConfig#meterRegistry()} set the filter records its meters
+ * ({@link dev.mcpstate.interceptor.ops.McpStateMetrics}).
  *
  * <p>Lifecycle: construct it after {@code McpServer.sync(transport)...build()}; the container's {@link #init}
  * opens the cluster bus and starts the filter's threads, {@link #destroy()} (or {@link #close()}) stops them. A
@@ -67,6 +74,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
     private final SdkSessions sdkSessions;
     private final StreamHub hub;
     private final String owner;
+    private final FilterMetrics metrics;
     private volatile Node node;
 
     /**
@@ -81,15 +89,17 @@ public final class McpStateFilter implements Filter, AutoCloseable {
      */
     public McpStateFilter(Storage storage, HttpServletStreamableServerTransportProvider sdk,
             InterceptorConfig config) {
-        this.storage = Objects.requireNonNull(storage, "storage must not be null");
+        Objects.requireNonNull(storage, "storage must not be null");
         this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
         this.config = Objects.requireNonNull(config, "config must not be null");
+        this.metrics = FilterMetrics.of(config.meterRegistry());
+        this.storage = metrics.instrument(storage); // with meters: the same stores, every call timed
         if (config.rateLimitPerSecond() > 0) {
             storage.rateLimits(); // fails at once when the backend keeps no token buckets
         }
         this.jsonMapper = McpJsonDefaults.getMapper();
         this.sdkSessions = new SdkSessions(sdk, jsonMapper);
-        this.hub = new StreamHub(storage.events());
+        this.hub = new StreamHub(this.storage.events(), metrics);
         this.owner = config.nodeId() + "#" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -102,7 +112,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
     @Override
     public synchronized void init(FilterConfig filterConfig) {
         if (node == null) {
-            node = Node.start(storage, sdkSessions, hub, jsonMapper, config, owner);
+            node = Node.start(storage, sdkSessions, hub, jsonMapper, config, owner, metrics);
             node.bus().onResponse(this::deliverResponse);
             log.info("mcp-state filter started: node={} owner={} storage={}", config.nodeId(), owner, storage);
         }
@@ -194,6 +204,11 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         return running == null ? 0 : running.admission().admittedCount();
     }
 
+    /** @return true between {@link #init} and {@link #destroy()}: requests are served (else they get 503) */
+    public boolean isStarted() {
+        return node != null;
+    }
+
     /** @return this node instance's owner tag, {@code <nodeId>#<instance>} */
     public String owner() {
         return owner;
@@ -234,10 +249,27 @@ public final class McpStateFilter implements Filter, AutoCloseable {
             next.doFilter(req, res);
             return;
         }
+        String requestId = RequestIds.acceptOrGenerate(request.getHeader(Headers.REQUEST_ID));
         response.setHeader(Headers.MCP_STATE_NODE, config.nodeId());
+        response.setHeader(Headers.REQUEST_ID, requestId);
         Exchange exchange = new Exchange(request, response);
+        exchange.arrived(requestId, metrics.now());
+        MDC.put(RequestIds.MDC_REQUEST_ID, requestId);
+        RequestIds.sessionInLogs(exchange.sessionIdHeader());
+        try {
+            serve(request, response, exchange, next);
+        } finally {
+            metrics.finished(request, exchange);
+            MDC.remove(RequestIds.MDC_REQUEST_ID);
+            MDC.remove(RequestIds.MDC_SESSION_ID);
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response, Exchange exchange, FilterChain next)
+            throws IOException, ServletException {
         Node running = node;
         if (running == null) {
+            exchange.unavailable(Exchange.Unavailable.NOT_STARTED);
             fail(response, exchange, 503, ErrorCodes.STORAGE_UNAVAILABLE, "The server is not started; retry in "
                     + config.retryAfterSeconds() + " s");
             return;
@@ -247,6 +279,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         } catch (StoreException e) {
             log.error("storage fault: method={} session={} cause={}", request.getMethod(),
                     exchange.sessionIdHeader(), e.toString());
+            exchange.unavailable(Exchange.Unavailable.STORE);
             fail(response, exchange, 503, ErrorCodes.STORAGE_UNAVAILABLE,
                     "Session storage is unavailable; retry in " + config.retryAfterSeconds() + " s");
         } catch (RuntimeException e) {
@@ -263,6 +296,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         }
         response.reset();
         response.setHeader(Headers.MCP_STATE_NODE, config.nodeId());
+        response.setHeader(Headers.REQUEST_ID, exchange.requestId());
         if (status == 503) {
             response.setHeader(Headers.RETRY_AFTER, Integer.toString(config.retryAfterSeconds()));
         }

@@ -5,11 +5,26 @@ import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.interceptor.McpStateFilter;
 import dev.mcpstate.interceptor.auth.ProtectedResourceMetadata;
 import dev.mcpstate.interceptor.auth.ProtectedResourceMetadataServlet;
+import dev.mcpstate.interceptor.ops.HealthServlet;
+import dev.mcpstate.interceptor.ops.PrometheusServlet;
 import dev.mcpstate.jetty.internal.BodyFirstHandler;
 import dev.mcpstate.jetty.internal.JsonErrorHandler;
 import dev.mcpstate.jetty.internal.JsonServletErrorHandler;
 import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StorageConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.jetty12.server.TimedHandler;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -49,6 +64,10 @@ public final class McpStateJetty implements AutoCloseable {
 
     /** How long a POST body may take to arrive unless configured: 10 s. */
     public static final Duration DEFAULT_BODY_DEADLINE = Duration.ofSeconds(10);
+    /** Where {@link #mountOperations} serves liveness ({@code /health/live}) and readiness ({@code /health/ready}). */
+    public static final String HEALTH_PATH = "/health/*";
+    /** Where {@link #mountOperations} serves the Prometheus scrape. */
+    public static final String METRICS_PATH = "/metrics";
 
     private final Storage storage;
     private final InterceptorConfig config;
@@ -57,6 +76,8 @@ public final class McpStateJetty implements AutoCloseable {
     private final List<McpStateFilter> filters = new ArrayList<>();
     private final Map<HttpServletStreamableServerTransportProvider, ClusterTransportProvider> clusterWide =
             new IdentityHashMap<>();
+    /** The binders {@link #instrument} started that hold resources (listeners, threads) until closed. */
+    private final List<AutoCloseable> binders = new ArrayList<>();
 
     private McpStateJetty(Storage storage, InterceptorConfig config, Duration bodyDeadline, int maxConnections) {
         this.storage = storage;
@@ -170,16 +191,99 @@ public final class McpStateJetty implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves the operations endpoints in {@code context}, outside the session filter (no MCP session, no bearer
+     * token), for load balancers, orchestrators and Prometheus:
+     * <ul>
+     *   <li>{@code GET /health/live}: {@code 200} while the process serves HTTP;</li>
+     *   <li>{@code GET /health/ready}: {@code 200} when the store answers ({@link Storage#check()}: Redis {@code PING},
+     *       the SQLite file and a query) and every filter mounted by this object is started, else {@code 503} with
+     *       {@code {"status":"DOWN","checks":{"store":"DOWN","filter":"UP"}}}; checked at most once a second
+     *       ({@link HealthServlet});</li>
+     *   <li>{@code GET /metrics}, when {@code prometheus} is given: its scrape ({@link PrometheusServlet}).</li>
+     * </ul>
+     * Bodies name checks, never causes. Whoever reaches the port learns that the server runs, whether its store is
+     * reachable, and the meters (counts and durations, method and tool names): where that matters, keep these paths
+     * from the public side of the proxy. Call before the server starts; the health check sees filters mounted later
+     * too.
+     *
+     * @param context    the servlet context, e.g. the MCP endpoint's; not null
+     * @param prometheus the registry to serve at {@code /metrics} — usually the one in
+     *                   {@link InterceptorConfig#meterRegistry()}; null for the health endpoints only
+     */
+    public void mountOperations(ServletContextHandler context, PrometheusMeterRegistry prometheus) {
+        Objects.requireNonNull(context, "context must not be null");
+        HealthServlet health = HealthServlet.builder()
+                .check("store", storage::check)
+                .check("filter", () -> {
+                    if (!filters().stream().allMatch(McpStateFilter::isStarted)) {
+                        throw new IllegalStateException("an mcp-state filter is not started");
+                    }
+                })
+                .build();
+        context.addServlet(new ServletHolder(health), HEALTH_PATH);
+        if (prometheus != null) {
+            context.addServlet(new ServletHolder(new PrometheusServlet(prometheus)), METRICS_PATH);
+        }
+    }
+
+    /**
+     * Binds the standard meters of a Jetty server and of the JVM to {@link InterceptorConfig#meterRegistry()}, next
+     * to the filter's own: Jetty's thread pool ({@code jetty.threads.*}), connections ({@code jetty.connections.*},
+     * bytes in and out), HTTP requests ({@code jetty.server.requests} by method, status and outcome: Micrometer's
+     * {@code TimedHandler} for Jetty 12, wrapped around the server's handler), and the JVM's memory, garbage
+     * collection, threads, classes, processor, file descriptors and uptime. Does nothing without a registry. Call once,
+     * after the server's connectors and handler are set and before it starts (before or after {@link #harden});
+     * {@link #close()} releases the binders.
+     *
+     * @param server the server; its handler must be set; not null
+     * @throws IllegalStateException when the server has no handler or is already started
+     */
+    public synchronized void instrument(Server server) {
+        Objects.requireNonNull(server, "server must not be null");
+        if (server.getHandler() == null || server.isStarted()) {
+            throw new IllegalStateException("instrument a server after setHandler and before start");
+        }
+        MeterRegistry registry = config.meterRegistry();
+        if (registry == null) {
+            return;
+        }
+        JettyServerThreadPoolMetrics threads = new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty());
+        threads.bindTo(registry);
+        binders.add(threads);
+        JettyConnectionMetrics.addToAllConnectors(server, registry);
+        TimedHandler timed = new TimedHandler(registry, Tags.empty());
+        timed.setHandler(server.getHandler());
+        server.setHandler(timed);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        binders.add(gc);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
     /** @return the filters mounted so far, in mount order; a snapshot */
     public synchronized List<McpStateFilter> filters() {
         return List.copyOf(filters);
     }
 
-    /** Stops the filters' threads and closes the storage. Idempotent. */
+    /** Stops the filters' threads, releases the meter binders and closes the storage. Idempotent. */
     @Override
     public synchronized void close() {
         filters.forEach(McpStateFilter::close);
         filters.clear();
+        for (AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                // a binder that cannot stop holds nothing worth failing the shutdown for
+            }
+        }
+        binders.clear();
         storage.close();
     }
 

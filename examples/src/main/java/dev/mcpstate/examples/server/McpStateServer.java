@@ -3,6 +3,11 @@ package dev.mcpstate.examples.server;
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.jetty.McpStateJetty;
 import dev.mcpstate.sidecar.SidecarCallerExtractor;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -14,12 +19,16 @@ import org.eclipse.jetty.server.ServerConnector;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * An example MCP server: Jetty 12 on one port, the MCP Java SDK's Streamable HTTP servlet at {@code /mcp}, the
  * mcp-state filter in front of it, and the features of a {@link ServerDefinition} — by default
  * {@link ExampleServer}: the demo tools and the state-sidecar tools on the same storage. The SDK transport hands
  * each request's principal to the tools ({@link SidecarCallerExtractor}), so the sidecar state is per principal.
+ * Next to {@code /mcp}, outside the filter: {@code /health/live}, {@code /health/ready} and {@code /metrics} (the
+ * filter's, Jetty's and the JVM's meters in a Prometheus registry: {@link McpStateJetty#mountOperations},
+ * {@link McpStateJetty#instrument}).
  *
  * <p>Start with {@link #start(ServerOptions)}; {@link #close()} stops Jetty, the SDK server and the storage.
  */
@@ -42,9 +51,11 @@ public final class McpStateServer implements AutoCloseable {
     private final McpStateJetty state;
     private final URI uri;
     private final ServerOptions options;
+    private final PrometheusMeterRegistry meters;
 
     private McpStateServer(String name, Server jetty, HttpServletStreamableServerTransportProvider transport,
-            McpSyncServer mcp, McpStateJetty state, URI uri, ServerOptions options) {
+            McpSyncServer mcp, McpStateJetty state, URI uri, ServerOptions options, PrometheusMeterRegistry meters) {
+        this.meters = meters;
         this.name = name;
         this.jetty = jetty;
         this.transport = transport;
@@ -84,7 +95,8 @@ public final class McpStateServer implements AutoCloseable {
      *
      * @param options    where to listen and what to store in; not null
      * @param filter     filter settings; the node id and the rate limit of {@code options}, when set, replace its
-     *                   own; not null
+     *                   own; its meter registry, when set, records next to the Prometheus registry {@code /metrics}
+     *                   serves (itself when it is a {@code PrometheusMeterRegistry}); not null
      * @param definition the server's name and features; not null
      * @return the running server
      * @throws Exception when the storage cannot be opened or the port cannot be bound
@@ -108,6 +120,11 @@ public final class McpStateServer implements AutoCloseable {
         if (options.rateLimit() > 0) {
             settings.rateLimit(options.rateLimit(), options.rateLimitBurst());
         }
+        MeterRegistry given = filter.meterRegistry();
+        PrometheusMeterRegistry meters = given instanceof PrometheusMeterRegistry prometheus ? prometheus
+                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        settings.meterRegistry(given == null || given == meters ? meters
+                : new CompositeMeterRegistry(Clock.SYSTEM, List.of(meters, given)));
         McpStateJetty state;
         try {
             InterceptorConfig config = options.security() == ServerOptions.Security.NONE ? settings.build()
@@ -125,11 +142,13 @@ public final class McpStateServer implements AutoCloseable {
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
             state.mount(context, ENDPOINT, transport);
+            state.mountOperations(context, meters);
             jetty.setHandler(context);
             state.harden(jetty);
+            state.instrument(jetty);
             jetty.setStopAtShutdown(false);
             jetty.start();
-            return new McpStateServer(definition.name(), jetty, transport, mcp, state, uri, options);
+            return new McpStateServer(definition.name(), jetty, transport, mcp, state, uri, options, meters);
         } catch (Exception | Error e) {
             connector.close();
             state.close();
@@ -163,6 +182,11 @@ public final class McpStateServer implements AutoCloseable {
      */
     public void notifyClients(String method, Object params) {
         state.clusterWide(transport).notifyClients(method, params).block();
+    }
+
+    /** @return the registry {@code /metrics} serves: the filter's meters, Jetty's and the JVM's */
+    public PrometheusMeterRegistry meters() {
+        return meters;
     }
 
     /** @return the mcp-state wiring (storage, filter settings) */

@@ -1,9 +1,12 @@
 package dev.mcpstate.examples.server;
 
+import dev.mcpstate.interceptor.ops.LogFormat;
+
 /**
  * Runs an {@link McpStateServer} from the command line until the process is stopped: parses
  * {@link ServerOptions} (flags and environment), prints one ready line on standard output, stops cleanly on
- * SIGTERM. Exit codes: 0 after {@code --help}, 2 for bad options, 1 when the server cannot start.
+ * SIGTERM. Logs go to standard error, as text or, with {@code --log-format json} ({@code MCP_STATE_LOG_FORMAT=json}),
+ * one JSON object per line ({@link LogFormat}), chosen before the first logger exists. Exit codes: 0 after {@code --help}, 2 for bad options, 1 when the server cannot start.
  */
 public final class ServerMain {
 
@@ -22,6 +25,14 @@ public final class ServerMain {
      * @param starter starts the server; not null
      */
     public static void run(String[] args, String usage, Starter starter) throws Exception {
+        try {
+            LogFormat.of(args, System.getenv()).apply(null); // text: the jar's logback.xml
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(usage);
+            System.exit(2);
+            return;
+        }
         ServerOptions options;
         try {
             options = ServerOptions.parse(args, System.getenv());

@@ -4,6 +4,7 @@ import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.interceptor.auth.Authenticator;
 import dev.mcpstate.interceptor.auth.JwtAuthenticator;
 import dev.mcpstate.interceptor.auth.StaticTokens;
+import dev.mcpstate.interceptor.ops.LogFormat;
 import dev.mcpstate.sidecar.SidecarOptions;
 import dev.mcpstate.store.StorageConfig;
 
@@ -123,6 +124,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
               --allow-reset      MCP_STATE_ALLOW_RESET  off          anonymous callers may sidecar_reset
                                                                      (the anonymous state; admins always)
               --store-timeout T  MCP_STATE_STORE_TIMEOUT   2s      longest wait for one store command
+              --log-format F     MCP_STATE_LOG_FORMAT  text          text | json (one JSON object per log line)
               --help                                                 print this text
             """;
 
@@ -199,6 +201,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
                 case "--redis-url" -> redisUrl = value;
                 case "--node-id" -> nodeId = value;
                 case "--store-timeout" -> storeTimeout = value;
+                case "--log-format" -> LogFormat.parse(value); // applied before logging starts (ServerMain)
                 case "--auth-tokens" -> authTokens = value;
                 case "--oauth-issuer" -> oauthIssuer = value;
                 case "--oauth-jwks-url" -> oauthJwksUrl = value;

@@ -125,4 +125,12 @@ class ServerOptionsTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--store-timeout");
         }
     }
+
+    @Test
+    void theLogFormatFlagIsAcceptedAndABadOneIsRefusedNamingTheFlag() {
+        assertThat(parse(Map.of(), "--log-format", "json", "--port", "0").port()).isZero();
+        assertThatThrownBy(() -> parse(Map.of(), "--log-format", "xml"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--log-format must be text or json, was: xml");
+        assertThat(ServerOptions.USAGE).contains("--log-format").contains("MCP_STATE_LOG_FORMAT");
+    }
 }

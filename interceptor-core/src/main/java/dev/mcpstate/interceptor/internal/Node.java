@@ -14,6 +14,7 @@ import dev.mcpstate.interceptor.internal.link.ResponseRouting;
 import dev.mcpstate.interceptor.internal.link.SecurityEdge;
 import dev.mcpstate.interceptor.internal.link.SessionGuard;
 import dev.mcpstate.interceptor.internal.link.StreamResumption;
+import dev.mcpstate.interceptor.internal.observe.FilterMetrics;
 import dev.mcpstate.interceptor.internal.resume.StreamFollower;
 import dev.mcpstate.interceptor.internal.resume.StreamHub;
 import dev.mcpstate.interceptor.internal.resume.StreamIds;
@@ -78,9 +79,11 @@ public final class Node implements AutoCloseable {
     /** The stream followers' poll ticks, and the retention sweep. */
     private final ScheduledExecutorService ticker;
     private final ExecutorService writers;
+    /** Removes this node's share of the gauges. */
+    private final Runnable gauges;
 
     private Node(Storage storage, SdkSessions sdk, StreamHub hub, McpJsonMapper jsonMapper, InterceptorConfig config,
-            String owner) {
+            String owner, FilterMetrics metrics) {
         this.bus = storage.openBus(owner, config.heartbeatInterval(), config.nodeDeadAfter());
         hub.attach(bus);
         this.cache = new SessionCache(config.sessionCacheSize());
@@ -92,10 +95,12 @@ public final class Node implements AutoCloseable {
         this.resumption = new StreamResumption(hub, followers, ticker,
                 new StreamFollower.Settings(config.clock(), config.pollInterval(), config.keepAlive(),
                         config.responseStreamTimeout()),
-                stream -> !bus.isAlive(stream.ownerNode()), config.maxOpenStreams(), config.retryAfterSeconds());
-        this.admission = new Admission(sdk, listening);
-        this.chain = new InterceptorChain(links(storage, sdk, hub, config, owner, listening));
-        this.retention = new Retention(storage.sessions(), hub, sdk, storage.config(), config.clock(), bus);
+                stream -> !bus.isAlive(stream.ownerNode()), config.maxOpenStreams(), config.retryAfterSeconds(),
+                metrics);
+        this.admission = new Admission(sdk, listening, metrics);
+        this.chain = new InterceptorChain(links(storage, sdk, hub, config, owner, listening, metrics));
+        this.retention = new Retention(storage.sessions(), hub, sdk, storage.config(), config.clock(), bus, metrics);
+        this.gauges = metrics.gauges(sdk::count, resumption::openStreams);
         bus.onSessionEnded(sessionId -> {
             cache.invalidate(sessionId);
             sdk.evict(sessionId);
@@ -109,7 +114,7 @@ public final class Node implements AutoCloseable {
 
     /** The links, in chain order: the one definition of that order. */
     private List<Interceptor> links(Storage storage, SdkSessions sdk, StreamHub hub, InterceptorConfig config,
-            String owner, Function<String, ListeningStreamTransport> listening) {
+            String owner, Function<String, ListeningStreamTransport> listening, FilterMetrics metrics) {
         return Stream.of(
                 new SecurityEdge(config.allowedOrigins(), config.allowedHosts()),
                 new Authentication(config.authenticator(), config.retryAfterSeconds()),
@@ -117,12 +122,13 @@ public final class Node implements AutoCloseable {
                 new RequestBody(config.maxBodyBytes()),
                 new ProtocolGate(),
                 new SessionGuard(storage.sessions(), cache, bus, config.clock(), storage.config().sessionIdleTtl(),
-                        config.touchInterval()),
+                        config.touchInterval(), metrics),
                 admission,
                 new ResponseRouting(bus, hub),
                 resumption,
                 new Capture(hub, owner, writers, config.retryAfterSeconds(), storage::available),
-                new Lifecycle(storage.sessions(), cache, hub, sdk, listening, config.clock(), config.nodeId(), bus))
+                new Lifecycle(storage.sessions(), cache, hub, sdk, listening, config.clock(), config.nodeId(), bus,
+                        metrics))
                 .filter(Objects::nonNull).toList();
     }
 
@@ -138,12 +144,13 @@ public final class Node implements AutoCloseable {
     /**
      * Opens the cluster bus and starts the node's threads.
      *
-     * @param owner this node instance's owner tag; not null
+     * @param owner   this node instance's owner tag; not null
+     * @param metrics the filter's meters (a no-op without a registry); not null
      * @throws dev.mcpstate.store.StoreException when the bus cannot subscribe
      */
     public static Node start(Storage storage, SdkSessions sdk, StreamHub hub, McpJsonMapper jsonMapper,
-            InterceptorConfig config, String owner) {
-        return new Node(storage, sdk, hub, jsonMapper, config, owner);
+            InterceptorConfig config, String owner, FilterMetrics metrics) {
+        return new Node(storage, sdk, hub, jsonMapper, config, owner, metrics);
     }
 
     /** @return the chain every request runs through */
@@ -169,6 +176,7 @@ public final class Node implements AutoCloseable {
     /** Stops the followers, the writers, the retention sweep and the bus. Idempotent. */
     @Override
     public void close() {
+        gauges.run();
         ticker.shutdownNow();
         resumption.stopAll();
         followers.shutdownNow();

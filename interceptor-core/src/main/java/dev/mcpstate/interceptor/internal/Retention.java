@@ -1,9 +1,11 @@
 package dev.mcpstate.interceptor.internal;
 
 import dev.mcpstate.store.ClusterBus;
+import dev.mcpstate.interceptor.internal.observe.FilterMetrics;
 import dev.mcpstate.interceptor.internal.resume.StreamHub;
 import dev.mcpstate.interceptor.internal.sdk.SdkSessions;
 import dev.mcpstate.store.SessionRecord;
+import dev.mcpstate.store.SessionStatus;
 import dev.mcpstate.store.SessionStore;
 import dev.mcpstate.store.StorageConfig;
 import org.slf4j.Logger;
@@ -16,9 +18,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Keeps storage and this node's SDK bounded: purges sessions idle longer than their TTL (and terminal ones) with
- * their events, trims events older than {@link StorageConfig#eventMaxAge()}, and evicts from this node's SDK the
- * sessions the store no longer considers live. Runs periodically on one thread; {@link #run()} is also callable
+ * Keeps storage and this node's SDK bounded: evicts from this node's SDK the sessions the store no longer considers
+ * live (marking those that went idle past their TTL EXPIRED first, so that the node that does so records their end),
+ * then purges sessions idle longer than their TTL (and terminal ones) with their events, and trims events older than
+ * {@link StorageConfig#eventMaxAge()}. Runs periodically on one thread; {@link #run()} is also callable
  * directly. A storage fault is logged and retried at the next run.
  */
 public final class Retention implements Runnable {
@@ -31,9 +34,11 @@ public final class Retention implements Runnable {
     private final StorageConfig storage;
     private final Clock clock;
     private final ClusterBus bus;
+    private final FilterMetrics metrics;
 
     Retention(SessionStore sessions, StreamHub hub, SdkSessions sdk, StorageConfig storage, Clock clock,
-            ClusterBus bus) {
+            ClusterBus bus, FilterMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
         this.bus = Objects.requireNonNull(bus, "bus must not be null");
         this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
@@ -46,21 +51,25 @@ public final class Retention implements Runnable {
     public void run() {
         try {
             Instant now = clock.instant();
+            int evicted = 0;
+            for (String id : sdk.ids()) {
+                Optional<SessionRecord> record = sessions.find(id);
+                if (record.isEmpty() || record.get().status().isTerminal()
+                        || record.get().isExpiredAt(now, storage.sessionIdleTtl())) {
+                    if (record.isPresent() && !record.get().status().isTerminal()
+                            && sessions.updateStatus(id, SessionStatus.EXPIRED)) {
+                        metrics.sessionEnded(record.get(), record.get().lastSeenAt(), true);
+                    }
+                    sdk.evict(id);
+                    evicted++;
+                }
+            }
             List<String> purged = sessions.purge(now.minus(storage.sessionIdleTtl()));
             for (String id : purged) {
                 hub.events().deleteSession(id);
                 bus.publishSessionEnded(id);
             }
             long trimmed = hub.events().trim(now.minus(storage.eventMaxAge()));
-            int evicted = 0;
-            for (String id : sdk.ids()) {
-                Optional<SessionRecord> record = sessions.find(id);
-                if (record.isEmpty() || record.get().status().isTerminal()
-                        || record.get().isExpiredAt(now, storage.sessionIdleTtl())) {
-                    sdk.evict(id);
-                    evicted++;
-                }
-            }
             if (!purged.isEmpty() || trimmed > 0 || evicted > 0) {
                 log.info("retention: purgedSessions={} trimmedEvents={} evictedLocal={}", purged.size(), trimmed,
                         evicted);

@@ -1,5 +1,7 @@
 package dev.mcpstate.sidecar.server;
 
+import dev.mcpstate.interceptor.ops.LogFormat;
+
 import java.io.PrintStream;
 import java.time.Clock;
 
@@ -7,7 +9,8 @@ import java.time.Clock;
  * {@code java -jar mcp-state-sidecar.jar [--stdio] [options]}: see {@link SidecarServerConfig#USAGE}.
  *
  * <p>Prints one ready line, {@code mcp-state sidecar ready url=... backend=...} (HTTP, on stdout) or
- * {@code mcp-state sidecar ready transport=stdio backend=...} (stdio, on stderr). Logs always go to stderr.
+ * {@code mcp-state sidecar ready transport=stdio backend=...} (stdio, on stderr). Logs always go to stderr, as text or,
+ * with {@code --log-format json} ({@code MCP_STATE_LOG_FORMAT=json}), one JSON object per line ({@link LogFormat}).
  * Exit status 2 on a configuration error, 1 when the server cannot start.
  */
 public final class SidecarMain {
@@ -19,12 +22,17 @@ public final class SidecarMain {
     }
 
     public static void main(String[] args) throws Exception {
-        // before any logger exists; only in the standalone server, never when the tools are mounted elsewhere
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
-        }
         PrintStream out = System.out;
         PrintStream err = System.err;
+        // before any logger exists; only in the standalone server, never when the tools are mounted elsewhere
+        try {
+            LogFormat.of(args, System.getenv()).apply(LOGBACK_CONFIG);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.println(SidecarServerConfig.USAGE);
+            System.exit(2);
+            return;
+        }
         SidecarServerConfig config;
         try {
             config = SidecarServerConfig.parse(System.getenv(), args);

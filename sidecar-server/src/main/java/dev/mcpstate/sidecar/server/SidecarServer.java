@@ -7,6 +7,8 @@ import dev.mcpstate.sidecar.SidecarCallerExtractor;
 import dev.mcpstate.sidecar.SidecarOptions;
 import dev.mcpstate.store.sidecar.SidecarStore;
 import dev.mcpstate.sidecar.SidecarTools;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -38,7 +40,9 @@ import java.util.Objects;
  * {@code isUserInRole("admin")}. With {@link SidecarServerConfig#authTokens()} the filter authenticates every request
  * by its bearer token (401 without a listed one); without, callers are anonymous (the one anonymous tenant) unless
  * something in front authenticates them. The server is hardened ({@link McpStateJetty#harden}): JSON-RPC error
- * bodies, no {@code Server} header, bodies read before dispatch.
+ * bodies, no {@code Server} header, bodies read before dispatch. Next to {@code /mcp}, outside the filter:
+ * {@code /health/live}, {@code /health/ready} (the store answers) and {@code /metrics} (the filter's, Jetty's and the
+ * JVM's meters, Prometheus text; {@link McpStateJetty#mountOperations}).
  */
 public final class SidecarServer implements AutoCloseable {
 
@@ -82,9 +86,10 @@ public final class SidecarServer implements AutoCloseable {
      */
     static SidecarServer start(SidecarServerConfig config, Clock clock, Filter authentication) throws Exception {
         Objects.requireNonNull(config, "config must not be null");
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         McpStateJetty state = McpStateJetty.builder().storage(config.storage())
                 .config(InterceptorConfig.builder().clock(clock).authenticator(config.authTokens() == null ? null
-                        : StaticTokens.fromFile(config.authTokens())).build()).build();
+                        : StaticTokens.fromFile(config.authTokens())).meterRegistry(meters).build()).build();
         SidecarStore store = state.storage().sidecar();
         Server jetty = new Server();
         McpSyncServer mcpServer = null;
@@ -109,8 +114,10 @@ public final class SidecarServer implements AutoCloseable {
                 context.addFilter(holder, SidecarServerConfig.MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
             }
             state.mount(context, SidecarServerConfig.MCP_PATH, transport);
+            state.mountOperations(context, meters);
             jetty.setHandler(context);
             state.harden(jetty);
+            state.instrument(jetty);
             jetty.start();
 
             URI url = URI.create("http://" + hostForUrl(config.host()) + ":" + connector.getLocalPort()

@@ -1,5 +1,6 @@
 package dev.mcpstate.sidecar.server;
 
+import dev.mcpstate.interceptor.ops.LogFormat;
 import dev.mcpstate.sidecar.SidecarOptions;
 import dev.mcpstate.store.StorageConfig;
 
@@ -24,6 +25,8 @@ import java.util.Objects;
  *   <tr><td>SIDECAR_MAX_VALUE_BYTES</td><td>--max-value-bytes N</td><td>1048576</td></tr>
  *   <tr><td>SIDECAR_ALLOW_RESET</td><td>--allow-reset</td><td>off</td></tr>
  *   <tr><td>SIDECAR_AUTH_TOKENS</td><td>--auth-tokens FILE</td><td>none (anonymous callers)</td></tr>
+ *   <tr><td>MCP_STATE_LOG_FORMAT</td><td>--log-format text|json</td><td>text ({@link LogFormat}, applied by
+ *       {@link SidecarMain} before logging starts)</td></tr>
  *   <tr><td></td><td>--stdio</td><td>off (HTTP)</td></tr>
  * </table>
  *
@@ -72,6 +75,8 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
                                                                 admin principals may always reset everything)
               --auth-tokens FILE       SIDECAR_AUTH_TOKENS      bearer tokens, one '<token> <principal> [admin]'
                                                                 per line; then every request needs one (HTTP)
+              --log-format F           MCP_STATE_LOG_FORMAT     text | json: one JSON object per log line
+                                                                (stderr; default text)
               --stdio                                           serve MCP over stdin/stdout
               --help                                            print this help
             """;
@@ -94,7 +99,8 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
     public static SidecarServerConfig parse(Map<String, String> env, String... args) {
         Map<String, String> settings = new java.util.HashMap<>();
         for (String name : new String[] {"STATE_BACKEND", "DB_PATH", "REDIS_URL", "REDIS_KEY_PREFIX", "SIDECAR_HOST",
-                "SIDECAR_PORT", "SIDECAR_MAX_VALUE_BYTES", "SIDECAR_ALLOW_RESET", "SIDECAR_AUTH_TOKENS"}) {
+                "SIDECAR_PORT", "SIDECAR_MAX_VALUE_BYTES", "SIDECAR_ALLOW_RESET", "SIDECAR_AUTH_TOKENS",
+                LogFormat.ENV}) {
             String value = env.get(name);
             if (value != null && !value.isBlank()) {
                 settings.put(name, value.trim());
@@ -127,6 +133,9 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
                 }
             }
         }
+        if (settings.containsKey(LogFormat.ENV)) {
+            LogFormat.parse(settings.get(LogFormat.ENV)); // applied before logging starts (SidecarMain)
+        }
         return new SidecarServerConfig(storage(settings), settings.getOrDefault("SIDECAR_HOST", DEFAULT_HOST),
                 intSetting(settings, "SIDECAR_PORT", DEFAULT_PORT), stdio, help,
                 SidecarOptions.builder()
@@ -147,6 +156,7 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
             case "--port" -> "SIDECAR_PORT";
             case "--max-value-bytes" -> "SIDECAR_MAX_VALUE_BYTES";
             case "--auth-tokens" -> "SIDECAR_AUTH_TOKENS";
+            case LogFormat.FLAG -> LogFormat.ENV;
             default -> throw new IllegalArgumentException("unknown option: " + flag + " (see --help)");
         };
     }

@@ -72,11 +72,11 @@ class SidecarJarIT {
     }
 
     @Test
-    void theJarReadsItsBackendFromTheEnvironment() throws Exception {
+    void theJarReadsItsBackendAndLogFormatFromTheEnvironment() throws Exception {
         RedisTestServer.flushAll();
         int port = FreePort.find();
         startJar(Map.of("STATE_BACKEND", "redis", "REDIS_URL", RedisTestServer.url(),
-                "SIDECAR_PORT", Integer.toString(port), "SIDECAR_ALLOW_RESET", "true"));
+                "SIDECAR_PORT", Integer.toString(port), "SIDECAR_ALLOW_RESET", "true", "MCP_STATE_LOG_FORMAT", "json"));
         assertThat(awaitReadyLine()).contains("url=http://127.0.0.1:" + port + "/mcp").contains("backend=redis:");
         try (Client client = Client.http(port)) {
             JsonNode health = client.tools.call("sidecar_health");
@@ -84,6 +84,13 @@ class SidecarJarIT {
             assertThat(health.get("status").asText()).isEqualTo("ok");
             assertThat(client.tools.call("sidecar_reset").get("scope").asText()).isEqualTo("anonymous");
         }
+        List<String> logged = Files.readAllLines(dir.resolve("stderr.log")).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(logged).isNotEmpty().allSatisfy(line -> {
+            JsonNode entry = McpJsonDefaults.getMapper().readValue(line, JsonNode.class);
+            assertThat(entry.path("level").asText()).isNotEmpty();
+            assertThat(entry.has("formattedMessage")).as(line).isTrue();
+        });
+        assertThat(logged).anySatisfy(line -> assertThat(line).contains("sidecar started"));
     }
 
     @Test

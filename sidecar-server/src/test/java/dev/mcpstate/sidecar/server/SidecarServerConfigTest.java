@@ -68,6 +68,18 @@ class SidecarServerConfigTest {
     }
 
     @Test
+    void theLogFormatIsAcceptedAsFlagOrVariableAndABadOneIsRejected() {
+        assertThat(SidecarServerConfig.parse(Map.of(), "--log-format", "json").port()).isEqualTo(8000);
+        assertThat(SidecarServerConfig.parse(Map.of("MCP_STATE_LOG_FORMAT", "text"), "--log-format=json").port())
+                .isEqualTo(8000);
+        assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of(), "--log-format", "xml"))
+                .hasMessage("--log-format must be text or json, was: xml");
+        assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of("MCP_STATE_LOG_FORMAT", "yaml")))
+                .hasMessageContaining("yaml");
+        assertThat(SidecarServerConfig.USAGE).contains("--log-format").contains("MCP_STATE_LOG_FORMAT");
+    }
+
+    @Test
     void badSettingsAreRejectedWithTheirName() {
         assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of("STATE_BACKEND", "mongo")))
                 .hasMessageContaining("STATE_BACKEND");

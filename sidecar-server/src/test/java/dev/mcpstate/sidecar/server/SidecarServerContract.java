@@ -5,6 +5,7 @@ import dev.mcpstate.testing.MutableClock;
 import dev.mcpstate.sidecar.SidecarTools;
 import dev.mcpstate.sidecar.ToolHarness;
 import dev.mcpstate.testing.FreePort;
+import dev.mcpstate.testing.PrometheusText;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -13,6 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * End to end: the standalone server in-process on a free port, called by the SDK's Java MCP client over
@@ -66,6 +72,29 @@ abstract class SidecarServerContract {
         if (server != null) {
             server.close();
         }
+    }
+
+    @Test
+    void healthAndMetricsAreServedNextToTheEndpointWithoutASession() throws Exception {
+        tools.call("sidecar_health");
+        HttpClient http = HttpClient.newHttpClient();
+        URI base = server.url().resolve("/");
+        HttpResponse<String> live = http.send(HttpRequest.newBuilder(base.resolve("health/live")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(live.statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(base.resolve("health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"store\":\"UP\"");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String scrape = http.send(HttpRequest.newBuilder(base.resolve("metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(PrometheusText.sum(scrape, "mcp_server_operation_duration_seconds_count",
+                    "mcp_method_name=\"tools/call\"", "gen_ai_tool_name=\"sidecar_health\"")).isEqualTo(1);
+            assertThat(PrometheusText.sum(scrape, "mcp_state_store_operation_duration_seconds_count",
+                    "db_system_name=\"" + backendName() + "\"")).isPositive();
+            assertThat(scrape).contains("jetty_threads_current", "jvm_memory_used_bytes");
+        });
     }
 
     @Test

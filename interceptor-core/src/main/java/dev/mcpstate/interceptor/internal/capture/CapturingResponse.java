@@ -122,9 +122,13 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         try {
             if (!real.isCommitted()) {
                 String node = real.getHeader(Headers.MCP_STATE_NODE);
+                String requestId = real.getHeader(Headers.REQUEST_ID);
                 real.reset();
                 if (node != null) {
                     real.setHeader(Headers.MCP_STATE_NODE, node);
+                }
+                if (requestId != null) {
+                    real.setHeader(Headers.REQUEST_ID, requestId);
                 }
                 if (failure.retryAfterSeconds() > 0) {
                     real.setHeader(Headers.RETRY_AFTER, Integer.toString(failure.retryAfterSeconds()));

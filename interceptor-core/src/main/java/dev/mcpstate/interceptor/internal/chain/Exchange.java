@@ -16,7 +16,8 @@ import java.util.Objects;
  * response with wrappers.
  *
  * <p>Not thread-safe: an exchange belongs to the request thread, and to the response capture once the response
- * goes asynchronous.
+ * goes asynchronous. What the meters read when an asynchronous response completes — the answer's error, why the
+ * request was unavailable — is volatile.
  */
 public final class Exchange {
 
@@ -36,6 +37,29 @@ public final class Exchange {
         NONE
     }
 
+    /** Why the filter could not serve a request (503, or an SSE answer cut by the store), for the meters. */
+    public enum Unavailable {
+        /** The store failed or is known to be down. */
+        STORE("store"),
+        /** The filter is not started (before {@code init}, after {@code destroy}). */
+        NOT_STARTED("not_started"),
+        /** The node serves {@code maxOpenStreams} streams already. */
+        STREAMS_LIMIT("streams_limit"),
+        /** The authenticator cannot check credentials now (e.g. the OAuth issuer's keys are unreachable). */
+        AUTHENTICATION("authentication");
+
+        private final String tag;
+
+        Unavailable(String tag) {
+            this.tag = tag;
+        }
+
+        /** @return the value of the {@code cause} tag, e.g. {@code store} */
+        public String tag() {
+            return tag;
+        }
+    }
+
     private HttpServletRequest request;
     private HttpServletResponse response;
     private byte[] body;
@@ -46,6 +70,12 @@ public final class Exchange {
     private SessionRecord session;
     private String streamId;
     private CapturingResponse capture;
+    private String requestId;
+    private long startedNanos;
+    // written by the response's writer (SSE answers), read when the response completes: volatile
+    private volatile String rpcErrorCode;
+    private volatile boolean toolError;
+    private volatile Unavailable unavailable;
 
     /**
      * @param request  the servlet request; not null
@@ -161,5 +191,57 @@ public final class Exchange {
     public void capture(CapturingResponse wrapped) {
         this.capture = Objects.requireNonNull(wrapped, "capture must not be null");
         this.response = wrapped;
+    }
+
+    /** @return the request id echoed in {@code X-Request-Id}; null before the filter assigned one */
+    public String requestId() {
+        return requestId;
+    }
+
+    /**
+     * @param id           the request id; not null
+     * @param startedNanos when the request arrived, in the meters' monotonic nanoseconds (0 without meters)
+     */
+    public void arrived(String id, long startedNanos) {
+        this.requestId = Objects.requireNonNull(id, "id must not be null");
+        this.startedNanos = startedNanos;
+    }
+
+    /** @return when the request arrived, in the meters' monotonic nanoseconds (0 without meters) */
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    /**
+     * Records what the final answer to the POSTed request said; called by {@code Capture} as the answer is stored.
+     *
+     * @param errorCode the JSON-RPC error code of the answer as text, e.g. {@code -32602}; null for a result
+     * @param failedTool true for a {@code tools/call} result with {@code isError: true}
+     */
+    public void answered(String errorCode, boolean failedTool) {
+        this.rpcErrorCode = errorCode;
+        this.toolError = failedTool;
+    }
+
+    /** @return the JSON-RPC error code of the final answer as text, or null (a result, or not known) */
+    public String rpcErrorCode() {
+        return rpcErrorCode;
+    }
+
+    /** @return true when the final answer was a {@code tools/call} result with {@code isError: true} */
+    public boolean toolError() {
+        return toolError;
+    }
+
+    /** Records why the filter could not serve the request; the first cause recorded stays. */
+    public void unavailable(Unavailable cause) {
+        if (unavailable == null) {
+            unavailable = cause;
+        }
+    }
+
+    /** @return why the filter could not serve the request, or null when nothing was unavailable */
+    public Unavailable unavailable() {
+        return unavailable;
     }
 }

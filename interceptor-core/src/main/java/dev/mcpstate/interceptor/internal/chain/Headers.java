@@ -17,6 +17,8 @@ public final class Headers {
     public static final String RATE_LIMIT_LIMIT = "RateLimit-Limit";
     /** Requests the caller may still send at once (draft-ietf-httpapi-ratelimit-headers-06). */
     public static final String RATE_LIMIT_REMAINING = "RateLimit-Remaining";
+    /** Correlates a request with its logs: accepted from the client when it looks sane, else generated; echoed. */
+    public static final String REQUEST_ID = "X-Request-Id";
     /** Browser origin of the request, validated against DNS rebinding. */
     public static final String ORIGIN = "Origin";
 

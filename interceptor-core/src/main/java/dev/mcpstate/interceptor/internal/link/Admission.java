@@ -2,6 +2,7 @@ package dev.mcpstate.interceptor.internal.link;
 
 import dev.mcpstate.interceptor.internal.chain.Exchange;
 import dev.mcpstate.interceptor.internal.chain.Interceptor;
+import dev.mcpstate.interceptor.internal.observe.FilterMetrics;
 import dev.mcpstate.interceptor.internal.sdk.ListeningStreamTransport;
 import dev.mcpstate.interceptor.internal.sdk.SdkSessions;
 import dev.mcpstate.store.SessionRecord;
@@ -37,14 +38,18 @@ public final class Admission implements Interceptor {
     private final Function<String, ListeningStreamTransport> listeningStreams;
     private final ConcurrentHashMap<String, Object> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong admittedCount = new AtomicLong();
+    private final FilterMetrics metrics;
 
     /**
      * @param sdk              this node's SDK sessions; not null
      * @param listeningStreams makes the store-backed listening stream of a session; not null
+     * @param metrics          counts admissions; not null
      */
-    public Admission(SdkSessions sdk, Function<String, ListeningStreamTransport> listeningStreams) {
+    public Admission(SdkSessions sdk, Function<String, ListeningStreamTransport> listeningStreams,
+            FilterMetrics metrics) {
         this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
         this.listeningStreams = Objects.requireNonNull(listeningStreams, "listeningStreams must not be null");
+        this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
     }
 
     @Override
@@ -95,6 +100,7 @@ public final class Admission implements Interceptor {
                                     + "session={} cause={}", id, e.toString()));
                 }
                 admittedCount.incrementAndGet();
+                metrics.admitted();
                 log.info("session admitted: session={} createdBy={} status={}", id, session.nodeId(),
                         session.status());
             }

@@ -71,6 +71,7 @@ public final class Authentication implements Interceptor {
             return;
         } catch (Authenticator.Unavailable e) {
             log.warn("cannot authenticate now: {} cause={}", e.getMessage(), String.valueOf(e.getCause()));
+            exchange.unavailable(Exchange.Unavailable.AUTHENTICATION);
             exchange.response().setHeader(Headers.RETRY_AFTER, String.valueOf(retryAfterSeconds));
             JsonRpcErrors.send(exchange.response(), 503, null, ErrorCodes.STORAGE_UNAVAILABLE,
                     "Authentication is unavailable; retry in " + retryAfterSeconds + " s");

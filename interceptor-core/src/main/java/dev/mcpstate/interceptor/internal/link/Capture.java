@@ -13,6 +13,7 @@ import dev.mcpstate.interceptor.internal.http.ClientDisconnects;
 import dev.mcpstate.interceptor.internal.http.ErrorCodes;
 import dev.mcpstate.interceptor.internal.http.ErrorMessages;
 import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
+import dev.mcpstate.interceptor.internal.http.OnComplete;
 import dev.mcpstate.interceptor.internal.resume.StreamHub;
 import dev.mcpstate.interceptor.internal.resume.StreamIds;
 import dev.mcpstate.interceptor.internal.route.RoutedIds;
@@ -24,8 +25,6 @@ import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.StoredEvent;
 import dev.mcpstate.store.StreamKind;
 import dev.mcpstate.store.internal.Json;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -155,6 +154,10 @@ public final class Capture implements Interceptor {
         JsonNode json = parse(body);
         if (status >= 400) {
             body = asJsonRpcError(exchange, status, json, body);
+        } else if (json != null && exchange.kind() == MessageKind.REQUEST) {
+            JsonNode code = json.path("error").get("code");
+            exchange.answered(code == null ? null : code.asText(), "tools/call".equals(exchange.method())
+                    && json.path("result").path("isError").asBoolean(false));
         }
         if (request) {
             // the request and its whole answer, one write; rare: the SDK answers requests with SSE streams
@@ -207,27 +210,8 @@ public final class Capture implements Interceptor {
             closeQuietly(recorder);
             return;
         }
-        exchange.request().getAsyncContext().addListener(new AsyncListener() {
-            @Override
-            public void onComplete(AsyncEvent event) {
-                closeQuietly(recorder);
-            }
-
-            @Override
-            public void onTimeout(AsyncEvent event) {
-                // the SDK disables the timeout; the stream goes on into the store
-            }
-
-            @Override
-            public void onError(AsyncEvent event) {
-                // the client went away; the SDK keeps producing into the store
-            }
-
-            @Override
-            public void onStartAsync(AsyncEvent event) {
-                // not restarted
-            }
-        });
+        // the SDK disables the timeout; when the client goes away the SDK keeps producing into the store
+        exchange.request().getAsyncContext().addListener(new OnComplete(() -> closeQuietly(recorder)));
     }
 
     private void closeQuietly(Recorder recorder) {
@@ -256,6 +240,7 @@ public final class Capture implements Interceptor {
     /** Records the SSE events of one POST's response stream. */
     private final class Recorder implements StreamRecorder {
         private final Exchange exchange;
+        private final boolean toolCall;
         /** Set once the final response closed the stream; written by the response writer, read after the servlet. */
         private volatile boolean closedStream;
         /** Set once opening the stream in the store (with the request) was started; written by the response writer. */
@@ -268,6 +253,7 @@ public final class Capture implements Interceptor {
 
         Recorder(Exchange exchange) {
             this.exchange = exchange;
+            this.toolCall = "tools/call".equals(exchange.method());
         }
 
         /**
@@ -308,10 +294,13 @@ public final class Capture implements Interceptor {
         public Failure onFailure(Throwable cause) {
             failed = true;
             if (cause instanceof SessionNotLive) {
+                exchange.answered(Integer.toString(ErrorCodes.NOT_FOUND), false);
                 return new Failure(404, exchange.messageId(), ErrorCodes.NOT_FOUND,
                         "Session not found; it may have been closed or expired: start a new session with initialize",
                         0);
             }
+            exchange.unavailable(Exchange.Unavailable.STORE);
+            exchange.answered(Integer.toString(ErrorCodes.STORAGE_UNAVAILABLE), false);
             log.warn("response stream not persisted: session={} stream={} cause={}",
                     exchange.session() == null ? null : exchange.session().sessionId(), exchange.streamId(),
                     cause.toString());
@@ -345,7 +334,11 @@ public final class Capture implements Interceptor {
                 return CompletableFuture.completedFuture(null); // the stream could not be persisted: nothing more
             }
             String namespaced = RoutedIds.namespace(owner, event.data());
-            boolean last = isFinalResponse(namespaced);
+            Answer answer = finalAnswer(namespaced);
+            boolean last = answer != null;
+            if (last) {
+                exchange.answered(answer.errorCode(), answer.toolError());
+            }
             String data = last ? ErrorMessages.sanitizeResponse(namespaced) : namespaced;
             boolean request = exchange.kind() == MessageKind.REQUEST;
             CompletableFuture<StoredEvent> appending = request && !opened ? open(data, last)
@@ -364,26 +357,48 @@ public final class Capture implements Interceptor {
             });
         }
 
-        private boolean isFinalResponse(String data) {
+        /** @return what the final response to this POST's request says, or null when {@code data} is not it */
+        private Answer finalAnswer(String data) {
             JsonNode requestId = exchange.messageId();
             if (requestId == null || (!data.contains("\"result\"") && !data.contains("\"error\""))) {
-                return false;
+                return null;
             }
-            return requestId.equals(responseId(data));
+            Answer answer = answer(data, toolCall);
+            return answer != null && requestId.equals(answer.id()) ? answer : null;
         }
     }
 
     /**
-     * Reads only the top level of a message, skipping nested values: the hot path's one look at the answer.
+     * What a JSON-RPC response says, as far as the meters need it.
      *
-     * @return the id of a JSON-RPC response (no {@code method}), or null for anything else or unparsable text
+     * @param id        the response's id; null when it has none
+     * @param errorCode the code of its {@code error} as text; null for a result
+     * @param toolError true for a {@code tools/call} result with {@code isError: true}
      */
+    record Answer(JsonNode id, String errorCode, boolean toolError) {
+    }
+
+    /** @return the id of a JSON-RPC response (no {@code method}), or null for anything else or unparsable text */
     static JsonNode responseId(String message) {
+        Answer answer = answer(message, false);
+        return answer == null ? null : answer.id();
+    }
+
+    /**
+     * Reads only the top level of a message (and of its {@code error}, and of a tool call's {@code result}), skipping
+     * nested values: the hot path's one look at the answer.
+     *
+     * @param toolCall true to look for {@code result.isError}
+     * @return what a JSON-RPC response (no {@code method}) says, or null for anything else or unparsable text
+     */
+    static Answer answer(String message, boolean toolCall) {
         try (JsonParser parser = Json.MAPPER.createParser(message)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
             JsonNode id = null;
+            String code = null;
+            boolean toolError = false;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -392,13 +407,36 @@ public final class Capture implements Interceptor {
                 }
                 if ("id".equals(name)) {
                     id = Json.MAPPER.readTree(parser);
+                } else if ("error".equals(name) && value == JsonToken.START_OBJECT) {
+                    code = field(parser, "code", JsonToken.VALUE_NUMBER_INT);
+                } else if (toolCall && "result".equals(name) && value == JsonToken.START_OBJECT) {
+                    toolError = "true".equals(field(parser, "isError", JsonToken.VALUE_TRUE));
                 } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
                     parser.skipChildren();
                 }
             }
-            return id;
+            return new Answer(id, code, toolError);
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * Reads the rest of the object the parser is at the start of.
+     *
+     * @return the text of its field {@code wanted} when that is a {@code type} token, else null
+     */
+    private static String field(JsonParser parser, String wanted, JsonToken type) throws IOException {
+        String found = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (wanted.equals(name) && value == type) {
+                found = parser.getText();
+            } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                parser.skipChildren();
+            }
+        }
+        return found;
     }
 }

@@ -7,6 +7,8 @@ import dev.mcpstate.interceptor.internal.chain.Exchange;
 import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
 import dev.mcpstate.interceptor.internal.chain.Headers;
 import dev.mcpstate.interceptor.internal.chain.Interceptor;
+import dev.mcpstate.interceptor.internal.observe.FilterMetrics;
+import dev.mcpstate.interceptor.internal.observe.RequestIds;
 import dev.mcpstate.interceptor.internal.resume.StreamHub;
 import dev.mcpstate.interceptor.internal.resume.StreamIds;
 import dev.mcpstate.interceptor.internal.sdk.ListeningStreamTransport;
@@ -54,6 +56,7 @@ public final class Lifecycle implements Interceptor {
     private final Clock clock;
     private final String nodeId;
     private final ClusterBus bus;
+    private final FilterMetrics metrics;
 
     /**
      * @param sessions         the session store; not null
@@ -64,10 +67,12 @@ public final class Lifecycle implements Interceptor {
      * @param clock            the clock; not null
      * @param nodeId           this node's id; not null
      * @param bus              tells every node when a session ends; its owner tags the streams; not null
+     * @param metrics          records the sessions DELETE ends; not null
      */
     public Lifecycle(SessionStore sessions, SessionCache cache, StreamHub hub, SdkSessions sdk,
             Function<String, ListeningStreamTransport> listeningStreams, Clock clock, String nodeId,
-            ClusterBus bus) {
+            ClusterBus bus, FilterMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
         this.bus = Objects.requireNonNull(bus, "bus must not be null");
         this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
         this.cache = Objects.requireNonNull(cache, "cache must not be null");
@@ -99,7 +104,7 @@ public final class Lifecycle implements Interceptor {
             sessions.updateStatus(exchange.session().sessionId(), SessionStatus.ACTIVE);
             changed(exchange.session().sessionId());
         } else if ("DELETE".equals(exchange.request().getMethod()) && status == 200 && exchange.session() != null) {
-            closed(exchange.session().sessionId());
+            closed(exchange.session());
         }
     }
 
@@ -131,12 +136,16 @@ public final class Lifecycle implements Interceptor {
         sdk.attachListeningStream(sessionId, listeningStreams.apply(sessionId));
         cache.put(record);
         exchange.session(record);
+        RequestIds.sessionInLogs(sessionId);
         log.info("session initialized: session={} protocolVersion={} node={}", sessionId,
                 record.protocolVersion(), nodeId);
     }
 
-    private void closed(String sessionId) {
-        sessions.updateStatus(sessionId, SessionStatus.CLOSED);
+    private void closed(SessionRecord session) {
+        String sessionId = session.sessionId();
+        if (sessions.updateStatus(sessionId, SessionStatus.CLOSED)) {
+            metrics.sessionEnded(session, clock.instant(), false);
+        }
         hub.events().deleteSession(sessionId);
         bus.publishSessionEnded(sessionId);
         log.info("session closed: session={}", sessionId);

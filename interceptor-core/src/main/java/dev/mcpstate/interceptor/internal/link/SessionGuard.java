@@ -6,6 +6,7 @@ import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
 import dev.mcpstate.interceptor.internal.chain.Interceptor;
 import dev.mcpstate.interceptor.internal.http.ErrorCodes;
 import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
+import dev.mcpstate.interceptor.internal.observe.FilterMetrics;
 import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.SessionRecord;
 import dev.mcpstate.store.SessionStatus;
@@ -46,6 +47,7 @@ public final class SessionGuard implements Interceptor {
     private final Clock clock;
     private final Duration idleTtl;
     private final Duration touchInterval;
+    private final FilterMetrics metrics;
 
     /**
      * @param sessions      the session store; not null
@@ -54,9 +56,11 @@ public final class SessionGuard implements Interceptor {
      * @param clock         the clock; not null
      * @param idleTtl       idle time after which a session expires; not null
      * @param touchInterval least time between two last-seen updates of one session; not null
+     * @param metrics       records the sessions this link ends by expiry; not null
      */
     public SessionGuard(SessionStore sessions, SessionCache cache, ClusterBus bus, Clock clock, Duration idleTtl,
-            Duration touchInterval) {
+            Duration touchInterval, FilterMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
         this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
         this.cache = Objects.requireNonNull(cache, "cache must not be null");
         this.bus = Objects.requireNonNull(bus, "bus must not be null");
@@ -88,7 +92,9 @@ public final class SessionGuard implements Interceptor {
             }
         }
         if (session != null && !session.status().isTerminal() && session.isExpiredAt(now, idleTtl)) {
-            sessions.updateStatus(sessionId, SessionStatus.EXPIRED);
+            if (sessions.updateStatus(sessionId, SessionStatus.EXPIRED)) {
+                metrics.sessionEnded(session, session.lastSeenAt(), true);
+            }
             session = session.withStatus(SessionStatus.EXPIRED);
             bus.publishSessionEnded(sessionId);
         }

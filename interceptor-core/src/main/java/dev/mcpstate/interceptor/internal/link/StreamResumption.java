@@ -6,6 +6,7 @@ import dev.mcpstate.interceptor.internal.chain.Interceptor;
 import dev.mcpstate.interceptor.internal.http.ClientDisconnects;
 import dev.mcpstate.interceptor.internal.http.ErrorCodes;
 import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
+import dev.mcpstate.interceptor.internal.observe.FilterMetrics;
 import dev.mcpstate.interceptor.internal.resume.StreamFollower;
 import dev.mcpstate.interceptor.internal.resume.StreamHub;
 import dev.mcpstate.interceptor.internal.resume.StreamIds;
@@ -64,7 +65,9 @@ public final class StreamResumption implements Interceptor {
     private static final Duration ACQUIRE_WAIT = Duration.ofSeconds(1);
 
     private final Semaphore openStreams;
+    private final int maxOpenStreams;
     private final int retryAfterSeconds;
+    private final FilterMetrics metrics;
 
     /**
      * @param hub       appends and wake-ups; not null
@@ -74,11 +77,14 @@ public final class StreamResumption implements Interceptor {
      * @param abandoned tells whether an open response stream's producer is gone; not null
      * @param maxOpenStreams    most streams served at once; more get {@code 503}
      * @param retryAfterSeconds the {@code Retry-After} of that 503
+     * @param metrics           counts replayed events; not null
      */
     public StreamResumption(StreamHub hub, Executor pool, ScheduledExecutorService ticker,
             StreamFollower.Settings settings,
-            Predicate<StreamInfo> abandoned, int maxOpenStreams, int retryAfterSeconds) {
+            Predicate<StreamInfo> abandoned, int maxOpenStreams, int retryAfterSeconds, FilterMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
         this.openStreams = new Semaphore(maxOpenStreams);
+        this.maxOpenStreams = maxOpenStreams;
         this.retryAfterSeconds = retryAfterSeconds;
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.events = hub.events();
@@ -133,10 +139,10 @@ public final class StreamResumption implements Interceptor {
             }
             after = events.lastEntryId(sessionId, StreamIds.LISTENING);
         }
-        serve(exchange, stream, after);
+        serve(exchange, stream, after, lastEventId != null);
     }
 
-    private void serve(Exchange exchange, StreamInfo stream, String after) throws IOException {
+    private void serve(Exchange exchange, StreamInfo stream, String after, boolean replay) throws IOException {
         HttpServletResponse response = exchange.response();
         if (stream.kind() == StreamKind.LISTENING) {
             StreamFollower previous = listening.get(stream.sessionId());
@@ -145,20 +151,21 @@ public final class StreamResumption implements Interceptor {
             }
         }
         if (!acquire()) {
+            exchange.unavailable(Exchange.Unavailable.STREAMS_LIMIT);
             response.setHeader(Headers.RETRY_AFTER, Integer.toString(retryAfterSeconds));
             JsonRpcErrors.send(response, 503, null, ErrorCodes.BAD_REQUEST,
                     "This node serves too many streams; retry in " + retryAfterSeconds + " s");
             return;
         }
         try {
-            start(exchange, stream, after);
+            start(exchange, stream, after, replay);
         } catch (IOException | RuntimeException e) {
             openStreams.release();
             throw e;
         }
     }
 
-    private void start(Exchange exchange, StreamInfo stream, String after) throws IOException {
+    private void start(Exchange exchange, StreamInfo stream, String after, boolean replay) throws IOException {
         HttpServletResponse response = exchange.response();
         response.setStatus(200);
         response.setContentType("text/event-stream");
@@ -186,7 +193,7 @@ public final class StreamResumption implements Interceptor {
             } catch (IllegalStateException alreadyDone) {
                 // the container completed it after a client error
             }
-        });
+        }, replay ? metrics::replayed : null);
         self[0] = follower;
         async.addListener(new AsyncListener() {
             @Override
@@ -225,6 +232,11 @@ public final class StreamResumption implements Interceptor {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** @return how many streams this node serves now */
+    public int openStreams() {
+        return maxOpenStreams - openStreams.availablePermits();
     }
 
     /** Stops every follower, e.g. when the node shuts down. */

@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -70,6 +71,8 @@ public final class StreamFollower {
     private final Executor pool;
     private final ScheduledExecutorService ticker;
     private final Runnable onFinish;
+    /** Told how many stored events a replay sent, until the follower caught up; null when it starts at the end. */
+    private final IntConsumer replayed;
 
     /** RUNNING until {@link #start} is done, so that no wake-up runs the follower before its output is set up. */
     private final AtomicInteger state = new AtomicInteger(RUNNING);
@@ -84,6 +87,7 @@ public final class StreamFollower {
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private boolean unflushed;
     private boolean ending;
+    private boolean caughtUp;
     private String cursor;
     private Instant lastProgress;
     private Instant lastWrite;
@@ -115,9 +119,14 @@ public final class StreamFollower {
      * @param pool      runs the follower's work (store reads, writes); shared by all followers; not null
      * @param ticker    schedules the poll ticks; not null
      * @param onFinish  runs once when the follower ends, e.g. to complete the async request; not null
+     * @param replayed  told how many stored events each read sent until the follower caught up with the stream (a
+     *                  {@code Last-Event-ID} replay); null for a follower that starts at the stream's end
      */
     public StreamFollower(StreamHub hub, StreamInfo stream, String after, ServletOutputStream out, Settings settings,
-            Predicate<StreamInfo> abandoned, Executor pool, ScheduledExecutorService ticker, Runnable onFinish) {
+            Predicate<StreamInfo> abandoned, Executor pool, ScheduledExecutorService ticker, Runnable onFinish,
+            IntConsumer replayed) {
+        this.replayed = replayed;
+        this.caughtUp = replayed == null;
         this.hub = Objects.requireNonNull(hub, "hub must not be null");
         this.events = hub.events();
         this.stream = Objects.requireNonNull(stream, "stream must not be null");
@@ -251,11 +260,17 @@ public final class StreamFollower {
         boolean closed = now == null || now.closed();
         List<StoredEvent> batch = events.readAfter(sessionId, streamId, cursor, BATCH);
         if (!batch.isEmpty()) {
+            int sent = 0;
             for (StoredEvent event : batch) {
                 cursor = event.id().entryId();
                 if (event.direction() == Direction.SERVER_TO_CLIENT) {
                     queue(SseFrames.message(event.id().toString(), event.message()));
+                    sent++;
                 }
+            }
+            if (!caughtUp) {
+                replayed.accept(sent);
+                caughtUp = batch.size() < BATCH;
             }
             lastProgress = settings.clock().instant();
             if (batch.size() == BATCH) {
@@ -266,6 +281,7 @@ public final class StreamFollower {
             }
             return;
         }
+        caughtUp = true;
         if (closed) {
             ending = true;
         } else if (stream.kind() == StreamKind.RESPONSE && isAbandoned(now)) {

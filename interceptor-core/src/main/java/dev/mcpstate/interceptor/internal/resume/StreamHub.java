@@ -1,5 +1,6 @@
 package dev.mcpstate.interceptor.internal.resume;
 
+import dev.mcpstate.interceptor.internal.observe.FilterMetrics;
 import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.EventStore;
@@ -27,12 +28,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class StreamHub {
 
     private final EventStore events;
+    private final FilterMetrics metrics;
     private final ConcurrentHashMap<String, Followers> streams = new ConcurrentHashMap<>();
     private volatile ClusterBus bus;
 
     /** @param events the event store; not null */
     public StreamHub(EventStore events) {
+        this(events, FilterMetrics.of(null));
+    }
+
+    /**
+     * @param events  the event store; not null
+     * @param metrics counts the messages stored; not null
+     */
+    public StreamHub(EventStore events, FilterMetrics metrics) {
         this.events = Objects.requireNonNull(events, "events must not be null");
+        this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
     }
 
     /**
@@ -60,6 +71,7 @@ public final class StreamHub {
      */
     public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
         StoredEvent event = events.append(sessionId, streamId, direction, message);
+        metrics.appended(direction, 1);
         wake(sessionId, streamId);
         return event;
     }
@@ -72,6 +84,7 @@ public final class StreamHub {
     public StoredEvent openAndAppend(String sessionId, String streamId, StreamKind kind, String owner,
             Direction direction, String message) {
         StoredEvent event = events.openStreamAndAppend(sessionId, streamId, kind, owner, direction, message);
+        metrics.appended(direction, 1);
         wake(sessionId, streamId);
         return event;
     }
@@ -83,7 +96,13 @@ public final class StreamHub {
     public CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
             String owner, String request, String firstEvent, boolean last) {
         return events.openResponseStream(sessionId, streamId, owner, request, firstEvent, last).thenApply(stored -> {
-            stored.ifPresent(event -> wake(sessionId, streamId));
+            stored.ifPresent(event -> {
+                metrics.appended(Direction.CLIENT_TO_SERVER, 1);
+                if (firstEvent != null) {
+                    metrics.appended(Direction.SERVER_TO_CLIENT, 1);
+                }
+                wake(sessionId, streamId);
+            });
             return stored;
         });
     }
@@ -101,6 +120,7 @@ public final class StreamHub {
                 ? events.appendAndCloseAsync(sessionId, streamId, direction, message)
                 : events.appendAsync(sessionId, streamId, direction, message);
         return stored.thenApply(event -> {
+            metrics.appended(direction, 1);
             wake(sessionId, streamId);
             return event;
         });

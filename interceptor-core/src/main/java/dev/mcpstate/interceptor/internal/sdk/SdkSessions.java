@@ -65,6 +65,11 @@ public final class SdkSessions {
         return sessions.get(sessionId);
     }
 
+    /** @return how many sessions this node's SDK holds now; cheap */
+    public int count() {
+        return sessions.size();
+    }
+
     /** @return the ids of the sessions this node's SDK holds; a snapshot */
     public Set<String> ids() {
         return Set.copyOf(sessions.keySet());

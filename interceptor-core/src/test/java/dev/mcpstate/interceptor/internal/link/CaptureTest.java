@@ -345,4 +345,21 @@ class CaptureTest {
         assertThat(Capture.responseId("[1]")).isNull();
         assertThat(Capture.responseId("{\"id\":")).isNull();
     }
+
+    @Test
+    void theAnswerTellsItsErrorCodeAndAFailedToolWithoutReadingNestedValues() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertThat(Capture.answer("{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"data\":{\"code\":1},\"code\":-32602,"
+                + "\"message\":\"Unknown tool\"}}", true))
+                .isEqualTo(new Capture.Answer(json.readTree("3"), "-32602", false));
+        assertThat(Capture.answer("{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"content\":[{\"type\":\"text\","
+                + "\"text\":\"{\\\"isError\\\":false}\"}],\"isError\":true}}", true))
+                .isEqualTo(new Capture.Answer(json.readTree("4"), null, true));
+        assertThat(Capture.answer("{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{\"structured\":{\"isError\":true},"
+                + "\"isError\":false}}", true))
+                .isEqualTo(new Capture.Answer(json.readTree("5"), null, false));
+        assertThat(Capture.answer("{\"jsonrpc\":\"2.0\",\"id\":6,\"result\":{\"isError\":true}}", false))
+                .as("only a tool call's result is looked into").isEqualTo(new Capture.Answer(json.readTree("6"), null,
+                        false));
+    }
 }
