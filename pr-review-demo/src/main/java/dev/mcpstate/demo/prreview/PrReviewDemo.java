@@ -86,9 +86,13 @@ public final class PrReviewDemo implements AutoCloseable {
         return "mcp-state-pr-review-demo ready " + url() + " sidecar=" + sidecarUrl();
     }
 
-    /** Stops the agents, the dashboard and the embedded sidecar. Idempotent. */
+    /**
+     * Stops the dashboard, the agents and the embedded sidecar, each even when an earlier one fails. Idempotent.
+     *
+     * @throws IllegalStateException when the dashboard's Jetty fails to stop (the rest is stopped anyway)
+     */
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             dashboard.close();
         } finally {

@@ -50,8 +50,8 @@ class DashboardBrowserIT {
     @BeforeAll
     static void startDemo() throws Exception {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--db", dir.resolve("sidecar.db").toString(),
-                "--work-dir", dir.toString(), "--state-poll-ms", "150", "--claim-ttl-ms", "2000", "--lease-ttl-ms",
-                "1000", "--file-delay-ms", "300", "--poll-ms", "50", "--idle-exit-ms", "60000"));
+                "--work-dir", dir.toString(), "--state-poll-ms", "150", "--claim-ttl-ms", "3000", "--lease-ttl-ms",
+                "1500", "--file-delay-ms", "300", "--poll-ms", "50", "--idle-exit-ms", "60000"));
         demo = JarProcess.start("demo.jar", "mcp-state-pr-review-demo ready", args, dir.resolve("demo.err"));
         url = URI.create(demo.readyLine().split(" ")[2]);
     }

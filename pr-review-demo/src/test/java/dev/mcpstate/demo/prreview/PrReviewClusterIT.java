@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,20 +41,31 @@ class PrReviewClusterIT extends LiveDemo {
         String redis = RedisTestServer.url();
         List<String> lbArgs = new ArrayList<>(List.of("--port", Integer.toString(FreePort.find())));
         List<CompletableFuture<JarProcess>> starting = new ArrayList<>();
+        ExecutorService launcher = Executors.newFixedThreadPool(4); // the common pool has one thread on two cores
         for (int i = 1; i <= 3; i++) {
             int port = FreePort.find();
             String node = "node-" + i;
             starting.add(CompletableFuture.supplyAsync(() -> start("server.jar", "mcp-state-server ready",
                     List.of("--port", Integer.toString(port), "--store", "redis", "--redis-url", redis,
-                            "--node-id", node), node)));
+                            "--node-id", node), node), launcher));
             nodes.add(URI.create("http://127.0.0.1:" + port + "/mcp"));
             lbArgs.add("--backend");
             lbArgs.add("http://127.0.0.1:" + port);
         }
-        for (CompletableFuture<JarProcess> node : starting) {
-            processes.add(node.get(90, TimeUnit.SECONDS));
+        starting.add(CompletableFuture.supplyAsync(() -> start("lb.jar", "mcp-state-lb listening on", lbArgs, "lb"),
+                launcher));
+        Exception failure = null;
+        for (CompletableFuture<JarProcess> process : starting) { // all four start at once; all are kept to stop
+            try {
+                processes.add(process.get(90, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                failure = failure == null ? e : failure;
+            }
         }
-        processes.add(start("lb.jar", "mcp-state-lb listening on", lbArgs, "lb"));
+        launcher.shutdown();
+        if (failure != null) {
+            throw failure;
+        }
         URI lb = URI.create("http://127.0.0.1:" + lbArgs.get(1) + "/mcp");
         use(PrReviewDemo.start(Scenarios.options(dir, lb)));
     }

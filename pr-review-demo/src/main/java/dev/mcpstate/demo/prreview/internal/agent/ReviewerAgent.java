@@ -14,7 +14,6 @@ import dev.mcpstate.demo.prreview.internal.sidecar.SidecarException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -186,8 +185,8 @@ final class ReviewerAgent {
             int start = lastStep.isNumber() ? lastStep.asInt() + 1 : 0;
             int findings = 0;
             TreeSet<String> before = new TreeSet<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = resume.path("step_outputs").fields(); it.hasNext(); ) {
-                JsonNode output = it.next().getValue();
+            for (Map.Entry<String, JsonNode> step : resume.path("step_outputs").properties()) {
+                JsonNode output = step.getValue();
                 findings += output.path("findings").size();
                 before.add(output.path("agent_id").asText());
             }

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -374,8 +373,7 @@ public final class DemoService implements AutoCloseable {
             Set<String> by = new LinkedHashSet<>();
             int reviewed = 0;
             Map<Integer, JsonNode> steps = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = resumed.path("step_outputs").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> step = it.next();
+            for (Map.Entry<String, JsonNode> step : resumed.path("step_outputs").properties()) {
                 steps.put(Integer.parseInt(step.getKey()), step.getValue());
             }
             for (Map.Entry<Integer, JsonNode> step : steps.entrySet()) {

@@ -74,9 +74,17 @@ public final class DashboardServer implements AutoCloseable {
         return url;
     }
 
-    /** Stops Jetty. Idempotent. */
+    /**
+     * Stops Jetty. Idempotent.
+     *
+     * @throws IllegalStateException when Jetty fails to stop
+     */
     @Override
-    public void close() throws Exception {
-        jetty.stop();
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the dashboard's Jetty failed: " + e.getMessage(), e);
+        }
     }
 }
