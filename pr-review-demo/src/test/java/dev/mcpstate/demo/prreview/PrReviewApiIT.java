@@ -39,7 +39,7 @@ class PrReviewApiIT extends LiveDemo {
         github = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         github.start();
         use(PrReviewDemo.start(Scenarios.options(dir, null, "--github-api", github.baseUrl(),
-                "--github-timeout-ms", "2000")));
+                "--github-timeout-ms", "4000")));
     }
 
     @AfterAll
@@ -94,12 +94,12 @@ class PrReviewApiIT extends LiveDemo {
         assertThat(missing.json().path("error").asText()).contains("404").contains("upload the .diff");
 
         github.stubFor(get(urlEqualTo("/repos/acme/slow/pulls/2")).willReturn(aResponse().withStatus(200)
-                .withFixedDelay(4000).withBody("late")));
+                .withFixedDelay(8000).withBody("late")));
         Instant start = Instant.now();
         DemoApi.Reply slow = api.post("/pr", Map.of("url", "https://github.com/acme/slow/pull/2"));
         assertThat(slow.status()).isEqualTo(504);
         assertThat(Duration.between(start, Instant.now())).as("bounded by --github-timeout-ms")
-                .isLessThan(Duration.ofSeconds(6));
+                .isLessThan(Duration.ofSeconds(8));
 
         api.ok("/pr", Map.of("fixture", "lru-get-refresh"));
         assertThat(api.post("/agents", Map.of("kind", "docs")).status()).isEqualTo(400);
