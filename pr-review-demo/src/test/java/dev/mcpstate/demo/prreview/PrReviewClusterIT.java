@@ -1,0 +1,106 @@
+package dev.mcpstate.demo.prreview;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpstate.demo.prreview.internal.sidecar.SidecarClient;
+import dev.mcpstate.testing.FreePort;
+import dev.mcpstate.testing.RedisTestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The same flows with the sidecar on three nodes: three example servers ({@code mcp-state-server.jar}, which
+ * mounts the sidecar tools) on one Redis, behind the round-robin load balancer ({@code mcp-state-lb.jar}), all real
+ * processes. The dashboard and every agent talk to the load balancer only, so consecutive calls of one MCP session
+ * land on different nodes.
+ */
+class PrReviewClusterIT extends LiveDemo {
+
+    @TempDir
+    static Path dir;
+    private static final List<JarProcess> processes = new ArrayList<>();
+    private static final List<URI> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        RedisTestServer.flushAll();
+        String redis = RedisTestServer.url();
+        List<String> lbArgs = new ArrayList<>(List.of("--port", Integer.toString(FreePort.find())));
+        List<CompletableFuture<JarProcess>> starting = new ArrayList<>();
+        ExecutorService launcher = Executors.newFixedThreadPool(4); // the common pool has one thread on two cores
+        for (int i = 1; i <= 3; i++) {
+            int port = FreePort.find();
+            String node = "node-" + i;
+            starting.add(CompletableFuture.supplyAsync(() -> start("server.jar", "mcp-state-server ready",
+                    List.of("--port", Integer.toString(port), "--store", "redis", "--redis-url", redis,
+                            "--node-id", node), node), launcher));
+            nodes.add(URI.create("http://127.0.0.1:" + port + "/mcp"));
+            lbArgs.add("--backend");
+            lbArgs.add("http://127.0.0.1:" + port);
+        }
+        starting.add(CompletableFuture.supplyAsync(() -> start("lb.jar", "mcp-state-lb listening on", lbArgs, "lb"),
+                launcher));
+        Exception failure = null;
+        for (CompletableFuture<JarProcess> process : starting) { // all four start at once; all are kept to stop
+            try {
+                processes.add(process.get(90, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        launcher.shutdown();
+        if (failure != null) {
+            throw failure;
+        }
+        URI lb = URI.create("http://127.0.0.1:" + lbArgs.get(1) + "/mcp");
+        use(PrReviewDemo.start(Scenarios.options(dir, lb)));
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        stopDemo();
+        for (JarProcess process : processes) {
+            process.close();
+        }
+    }
+
+    private static JarProcess start(String jar, String ready, List<String> args, String name) {
+        try {
+            return JarProcess.start(jar, ready, args, dir.resolve(name + ".err"));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start " + name, e);
+        }
+    }
+
+    @Test
+    void raceThenCrashOnThreeNodesBehindTheLoadBalancer() throws Exception {
+        int contested = Scenarios.race(api, events, 5);
+        System.out.println("race on three nodes: " + contested + " of 5 rounds saw a refused claim");
+        Scenarios.crashAndRecover(api, events, demo.sidecarUrl(), 0); // the three racers wait for the next run
+
+        String demoId = api.state().path("demo_id").asText();
+        for (URI node : nodes) {
+            try (SidecarClient direct = SidecarClient.connect(node, "test", Duration.ofSeconds(10),
+                    SidecarClient.CallListener.NONE)) {
+                assertThat(direct.call("sidecar_health", Map.of()).path("backend").asText()).isEqualTo("redis");
+                JsonNode runs = direct.call("workflow_discover", Map.of("tags", Map.of("demo", demoId),
+                        "status", "completed")).path("runs");
+                assertThat(runs).as("completed runs seen by %s", node).hasSize(5 + 3);
+            }
+        }
+    }
+}
