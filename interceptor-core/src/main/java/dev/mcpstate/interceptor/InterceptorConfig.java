@@ -49,6 +49,9 @@ public final class InterceptorConfig {
     /** {@code Retry-After} seconds sent with a 503 when the store is unreachable. */
     public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
 
+    /** How long a minted {@code requestState} stays valid: 10 minutes (the SDK's default). */
+    public static final Duration DEFAULT_REQUEST_STATE_TTL = Duration.ofMinutes(10);
+
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final String nodeId;
@@ -69,8 +72,12 @@ public final class InterceptorConfig {
     private final int sessionCacheSize;
     private final int rateLimitPerSecond;
     private final int rateLimitBurst;
+    private final RequestStateKeys requestStateKeys;
+    private final Duration requestStateTtl;
 
     private InterceptorConfig(Builder b) {
+        this.requestStateKeys = b.requestStateKeys;
+        this.requestStateTtl = b.requestStateTtl;
         this.maxOpenStreams = b.maxOpenStreams;
         this.sessionCacheSize = b.sessionCacheSize;
         this.heartbeatInterval = b.heartbeatInterval;
@@ -117,6 +124,8 @@ public final class InterceptorConfig {
         b.sessionCacheSize = sessionCacheSize;
         b.rateLimitPerSecond = rateLimitPerSecond;
         b.rateLimitBurst = rateLimitBurst;
+        b.requestStateKeys = requestStateKeys;
+        b.requestStateTtl = requestStateTtl;
         return b;
     }
 
@@ -218,6 +227,20 @@ public final class InterceptorConfig {
         return rateLimitBurst;
     }
 
+    /**
+     * @return the keys that seal and open {@code requestState} of the era without sessions, the same on every
+     *         node; null when not configured (then each process draws a random key, and state minted by one node is
+     *         refused by every other)
+     */
+    public RequestStateKeys requestStateKeys() {
+        return requestStateKeys;
+    }
+
+    /** @return how long a minted {@code requestState} stays valid */
+    public Duration requestStateTtl() {
+        return requestStateTtl;
+    }
+
     /** Builds an {@link InterceptorConfig}; not thread-safe. */
     public static final class Builder {
         private String nodeId = defaultNodeId();
@@ -238,8 +261,27 @@ public final class InterceptorConfig {
         private int sessionCacheSize = DEFAULT_SESSION_CACHE_SIZE;
         private int rateLimitPerSecond;
         private int rateLimitBurst;
+        private RequestStateKeys requestStateKeys;
+        private Duration requestStateTtl = DEFAULT_REQUEST_STATE_TTL;
 
         private Builder() {
+        }
+
+        /**
+         * The keys of {@code requestState} (spec 2026-07-28, "Multi Round-Trip Requests"): give every node the same
+         * ones, so that any node opens state another minted ({@link ClusterRequestStateCodec}).
+         *
+         * @param keys the current key and, after a rotation, the previous one; null for a random key per process
+         */
+        public Builder requestStateKeys(RequestStateKeys keys) {
+            this.requestStateKeys = keys;
+            return this;
+        }
+
+        /** @param ttl how long a minted {@code requestState} stays valid; positive */
+        public Builder requestStateTtl(Duration ttl) {
+            this.requestStateTtl = Checks.positive(ttl, "requestStateTtl");
+            return this;
         }
 
         /**
