@@ -2,7 +2,10 @@ package dev.mcpstate.examples.server;
 
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.jetty.McpStateJetty;
+import dev.mcpstate.interceptor.SessionlessFeatures;
+import dev.mcpstate.sidecar.SidecarCaller;
 import dev.mcpstate.sidecar.SidecarCallerExtractor;
+import io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -17,7 +20,9 @@ import java.time.Duration;
 
 /**
  * An example MCP server: Jetty 12 on one port, the MCP Java SDK's Streamable HTTP servlet at {@code /mcp}, the
- * mcp-state filter in front of it, and the features of a {@link ServerDefinition} — by default
+ * mcp-state filter in front of it — which hands protocol 2026-07-28 requests to the SDK's modern server on the same
+ * endpoint when the definition has {@linkplain ServerDefinition#sessionless sessionless features} — and the features
+ * of a {@link ServerDefinition} — by default
  * {@link ExampleServer}: the demo tools and the state-sidecar tools on the same storage. The SDK transport hands
  * each request's principal to the tools ({@link SidecarCallerExtractor}), so the sidecar state is per principal.
  *
@@ -108,6 +113,9 @@ public final class McpStateServer implements AutoCloseable {
         if (options.rateLimit() > 0) {
             settings.rateLimit(options.rateLimit(), options.rateLimitBurst());
         }
+        if (options.requestStateKeys() != null) {
+            settings.requestStateKeys(options.requestStateKeys());
+        }
         McpStateJetty state;
         try {
             InterceptorConfig config = options.security() == ServerOptions.Security.NONE ? settings.build()
@@ -124,7 +132,12 @@ public final class McpStateServer implements AutoCloseable {
             McpSyncServer mcp = definition.build(McpServer.sync(state.clusterWide(transport)), state);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
-            state.mount(context, ENDPOINT, transport);
+            SessionlessFeatures sessionless = definition.sessionless(state);
+            if (sessionless == null) {
+                state.mount(context, ENDPOINT, transport);
+            } else {
+                state.mount(context, ENDPOINT, transport, sessionlessTransport(definition, sessionless, state));
+            }
             jetty.setHandler(context);
             state.harden(jetty);
             jetty.setStopAtShutdown(false);
@@ -135,6 +148,25 @@ public final class McpStateServer implements AutoCloseable {
             state.close();
             throw e;
         }
+    }
+
+    /**
+     * The SDK's modern server and servlet for protocol 2026-07-28 on the same endpoint: list changes and resource
+     * updates carried between nodes ({@link McpStateJetty#changeFeed()}), {@code requestState} sealed with the
+     * configured keys for the caller's principal ({@link McpStateJetty#requestStateCodec}).
+     */
+    private static HttpServletMcpTransport sessionlessTransport(ServerDefinition definition,
+            SessionlessFeatures features, McpStateJetty state) {
+        io.modelcontextprotocol.modern.server.McpServer server = io.modelcontextprotocol.modern.server.McpServer
+                .builder()
+                .serverInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation(definition.serverInfoName(), null,
+                        definition.version(), null, null, null))
+                .features(features.features())
+                .subscriptions(state.changeFeed())
+                .requestStateCodec(state.requestStateCodec(context -> SidecarCaller.from(context).principal()))
+                .build();
+        return McpStateJetty.sessionlessTransport(server, ENDPOINT).contextExtractor(new SidecarCallerExtractor())
+                .build();
     }
 
     private static String hostForUri(String host) {
