@@ -77,6 +77,7 @@ public final class SessionlessFeatures {
     private final List<SyncResourceSpecification> resources;
     private final List<SyncResourceTemplateSpecification> templates;
     private final List<SyncPromptSpecification> prompts;
+    private final List<McpSyncPrompt> sessionlessPrompts;
     private final List<SyncCompletionSpecification> completions;
     private final boolean subscribe;
 
@@ -87,6 +88,7 @@ public final class SessionlessFeatures {
         this.resources = List.copyOf(b.resources);
         this.templates = List.copyOf(b.templates);
         this.prompts = List.copyOf(b.prompts);
+        this.sessionlessPrompts = List.copyOf(b.sessionlessPrompts);
         this.completions = List.copyOf(b.completions);
         this.subscribe = b.subscribe;
     }
@@ -108,7 +110,7 @@ public final class SessionlessFeatures {
         if (!resources.isEmpty() || !templates.isEmpty()) {
             features.add(ResourcesFeature.ofSync(new Resources()));
         }
-        if (!prompts.isEmpty()) {
+        if (!prompts.isEmpty() || !sessionlessPrompts.isEmpty()) {
             features.add(PromptsFeature.ofSync(new Prompts()));
         }
         return features;
@@ -261,10 +263,12 @@ public final class SessionlessFeatures {
     private final class Prompts implements McpSyncPromptRepository {
         private final List<io.modelcontextprotocol.modern.McpSchema.Prompt> definitions = prompts.stream()
                 .map(p -> convert(p.prompt(), io.modelcontextprotocol.modern.McpSchema.Prompt.class)).toList();
+        private final List<io.modelcontextprotocol.modern.McpSchema.Prompt> all = java.util.stream.Stream.concat(
+                definitions.stream(), sessionlessPrompts.stream().map(McpSyncPrompt::definition)).toList();
 
         @Override
         public PromptsPage list(McpRequestContext ctx, String cursor) {
-            return PromptsPage.of(definitions);
+            return PromptsPage.of(all);
         }
 
         @Override
@@ -280,7 +284,8 @@ public final class SessionlessFeatures {
                     return handler == null ? prompt : prompt.withCompletionHandler(modernCompletion(handler));
                 }
             }
-            return null;
+            return sessionlessPrompts.stream().filter(p -> p.definition().name().equals(name)).findFirst()
+                    .orElse(null);
         }
 
         @Override
@@ -352,6 +357,7 @@ public final class SessionlessFeatures {
         private final List<SyncResourceSpecification> resources = new ArrayList<>();
         private final List<SyncResourceTemplateSpecification> templates = new ArrayList<>();
         private final List<SyncPromptSpecification> prompts = new ArrayList<>();
+        private final List<McpSyncPrompt> sessionlessPrompts = new ArrayList<>();
         private final List<SyncCompletionSpecification> completions = new ArrayList<>();
         private boolean subscribe;
 
@@ -394,6 +400,12 @@ public final class SessionlessFeatures {
         /** @param prompts the session era's prompt specifications; not null */
         public Builder prompts(List<SyncPromptSpecification> prompts) {
             this.prompts.addAll(prompts);
+            return this;
+        }
+
+        /** @param prompts prompts only the era without sessions serves, on the SDK's modern API; not null */
+        public Builder sessionlessPrompts(List<McpSyncPrompt> prompts) {
+            this.sessionlessPrompts.addAll(prompts);
             return this;
         }
 

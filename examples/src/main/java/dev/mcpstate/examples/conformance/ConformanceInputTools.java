@@ -4,8 +4,10 @@ import dev.mcpstate.interceptor.ClusterRequestStateCodec;
 import dev.mcpstate.interceptor.SessionlessFeatures;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.modern.McpSchema;
+import io.modelcontextprotocol.modern.server.InputResponses;
 import io.modelcontextprotocol.modern.server.McpSyncResponse;
 import io.modelcontextprotocol.modern.server.feature.McpChangeBroadcaster;
+import io.modelcontextprotocol.modern.server.feature.McpSyncPrompt;
 import io.modelcontextprotocol.modern.server.feature.McpSyncTool;
 import io.modelcontextprotocol.modern.server.feature.ServerChange;
 
@@ -40,7 +42,10 @@ public final class ConformanceInputTools {
      * @return the tools
      */
     public static List<McpSyncTool> all(McpChangeBroadcaster changes) {
-        return List.of(trigger("test_trigger_tool_change", changes, new ServerChange.ToolsListChanged()),
+        return List.of(greeting(), multiRound(), multipleInputs(), customHeaders(),
+                sampling("test_input_required_result_sampling"),
+                sampling("test_input_required_result_capabilities"), roots(),
+                trigger("test_trigger_tool_change", changes, new ServerChange.ToolsListChanged()),
                 trigger("test_trigger_prompt_change", changes, new ServerChange.PromptsListChanged()),
                 confirming(REQUEST_STATE, true,
                         "Asks for a confirmation with single-use requestState; the retry answers state-ok"),
@@ -66,6 +71,156 @@ public final class ConformanceInputTools {
                         })));
     }
 
+    /**
+     * {@code test_input_required_result_elicitation}: asks for {@code user_name} until the retry answers it (a retry
+     * without it is asked again, extra answers are ignored), then greets.
+     */
+    private static McpSyncTool greeting() {
+        return McpSyncTool.of(McpSchema.Tool.builder("test_input_required_result_elicitation", NO_ARGUMENTS)
+                .description("Asks for the user's name with an InputRequiredResult, then greets").build(),
+                capabilities("elicitation"), (ctx, request) -> {
+                    String name = answer(request, "user_name", "name");
+                    return McpSyncResponse.result(name == null
+                            ? McpSchema.InputRequiredResult.builder()
+                                    .elicit("user_name", form("What is your name?", "name")).build()
+                            : text("Hello, " + name + "!"));
+                });
+    }
+
+    /**
+     * {@code test_input_required_result_multi_round}: three rounds, the state sealed anew in each (round 1 asks
+     * {@code step1}, round 2 {@code step2}, round 3 answers with both).
+     */
+    private static McpSyncTool multiRound() {
+        return McpSyncTool.of(McpSchema.Tool.builder("test_input_required_result_multi_round", NO_ARGUMENTS)
+                .description("Two elicitations in two rounds, carried by evolving requestState").build(),
+                capabilities("elicitation"), (ctx, request) -> {
+                    String state = request.requestState();
+                    String name = answer(request, "step1", "name");
+                    String color = answer(request, "step2", "color");
+                    if (state != null && state.startsWith("round-2:") && color != null) {
+                        return McpSyncResponse.result(text("Hello, " + state.substring(8) + "! Your favorite color "
+                                + "is " + color + "."));
+                    }
+                    if ("round-1".equals(state) && name != null) {
+                        return McpSyncResponse.result(McpSchema.InputRequiredResult.builder()
+                                .elicit("step2", form("Step 2: What is your favorite color?", "color"))
+                                .requestState("round-2:" + name).build());
+                    }
+                    return McpSyncResponse.result(McpSchema.InputRequiredResult.builder()
+                            .elicit("step1", form("Step 1: What is your name?", "name"))
+                            .requestState("round-1").build());
+                });
+    }
+
+    /**
+     * A tool that asks the client's model (a {@code sampling/createMessage} input request, {@code capital_question})
+     * and answers with the model's text; it needs the sampling capability only, so it never asks for elicitation.
+     */
+    @SuppressWarnings("deprecation") // sampling input requests: deprecated in 2026-07-28 but still in the protocol
+    private static McpSyncTool sampling(String name) {
+        McpSchema.CreateMessageRequest question = McpSchema.CreateMessageRequest.builder(List.of(
+                new McpSchema.SamplingMessage(McpSchema.Role.USER,
+                        McpSchema.TextContent.builder("What is the capital of France?").build())), 100).build();
+        return McpSyncTool.of(McpSchema.Tool.builder(name, NO_ARGUMENTS)
+                .description("Asks the client's model a question with an InputRequiredResult").build(),
+                capabilities("sampling"), (ctx, request) -> {
+                    Object answer = request.inputResponses() == null ? null
+                            : request.inputResponses().get("capital_question");
+                    return McpSyncResponse.result(answer == null
+                            ? McpSchema.InputRequiredResult.builder().createMessage("capital_question", question)
+                                    .build()
+                            : text("The model answered: " + answer));
+                });
+    }
+
+    /**
+     * {@code test_input_required_result_multiple_inputs}: asks for a name, a model's greeting and the roots at once,
+     * with state; answers once all three come back.
+     */
+    @SuppressWarnings("deprecation") // sampling and roots input requests, as above
+    private static McpSyncTool multipleInputs() {
+        McpSchema.CreateMessageRequest greet = McpSchema.CreateMessageRequest.builder(List.of(
+                new McpSchema.SamplingMessage(McpSchema.Role.USER,
+                        McpSchema.TextContent.builder("Generate a greeting").build())), 50).build();
+        McpSchema.ClientCapabilities all = McpJsonDefaults.getMapper().convertValue(Map.of("elicitation", Map.of(),
+                "sampling", Map.of(), "roots", Map.of()), McpSchema.ClientCapabilities.class);
+        return McpSyncTool.of(McpSchema.Tool.builder("test_input_required_result_multiple_inputs", NO_ARGUMENTS)
+                .description("Asks for an elicitation, a sampling and the roots in one InputRequiredResult").build(),
+                all, (ctx, request) -> {
+                    Map<String, Object> answers = request.inputResponses();
+                    boolean complete = request.requestState() != null && answers != null
+                            && answers.keySet().containsAll(List.of("user_name", "greeting", "client_roots"));
+                    return McpSyncResponse.result(complete ? text("all three answered")
+                            : McpSchema.InputRequiredResult.builder()
+                                    .elicit("user_name", form("What is your name?", "name"))
+                                    .createMessage("greeting", greet).listRoots("client_roots")
+                                    .requestState("three-inputs").build());
+                });
+    }
+
+    /**
+     * {@code test_custom_headers}: one argument mirrored into an HTTP header ({@code x-mcp-header: Region}, so
+     * {@code Mcp-Param-Region}; spec 2026-07-28, "Custom Headers from Tool Parameters"), which the SDK checks.
+     */
+    private static McpSyncTool customHeaders() {
+        Map<String, Object> schema = Map.of("type", "object", "properties", Map.of("region",
+                Map.of("type", "string", "x-mcp-header", "Region")));
+        return McpSyncTool.of(McpSchema.Tool.builder("test_custom_headers", schema)
+                .description("Echoes its region, which the client mirrors into Mcp-Param-Region").build(),
+                (ctx, request) -> McpSyncResponse.result(text("region=" + (request.arguments() == null ? null
+                        : request.arguments().get("region")))));
+    }
+
+    /**
+     * @return the 2026-07-28-only fixture prompts: {@code test_input_required_result_prompt}, which asks for
+     *         {@code user_context} before it answers (spec 2026-07-28: input_required on prompts/get)
+     */
+    public static List<McpSyncPrompt> prompts() {
+        return List.of(McpSyncPrompt.of(McpSchema.Prompt.builder("test_input_required_result_prompt")
+                .description("Asks for the context before it is rendered").build(), capabilities("elicitation"),
+                (ctx, request) -> {
+                    String context = answer(request.inputResponses(), "user_context", "context");
+                    return McpSyncResponse.result(context == null
+                            ? McpSchema.InputRequiredResult.builder().elicit("user_context",
+                                    form("What context should the prompt use?", "context")).build()
+                            : McpSchema.GetPromptResult.builder(List.of(new McpSchema.PromptMessage(
+                                    McpSchema.Role.USER,
+                                    McpSchema.TextContent.builder("Context: " + context).build()))).build());
+                }));
+    }
+
+    /** {@code test_input_required_result_list_roots}: asks for the client's roots, then names them. */
+    @SuppressWarnings("deprecation") // roots input requests: as for sampling
+    private static McpSyncTool roots() {
+        return McpSyncTool.of(McpSchema.Tool.builder("test_input_required_result_list_roots", NO_ARGUMENTS)
+                .description("Asks for the client's roots with an InputRequiredResult").build(),
+                capabilities("roots"), (ctx, request) -> {
+                    Object roots = request.inputResponses() == null ? null
+                            : request.inputResponses().get("client_roots");
+                    return McpSyncResponse.result(roots == null
+                            ? McpSchema.InputRequiredResult.builder().listRoots("client_roots").build()
+                            : text("The client's roots: " + roots));
+                });
+    }
+
+    /** @return the string {@code field} of the accepted elicitation answered under {@code key}, or null */
+    private static String answer(McpSchema.CallToolRequest request, String key, String field) {
+        return answer(request.inputResponses(), key, field);
+    }
+
+    private static String answer(Map<String, Object> inputResponses, String key, String field) {
+        McpSchema.ElicitResult result = InputResponses.get(inputResponses, key,
+                McpSchema.ElicitResult.class, McpJsonDefaults.getMapper());
+        return result == null || result.content() == null || !(result.content().get(field) instanceof String value)
+                ? null : value;
+    }
+
+    private static McpSchema.ElicitFormRequest form(String message, String field) {
+        return new McpSchema.ElicitFormRequest(message, Map.of("type", "object", "properties",
+                Map.of(field, Map.of("type", "string")), "required", List.of(field)), null);
+    }
+
     /** A tool that broadcasts one change to every {@code subscriptions/listen} stream of the cluster. */
     private static McpSyncTool trigger(String name, McpChangeBroadcaster changes, ServerChange change) {
         return McpSyncTool.of(McpSchema.Tool.builder(name, NO_ARGUMENTS)
@@ -83,6 +238,7 @@ public final class ConformanceInputTools {
         return new McpSchema.ElicitFormRequest("Please confirm", Map.of("type", "object", "properties",
                 Map.of("ok", Map.of("type", "boolean")), "required", List.of("ok")), null);
     }
+
 
     /** A tool that asks for {@code confirm} (a form elicitation) with state, and answers the retry that brings it. */
     private static McpSyncTool confirming(String name, boolean singleUse, String description) {

@@ -77,6 +77,7 @@ public final class ConformanceServer implements ServerDefinition {
                 .resources(ConformanceContent.resources())
                 .resourceTemplates(ConformanceContent.resourceTemplates())
                 .prompts(ConformanceContent.prompts())
+                .sessionlessPrompts(ConformanceInputTools.prompts())
                 .completions(ConformanceContent.completions())
                 .resourceSubscriptions(true)
                 .build();
