@@ -138,6 +138,20 @@ public final class McpStateJetty implements AutoCloseable {
     }
 
     /**
+     * @return true when the MCP Java SDK on the class path serves protocol 2026-07-28 (its modern server, from SDK
+     *         2.2.0); on an older SDK (2.0.x, also supported) only the session era can be mounted
+     */
+    public static boolean sessionlessEraSupported() {
+        try {
+            Class.forName("io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport", false,
+                    McpStateJetty.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
      * A builder of the SDK's servlet for the era without sessions, set up to sit behind the filter: endpoint
      * {@code path}, and no header checks of its own ({@code Host} and {@code Origin} are checked by the filter's
      * security edge, with {@link InterceptorConfig#allowedHosts()} and {@link InterceptorConfig#allowedOrigins()}).

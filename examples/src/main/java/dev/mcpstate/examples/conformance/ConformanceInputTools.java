@@ -2,6 +2,7 @@ package dev.mcpstate.examples.conformance;
 
 import dev.mcpstate.interceptor.ClusterRequestStateCodec;
 import dev.mcpstate.interceptor.SessionlessFeatures;
+import dev.mcpstate.jetty.McpStateJetty;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.modern.McpSchema;
 import io.modelcontextprotocol.modern.server.InputResponses;
@@ -37,11 +38,12 @@ public final class ConformanceInputTools {
     }
 
     /**
-     * @param changes where the trigger tools broadcast their list changes (the cluster's feed, so listeners on every
-     *                node hear them); not null
+     * @param state the wiring whose change feed the trigger tools broadcast through (so listeners on every node hear
+     *              them); not null
      * @return the tools
      */
-    public static List<McpSyncTool> all(McpChangeBroadcaster changes) {
+    public static List<McpSyncTool> all(McpStateJetty state) {
+        McpChangeBroadcaster changes = state.changeFeed();
         return List.of(greeting(), multiRound(), multipleInputs(), customHeaders(),
                 sampling("test_input_required_result_sampling"),
                 sampling("test_input_required_result_capabilities"), roots(),

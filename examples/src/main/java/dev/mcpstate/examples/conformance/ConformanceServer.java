@@ -73,7 +73,7 @@ public final class ConformanceServer implements ServerDefinition {
     public SessionlessFeatures sessionless(McpStateJetty state) {
         return SessionlessFeatures.builder()
                 .tools(ConformanceTools.all(McpJsonDefaults.getMapper()))
-                .sessionlessTools(ConformanceInputTools.all(state.changeFeed()))
+                .sessionlessTools(ConformanceInputTools.all(state))
                 .resources(ConformanceContent.resources())
                 .resourceTemplates(ConformanceContent.resourceTemplates())
                 .prompts(ConformanceContent.prompts())

@@ -1,11 +1,9 @@
 package dev.mcpstate.examples.server;
 
 import dev.mcpstate.interceptor.InterceptorConfig;
-import dev.mcpstate.jetty.McpStateJetty;
 import dev.mcpstate.interceptor.SessionlessFeatures;
-import dev.mcpstate.sidecar.SidecarCaller;
+import dev.mcpstate.jetty.McpStateJetty;
 import dev.mcpstate.sidecar.SidecarCallerExtractor;
-import io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -132,11 +130,13 @@ public final class McpStateServer implements AutoCloseable {
             McpSyncServer mcp = definition.build(McpServer.sync(state.clusterWide(transport)), state);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
-            SessionlessFeatures sessionless = definition.sessionless(state);
+            // SDK 2.0.x (still supported) has no modern server: then the session era only
+            SessionlessFeatures sessionless = McpStateJetty.sessionlessEraSupported() ? definition.sessionless(state)
+                    : null;
             if (sessionless == null) {
                 state.mount(context, ENDPOINT, transport);
             } else {
-                state.mount(context, ENDPOINT, transport, sessionlessTransport(definition, sessionless, state));
+                state.mount(context, ENDPOINT, transport, SessionlessWiring.transport(definition, sessionless, state));
             }
             jetty.setHandler(context);
             state.harden(jetty);
@@ -148,25 +148,6 @@ public final class McpStateServer implements AutoCloseable {
             state.close();
             throw e;
         }
-    }
-
-    /**
-     * The SDK's modern server and servlet for protocol 2026-07-28 on the same endpoint: list changes and resource
-     * updates carried between nodes ({@link McpStateJetty#changeFeed()}), {@code requestState} sealed with the
-     * configured keys for the caller's principal ({@link McpStateJetty#requestStateCodec}).
-     */
-    private static HttpServletMcpTransport sessionlessTransport(ServerDefinition definition,
-            SessionlessFeatures features, McpStateJetty state) {
-        io.modelcontextprotocol.modern.server.McpServer server = io.modelcontextprotocol.modern.server.McpServer
-                .builder()
-                .serverInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation(definition.serverInfoName(), null,
-                        definition.version(), null, null, null))
-                .features(features.features())
-                .subscriptions(state.changeFeed())
-                .requestStateCodec(state.requestStateCodec(context -> SidecarCaller.from(context).principal()))
-                .build();
-        return McpStateJetty.sessionlessTransport(server, ENDPOINT).contextExtractor(new SidecarCallerExtractor())
-                .build();
     }
 
     private static String hostForUri(String host) {
