@@ -5,10 +5,12 @@
 #   1. one node, SQLite                                   (the baseline)
 #   2. three nodes on one Redis, behind the round-robin LB (every request goes to the next node)
 #
-#   scripts/conformance-cluster.sh [--scenario NAME]... [--results DIR]
+#   scripts/conformance-cluster.sh [--spec-version V]... [--scenario NAME]... [--results DIR]
 #
-#   --scenario NAME   run only this scenario (repeatable); default: the active suite at spec 2025-11-25
-#                     plus the pending scenarios json-schema-2020-12 and server-sse-polling
+#   --spec-version V  run the suite at this spec version (repeatable); default: 2025-11-25 and 2026-07-28, both
+#                     on the same nodes (one endpoint serves both protocol eras)
+#   --scenario NAME   run only this scenario (repeatable); default: the active suite at each spec version plus
+#                     the pending scenarios listed below for it (PENDING_2025_11_25, PENDING_2026_07_28)
 #   --results DIR     keep the suite's checks.json files and the server logs here (default: a temp dir,
 #                     deleted on exit)
 #
@@ -22,25 +24,40 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SPEC_VERSION="${CONFORMANCE_SPEC_VERSION:-2025-11-25}"
+SPEC_VERSIONS=()
 CONFORMANCE_SH="$ROOT/scripts/conformance.sh"
 SERVER_JAR="$ROOT/examples/target/mcp-state-conformance-server.jar"
 LB_JAR="$ROOT/loadbalancer-demo/target/mcp-state-lb.jar"
-PENDING_SCENARIOS=(json-schema-2020-12 server-sse-polling)
+# Scenarios the suite marks pending (it does not run them by default) that the fixture server serves.
+PENDING_2025_11_25=(json-schema-2020-12 server-sse-polling)
+# 2026-07-28: every scenario the suite marks pending for that version (extensions such as tasks aside)
+PENDING_2026_07_28=(server-stateless json-schema-2020-12 sep-2164-resource-not-found caching http-header-validation
+  http-custom-header-server-validation input-required-result-basic-elicitation input-required-result-basic-sampling
+  input-required-result-basic-list-roots input-required-result-request-state
+  input-required-result-multiple-input-requests input-required-result-multi-round
+  input-required-result-missing-input-response input-required-result-non-tool-request
+  input-required-result-result-type input-required-result-unsupported-methods input-required-result-tampered-state
+  input-required-result-capability-check input-required-result-ignore-extra-params
+  input-required-result-validate-input)
+KEY="conformance-cluster-request-state-key-$$-$RANDOM-0123456789"
 READY_TIMEOUT_SECONDS=60
 
 scenarios=()
 results=""
 while [ "$#" -gt 0 ]; do
   case "$1" in
+    --spec-version) [ "$#" -ge 2 ] || { echo "error: --spec-version needs a value" >&2; exit 2; }
+                SPEC_VERSIONS+=("$2"); shift 2 ;;
     --scenario) [ "$#" -ge 2 ] || { echo "error: --scenario needs a value" >&2; exit 2; }
                 scenarios+=("$2"); shift 2 ;;
     --results)  [ "$#" -ge 2 ] || { echo "error: --results needs a value" >&2; exit 2; }
                 results="$2"; shift 2 ;;
-    -h|--help)  sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help)  sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "error: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
+
+if [ "${#SPEC_VERSIONS[@]}" -eq 0 ]; then SPEC_VERSIONS=(2025-11-25 2026-07-28); fi
 
 for tool in java redis-server redis-cli python3; do
   command -v "$tool" >/dev/null || { echo "error: $tool not found on the PATH" >&2; exit 2; }
@@ -88,26 +105,28 @@ start_node() {
   local name="$1"; shift
   local port log="$results/$name.log"
   port="$(free_port)"
-  java -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" "$@" >"$log" 2>"$log.err" &
+  java -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" --request-state-key "$KEY" "$@" >"$log" 2>"$log.err" &
   pids+=("$!")
   wait_for_line "$log" "ready: url=" "$!"
   node_url="http://127.0.0.1:$port"
 }
 
+# run_suite URL OUT: runs every spec version against URL; results in OUT/<version>.
 run_suite() {
-  local url="$1" out="$2"
-  mkdir -p "$out"
-  local args=(--spec-version "$SPEC_VERSION" -o "$out")
-  if [ "${#scenarios[@]}" -gt 0 ]; then
-    local s
-    for s in "${scenarios[@]}"; do suite "$url" "${args[@]}" --scenario "$s" >>"$out/suite.log" 2>&1 || true; done
-  else
-    suite "$url" "${args[@]}" >>"$out/suite.log" 2>&1 || true
-    local s
-    for s in "${PENDING_SCENARIOS[@]}"; do
-      suite "$url" "${args[@]}" --scenario "$s" >>"$out/suite.log" 2>&1 || true
-    done
-  fi
+  local url="$1" out="$2" version
+  for version in "${SPEC_VERSIONS[@]}"; do
+    mkdir -p "$out/$version"
+    local args=(--spec-version "$version" -o "$out/$version") s
+    if [ "${#scenarios[@]}" -gt 0 ]; then
+      for s in "${scenarios[@]}"; do suite "$url" "${args[@]}" --scenario "$s" >>"$out/$version/suite.log" 2>&1 || true; done
+    else
+      suite "$url" "${args[@]}" >>"$out/$version/suite.log" 2>&1 || true
+      local pending_var="PENDING_${version//-/_}[@]"
+      for s in "${!pending_var}"; do
+        suite "$url" "${args[@]}" --scenario "$s" >>"$out/$version/suite.log" 2>&1 || true
+      done
+    fi
+  done
 }
 
 suite() {
@@ -163,7 +182,7 @@ start_node single --store sqlite --db "$work/single.db" --node-id single
 run_suite "$node_url/mcp" "$results/single"
 kill "${pids[0]}" 2>/dev/null || true; wait "${pids[0]}" 2>/dev/null || true
 pids=()
-summarize "$results/single" >"$work/single.tsv"
+for version in "${SPEC_VERSIONS[@]}"; do summarize "$results/single/$version" >"$work/single-$version.tsv"; done
 
 # --- 2. three nodes on Redis behind the round-robin LB ----------------------------------------------------------
 echo "three nodes (Redis) behind the round-robin load balancer..."
@@ -181,18 +200,24 @@ java -jar "$LB_JAR" --host 127.0.0.1 --port "$lb_port" "${backends[@]}" >"$resul
 pids+=("$!")
 wait_for_line "$results/lb.log" "listening on" "$!"
 run_suite "http://127.0.0.1:$lb_port/mcp" "$results/cluster"
-summarize "$results/cluster" >"$work/cluster.tsv"
+for version in "${SPEC_VERSIONS[@]}"; do summarize "$results/cluster/$version" >"$work/cluster-$version.tsv"; done
 
 # --- report -----------------------------------------------------------------------------------------------------
-print_table "single node (SQLite)" "$work/single.tsv"
-print_table "3 nodes (Redis) via round-robin LB" "$work/cluster.tsv"
-single_pass="$(grep -c $'\tPASS\t' "$work/single.tsv" || true)"
-cluster_pass="$(grep -c $'\tPASS\t' "$work/cluster.tsv" || true)"
+status=0
+for version in "${SPEC_VERSIONS[@]}"; do
+  print_table "spec $version, single node (SQLite)" "$work/single-$version.tsv"
+  print_table "spec $version, 3 nodes (Redis) via round-robin LB" "$work/cluster-$version.tsv"
+done
 echo
-echo "suite ${CONFORMANCE_VERSION:-0.2.0-alpha.12}, spec $SPEC_VERSION: single node $single_pass passed, cluster $cluster_pass passed"
-if [ "$cluster_pass" -lt "$single_pass" ]; then
-  echo "FAIL: the cluster passes fewer scenarios than one node:" >&2
-  join -t $'\t' <(sort "$work/single.tsv") <(sort "$work/cluster.tsv") \
-    | awk -F'\t' '$2 == "PASS" && $4 != "PASS" { print "  " $1 }' >&2
-  exit 1
-fi
+for version in "${SPEC_VERSIONS[@]}"; do
+  single_pass="$(grep -c $'\tPASS\t' "$work/single-$version.tsv" || true)"
+  cluster_pass="$(grep -c $'\tPASS\t' "$work/cluster-$version.tsv" || true)"
+  echo "suite ${CONFORMANCE_VERSION:-0.2.0-alpha.12}, spec $version: single node $single_pass passed, cluster $cluster_pass passed"
+  if [ "$cluster_pass" -lt "$single_pass" ]; then
+    echo "FAIL: at spec $version the cluster passes fewer scenarios than one node:" >&2
+    join -t $'\t' <(sort "$work/single-$version.tsv") <(sort "$work/cluster-$version.tsv") \
+      | awk -F'\t' '$2 == "PASS" && $4 != "PASS" { print "  " $1 }' >&2
+    status=1
+  fi
+done
+exit "$status"

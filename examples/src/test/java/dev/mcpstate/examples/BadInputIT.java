@@ -1,6 +1,7 @@
 package dev.mcpstate.examples;
 
 import dev.mcpstate.examples.client.McpHttpClient;
+import dev.mcpstate.jetty.McpStateJetty;
 import dev.mcpstate.store.internal.Json;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -106,11 +107,20 @@ class BadInputIT {
                         + "\"2026-07-28\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\",\"version\":\"1\"}}}",
                 Map.of("MCP-Protocol-Version", "2026-07-28"));
 
-        // the SDK answered it itself (it knows no 2026 era and issues a session), and the filter stored nothing
-        assertThat(response.status()).isEqualTo(200);
+        if (McpStateJetty.sessionlessEraSupported()) {
+            // SDK 2.2: the modern server answers it — that era has no initialize — and issues no session
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.json().at("/error/code").asInt()).isEqualTo(-32022);
+            assertThat(response.json().at("/error/data/supported/0").asText()).isEqualTo("2026-07-28");
+            assertThat(response.header("Mcp-Session-Id")).isNull();
+        } else {
+            // SDK 2.0: the session era's servlet answered it itself (it knows no 2026 era and issues a session)
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.header("Mcp-Session-Id")).isNotNull();
+            assertThat(sessions.find(response.header("Mcp-Session-Id"))).isEmpty();
+        }
+        // either way the filter stored nothing
         assertThat(sessions.list()).hasSize(sessionsBefore);
-        assertThat(response.header("Mcp-Session-Id")).isNotNull();
-        assertThat(sessions.find(response.header("Mcp-Session-Id"))).isEmpty();
         assertThat(server.state().storage().events().lastEntryId(client.sessionId(), "listen")).isEqualTo(lastEntry);
     }
 

@@ -50,31 +50,21 @@ class MultiNodeIT {
     @TempDir
     Path dir;
     private final List<McpStateServer> nodes = new ArrayList<>();
+    private LbCluster cluster;
     private Processes processes;
     private URI lb;
 
     @BeforeEach
     void startCluster() throws Exception {
-        RedisTestServer.flushAll();
-        processes = new Processes(dir);
-        List<String> lbArgs = new ArrayList<>(List.of("--port", Integer.toString(FreePort.find())));
-        for (int i = 1; i <= 3; i++) {
-            McpStateServer node = McpStateServer.start(ServerOptions.parse(new String[] {"--port", "0", "--store",
-                "redis", "--redis-url", RedisTestServer.url(), "--node-id", "node-" + i}, Map.of()), FAST);
-            nodes.add(node);
-            lbArgs.add("--backend");
-            lbArgs.add("http://" + node.uri().getAuthority());
-        }
-        processes.start(Processes.LB_JAR, "mcp-state-lb listening on", lbArgs);
-        lb = URI.create("http://127.0.0.1:" + lbArgs.get(1) + "/mcp");
+        cluster = LbCluster.start(dir, 3, FAST);
+        nodes.addAll(cluster.nodes());
+        processes = cluster.processes();
+        lb = cluster.lb();
     }
 
     @AfterEach
     void stopCluster() throws Exception {
-        processes.close();
-        for (McpStateServer node : nodes) {
-            node.close();
-        }
+        cluster.close();
     }
 
     @Test

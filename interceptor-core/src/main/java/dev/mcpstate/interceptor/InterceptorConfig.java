@@ -50,6 +50,9 @@ public final class InterceptorConfig {
     /** {@code Retry-After} seconds sent with a 503 when the store is unreachable. */
     public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
 
+    /** How long a minted {@code requestState} stays valid: 10 minutes (the SDK's default). */
+    public static final Duration DEFAULT_REQUEST_STATE_TTL = Duration.ofMinutes(10);
+
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final String nodeId;
@@ -71,8 +74,12 @@ public final class InterceptorConfig {
     private final int rateLimitPerSecond;
     private final int rateLimitBurst;
     private final MeterRegistry meterRegistry;
+    private final RequestStateKeys requestStateKeys;
+    private final Duration requestStateTtl;
 
     private InterceptorConfig(Builder b) {
+        this.requestStateKeys = b.requestStateKeys;
+        this.requestStateTtl = b.requestStateTtl;
         this.maxOpenStreams = b.maxOpenStreams;
         this.sessionCacheSize = b.sessionCacheSize;
         this.heartbeatInterval = b.heartbeatInterval;
@@ -121,6 +128,8 @@ public final class InterceptorConfig {
         b.rateLimitPerSecond = rateLimitPerSecond;
         b.rateLimitBurst = rateLimitBurst;
         b.meterRegistry = meterRegistry;
+        b.requestStateKeys = requestStateKeys;
+        b.requestStateTtl = requestStateTtl;
         return b;
     }
 
@@ -228,6 +237,21 @@ public final class InterceptorConfig {
      */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
+
+    }
+
+    /**
+     * @return the keys that seal and open {@code requestState} of the era without sessions, the same on every
+     *         node; null when not configured (then each process draws a random key, and state minted by one node is
+     *         refused by every other)
+     */
+    public RequestStateKeys requestStateKeys() {
+        return requestStateKeys;
+    }
+
+    /** @return how long a minted {@code requestState} stays valid */
+    public Duration requestStateTtl() {
+        return requestStateTtl;
     }
 
     /** Builds an {@link InterceptorConfig}; not thread-safe. */
@@ -251,6 +275,8 @@ public final class InterceptorConfig {
         private int rateLimitPerSecond;
         private int rateLimitBurst;
         private MeterRegistry meterRegistry;
+        private RequestStateKeys requestStateKeys;
+        private Duration requestStateTtl = DEFAULT_REQUEST_STATE_TTL;
 
         private Builder() {
         }
@@ -268,6 +294,24 @@ public final class InterceptorConfig {
          */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = registry;
+
+            return this;
+        }
+
+        /**
+         * The keys of {@code requestState} (spec 2026-07-28, "Multi Round-Trip Requests"): give every node the same
+         * ones, so that any node opens state another minted ({@link ClusterRequestStateCodec}).
+         *
+         * @param keys the current key and, after a rotation, the previous one; null for a random key per process
+         */
+        public Builder requestStateKeys(RequestStateKeys keys) {
+            this.requestStateKeys = keys;
+            return this;
+        }
+
+        /** @param ttl how long a minted {@code requestState} stays valid; positive */
+        public Builder requestStateTtl(Duration ttl) {
+            this.requestStateTtl = Checks.positive(ttl, "requestStateTtl");
             return this;
         }
 

@@ -21,6 +21,9 @@ import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -32,6 +35,8 @@ import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -75,6 +80,9 @@ public final class McpStateFilter implements Filter, AutoCloseable {
     private final StreamHub hub;
     private final String owner;
     private final FilterMetrics metrics;
+    /** The servlet of the era without sessions, or null. */
+    private final Servlet sessionless;
+    private volatile ClusterChangeFeed changeFeed;
     private volatile Node node;
 
     /**
@@ -89,6 +97,30 @@ public final class McpStateFilter implements Filter, AutoCloseable {
      */
     public McpStateFilter(Storage storage, HttpServletStreamableServerTransportProvider sdk,
             InterceptorConfig config) {
+        this(storage, sdk, null, config);
+    }
+
+    /**
+     * A filter for one endpoint serving both protocol eras (spec 2026-07-28, "Versioning": dual-era servers): clients
+     * that initialize (2025-11-25 and earlier) go through the session chain to {@code sdk}; requests of the era
+     * without sessions ({@code MCP-Protocol-Version} 2026-07-28 or later, or that version in the body's
+     * {@code _meta}) go, after the same security edge, authentication, rate limiting and body checks, to
+     * {@code sessionless} — the SDK's {@code io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport}
+     * — with their error bodies sanitized. The filter initializes and destroys {@code sessionless} with itself;
+     * do not register it with the container.
+     *
+     * @param storage     the storage shared by every node; not null
+     * @param sdk         the SDK servlet of the session era, already passed to {@code McpServer.sync(...)...build()};
+     *                    not null
+     * @param sessionless the servlet of the era without sessions; null to pass those requests to {@code sdk}
+     * @param config      filter settings; not null
+     * @throws IllegalStateException when the SDK's internals are not the ones mcp-state supports
+     * @throws UnsupportedOperationException when {@code config} rate-limits and the storage backend keeps no token
+     *                                       buckets
+     */
+    public McpStateFilter(Storage storage, HttpServletStreamableServerTransportProvider sdk, Servlet sessionless,
+            InterceptorConfig config) {
+        this.sessionless = sessionless;
         Objects.requireNonNull(storage, "storage must not be null");
         this.sdk = Objects.requireNonNull(sdk, "sdk must not be null");
         this.config = Objects.requireNonNull(config, "config must not be null");
@@ -108,12 +140,24 @@ public final class McpStateFilter implements Filter, AutoCloseable {
      * servlet container; idempotent.
      *
      * @throws StoreException when the cluster bus cannot subscribe
+     * @throws IllegalStateException when the servlet of the era without sessions fails to start
      */
     @Override
     public synchronized void init(FilterConfig filterConfig) {
         if (node == null) {
-            node = Node.start(storage, sdkSessions, hub, jsonMapper, config, owner, metrics);
+            if (sessionless != null) {
+                try {
+                    sessionless.init(servletConfig(filterConfig));
+                } catch (ServletException e) {
+                    throw new IllegalStateException("the servlet of the era without sessions failed to start", e);
+                }
+            }
+            node = Node.start(storage, sdkSessions, hub, jsonMapper, config, owner, sessionless, metrics);
             node.bus().onResponse(this::deliverResponse);
+            ClusterChangeFeed feed = changeFeed;
+            if (feed != null) {
+                feed.attach(node.bus());
+            }
             log.info("mcp-state filter started: node={} owner={} storage={}", config.nodeId(), owner, storage);
         }
     }
@@ -191,6 +235,50 @@ public final class McpStateFilter implements Filter, AutoCloseable {
             log.warn("notification not stored: session={} cause={}", sessionId, e.toString());
             return CompletableFuture.completedFuture(null);
         }
+    }
+
+    /**
+     * Carries the {@code subscriptions/listen} changes of the era without sessions between the nodes sharing the
+     * store, over this filter's cluster bus, while the filter runs. Call before the container starts the filter.
+     *
+     * @param feed the feed the modern server was built with ({@code McpServer.builder().subscriptions(feed)}); not
+     *             null
+     */
+    public synchronized void broadcastChangesThrough(ClusterChangeFeed feed) {
+        this.changeFeed = Objects.requireNonNull(feed, "feed must not be null");
+        Node running = node;
+        if (running != null) {
+            feed.attach(running.bus());
+        }
+    }
+
+    /** @return the servlet of the era without sessions this filter dispatches to, or null */
+    public Servlet sessionless() {
+        return sessionless;
+    }
+
+    private static ServletConfig servletConfig(FilterConfig filterConfig) {
+        return new ServletConfig() {
+            @Override
+            public String getServletName() {
+                return "mcp-state-sessionless";
+            }
+
+            @Override
+            public ServletContext getServletContext() {
+                return filterConfig == null ? null : filterConfig.getServletContext();
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return null;
+            }
+
+            @Override
+            public Enumeration<String> getInitParameterNames() {
+                return Collections.emptyEnumeration();
+            }
+        };
     }
 
     /** @return the ids of the sessions this node's SDK holds now; a snapshot */
@@ -315,6 +403,13 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         Node running = node;
         node = null;
         if (running != null) {
+            ClusterChangeFeed feed = changeFeed;
+            if (feed != null) {
+                feed.detach(running.bus());
+            }
+            if (sessionless != null) {
+                sessionless.destroy(); // the SDK's modern transport ends its listen streams
+            }
             running.close();
             log.info("mcp-state filter stopped: node={} owner={}", config.nodeId(), owner);
         }

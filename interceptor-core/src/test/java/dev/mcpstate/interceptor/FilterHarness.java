@@ -65,6 +65,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       {@link Gate#finish}: a producer the test controls.</li>
  * </ul>
  *
+ * <p>With {@link Builder#sessionless()} the same endpoint serves protocol 2026-07-28 too, through the SDK's modern
+ * server behind the same filter.
+ *
  * <p>Requests are raw HTTP/1.1 text ({@link #send}, {@link #open}): a head, a blank line, a body. Missing
  * {@code Host} and {@code Content-Length} are added; a POST also gets {@code Content-Type: application/json} and
  * {@code Accept: application/json, text/event-stream} unless the text names them; with
@@ -86,6 +89,7 @@ public final class FilterHarness implements AutoCloseable {
     private final LocalConnector connector;
     private final McpSyncServer mcp;
     private final McpStateFilter filter;
+    private final ClusterChangeFeed changes = new ClusterChangeFeed();
 
     private FilterHarness(Builder b) throws Exception {
         this.nodeId = b.nodeId;
@@ -100,7 +104,28 @@ public final class FilterHarness implements AutoCloseable {
                 .build();
         InterceptorConfig config = b.config.apply(InterceptorConfig.builder()
                 .clock(clock).nodeId(nodeId).pollInterval(Duration.ofMillis(20))).build();
-        this.filter = new McpStateFilter(storage, transport, config);
+        if (b.sessionless) {
+            // the same tools, served to protocol 2026-07-28 by the SDK's modern server on the same endpoint
+            io.modelcontextprotocol.modern.server.McpServer modern = io.modelcontextprotocol.modern.server.McpServer
+                    .builder()
+                    .serverInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation("harness-" + nodeId,
+                            null, "1", null, null, null))
+                    .features(SessionlessFeatures.builder().tools(List.of(echo(), whoami(), count())).build()
+                            .features())
+                    .subscriptions(changes)
+                    .requestStateCodec(ClusterRequestStateCodec.builder().keys(config.requestStateKeys())
+                            .clock(clock).ledger(storage.requestStates()).build())
+                    .build();
+            this.filter = new McpStateFilter(storage, transport,
+                    io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport.builder(modern)
+                            .endpoint("/mcp")
+                            .httpHeaderValidator(
+                                    io.modelcontextprotocol.server.transport.ServerHttpHeaderValidator.NOOP)
+                            .build(), config);
+            filter.broadcastChangesThrough(changes);
+        } else {
+            this.filter = new McpStateFilter(storage, transport, config);
+        }
 
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
@@ -153,6 +178,7 @@ public final class FilterHarness implements AutoCloseable {
         private String nodeId = "test";
         private UnaryOperator<InterceptorConfig.Builder> config = UnaryOperator.identity();
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
+        private boolean sessionless;
 
         private Builder(Storage storage, MutableClock clock) {
             this.storage = storage;
@@ -168,6 +194,15 @@ public final class FilterHarness implements AutoCloseable {
         /** @param settings adjusts the filter settings; clock, node id and a 20 ms poll interval are preset */
         public Builder config(UnaryOperator<InterceptorConfig.Builder> settings) {
             this.config = settings;
+            return this;
+        }
+
+        /**
+         * Serves protocol 2026-07-28 on the same endpoint too: the SDK's modern server with the tools {@code echo},
+         * {@code whoami} and {@code count} ({@link SessionlessFeatures}), the node's {@link #changes() feed}.
+         */
+        public Builder sessionless() {
+            this.sessionless = true;
             return this;
         }
 
@@ -189,6 +224,11 @@ public final class FilterHarness implements AutoCloseable {
 
     public McpStateFilter filter() {
         return filter;
+    }
+
+    /** @return the change feed of the modern server (with {@link Builder#sessionless()}) */
+    public ClusterChangeFeed changes() {
+        return changes;
     }
 
     public McpSyncServer server() {

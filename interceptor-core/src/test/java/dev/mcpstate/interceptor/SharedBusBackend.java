@@ -3,6 +3,7 @@ package dev.mcpstate.interceptor;
 import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.EventStore;
 import dev.mcpstate.store.RateLimitStore;
+import dev.mcpstate.store.RequestStateLedger;
 import dev.mcpstate.store.SessionStore;
 import dev.mcpstate.store.StorageBackend;
 import dev.mcpstate.store.StorageConfig;
@@ -50,6 +51,11 @@ public final class SharedBusBackend implements StorageBackend {
     @Override
     public EventStore events() {
         return memory.events();
+    }
+
+    @Override
+    public RequestStateLedger requestStates() {
+        return memory.requestStates();
     }
 
     @Override

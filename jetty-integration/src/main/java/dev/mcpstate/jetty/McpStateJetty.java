@@ -25,7 +25,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.jetty12.server.TimedHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.mcpstate.interceptor.ClusterChangeFeed;
+import dev.mcpstate.interceptor.ClusterRequestStateCodec;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.server.transport.ServerHttpHeaderValidator;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -44,6 +49,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Wraps an MCP Java SDK server running in Jetty 12 (ee10) with the mcp-state session filter.
@@ -78,6 +84,8 @@ public final class McpStateJetty implements AutoCloseable {
             new IdentityHashMap<>();
     /** The binders {@link #instrument} started that hold resources (listeners, threads) until closed. */
     private final List<AutoCloseable> binders = new ArrayList<>();
+    /** Created on first use: the change feed of every modern server this wiring mounts. */
+    private ClusterChangeFeed changeFeed;
 
     private McpStateJetty(Storage storage, InterceptorConfig config, Duration bodyDeadline, int maxConnections) {
         this.storage = storage;
@@ -116,6 +124,99 @@ public final class McpStateJetty implements AutoCloseable {
     }
 
     /**
+     * The change feed of {@code subscriptions/listen} for the era without sessions (spec 2026-07-28,
+     * "Subscriptions"), carried between the nodes by the filter that {@link #mount(ServletContextHandler, String,
+     * HttpServletStreamableServerTransportProvider, HttpServletMcpTransport) mount} puts in front of the modern
+     * servlet: build the modern server with {@code .subscriptions(state.changeFeed())} and broadcast changes
+     * through it.
+     *
+     * @return the one feed of this wiring; the same on every call
+     */
+    public synchronized ClusterChangeFeed changeFeed() {
+        if (changeFeed == null) {
+            changeFeed = new ClusterChangeFeed();
+        }
+        return changeFeed;
+    }
+
+    /**
+     * The {@code requestState} codec for the era without sessions: the keys and lifetime of the configuration
+     * ({@link InterceptorConfig#requestStateKeys()}, the same on every node), single-use state consumed in this
+     * wiring's storage ({@link Storage#requestStates()}).
+     *
+     * @param principal who calls, from the request's transport context (null: anonymous); not null
+     * @return a codec for {@code McpServer.builder().requestStateCodec(...)}
+     */
+    public ClusterRequestStateCodec requestStateCodec(Function<McpTransportContext, String> principal) {
+        ClusterRequestStateCodec.Builder codec = ClusterRequestStateCodec.builder().keys(config.requestStateKeys())
+                .ttl(config.requestStateTtl()).clock(config.clock()).principal(principal);
+        try {
+            codec.ledger(storage.requestStates());
+        } catch (UnsupportedOperationException e) {
+            // a backend of one's own without a ledger: single-use state is refused
+        }
+        return codec.build();
+    }
+
+    /**
+     * @return true when the MCP Java SDK on the class path serves protocol 2026-07-28 (its modern server, from SDK
+     *         2.2.0); on an older SDK (2.0.x, also supported) only the session era can be mounted
+     */
+    public static boolean sessionlessEraSupported() {
+        try {
+            Class.forName("io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport", false,
+                    McpStateJetty.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * A builder of the SDK's servlet for the era without sessions, set up to sit behind the filter: endpoint
+     * {@code path}, and no header checks of its own ({@code Host} and {@code Origin} are checked by the filter's
+     * security edge, with {@link InterceptorConfig#allowedHosts()} and {@link InterceptorConfig#allowedOrigins()}).
+     * Add a context extractor when the tools need the caller.
+     *
+     * @param server the modern server; not null
+     * @param path   the MCP endpoint path, e.g. {@code /mcp}; not null
+     * @return the builder
+     */
+    public static HttpServletMcpTransport.Builder sessionlessTransport(
+            io.modelcontextprotocol.modern.server.McpServer server, String path) {
+        return HttpServletMcpTransport.builder(Objects.requireNonNull(server, "server must not be null"))
+                .endpoint(Objects.requireNonNull(path, "path must not be null"))
+                .httpHeaderValidator(ServerHttpHeaderValidator.NOOP);
+    }
+
+    /**
+     * Mounts one endpoint for both protocol eras at {@code path}: the SDK servlet of the session era with the session
+     * filter in front, which hands requests of the era without sessions ({@code MCP-Protocol-Version} 2026-07-28 or
+     * later, or that version in {@code _meta}) to {@code sessionless} after the same security edge, authentication,
+     * rate limiting and body checks ({@link McpStateFilter#McpStateFilter(Storage,
+     * HttpServletStreamableServerTransportProvider, jakarta.servlet.Servlet, InterceptorConfig)}). When
+     * {@link #changeFeed()} was asked for, the filter carries its changes between the nodes. Call after both servers
+     * are built.
+     *
+     * @param context     the Jetty servlet context; not null
+     * @param path        the MCP endpoint path within the context, e.g. {@code /mcp}; not null
+     * @param transport   the SDK servlet of the session era; not null
+     * @param sessionless the SDK servlet of the era without sessions ({@link #sessionlessTransport}); not null
+     * @return the mounted filter
+     * @throws IllegalStateException when the SDK's internals are not the ones mcp-state supports
+     */
+    public synchronized McpStateFilter mount(ServletContextHandler context, String path,
+            HttpServletStreamableServerTransportProvider transport, HttpServletMcpTransport sessionless) {
+        Objects.requireNonNull(sessionless, "sessionless must not be null");
+        McpStateFilter filter = mount(context, path, transport, new McpStateFilter(storage, transport, sessionless,
+                config));
+        if (changeFeed != null) {
+            filter.broadcastChangesThrough(changeFeed);
+        }
+        return filter;
+    }
+
+    /**
      * Mounts the SDK servlet and the session filter in front of it at {@code path}, both async-supported.
      * Call after {@code McpServer.sync(transport)...build()}.
      *
@@ -127,10 +228,14 @@ public final class McpStateJetty implements AutoCloseable {
      */
     public synchronized McpStateFilter mount(ServletContextHandler context, String path,
             HttpServletStreamableServerTransportProvider transport) {
+        Objects.requireNonNull(transport, "transport must not be null");
+        return mount(context, path, transport, new McpStateFilter(storage, transport, config));
+    }
+
+    private McpStateFilter mount(ServletContextHandler context, String path,
+            HttpServletStreamableServerTransportProvider transport, McpStateFilter filter) {
         Objects.requireNonNull(context, "context must not be null");
         Objects.requireNonNull(path, "path must not be null");
-        Objects.requireNonNull(transport, "transport must not be null");
-        McpStateFilter filter = new McpStateFilter(storage, transport, config);
         ServletHolder servlet = new ServletHolder(transport);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, path);

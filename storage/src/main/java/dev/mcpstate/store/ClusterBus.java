@@ -72,6 +72,32 @@ public interface ClusterBus extends AutoCloseable {
     void onAppend(BiConsumer<String, String> handler);
 
     /**
+     * Tells every other node of a server change — a list changed or a resource updated, the notifications of
+     * {@code subscriptions/listen} (MCP spec 2026-07-28, "Subscriptions") — so each feeds it to the listeners it
+     * holds. Like {@link #publishSessionChanged}, the message never comes back to the publisher, which delivers to
+     * its own listeners itself. Messages of one publisher reach each node in the order they were published; a node
+     * that is down meanwhile misses them (listeners of the era without sessions re-list when they reconnect).
+     *
+     * <p>The default does nothing: a bus of one node has no other node to tell.
+     *
+     * @param change the change as a JSON-RPC notification text ({@code {"method":…,"params":…}}); not null
+     * @throws StoreException when the message cannot be sent
+     */
+    default void publishServerChange(String change) {
+        java.util.Objects.requireNonNull(change, "change must not be null");
+    }
+
+    /**
+     * Receives the server changes other nodes publish. The default never calls the handler.
+     *
+     * @param handler called with the change's JSON text on a bus thread, in publish order per publisher; must not
+     *                block; not null
+     */
+    default void onServerChange(Consumer<String> handler) {
+        java.util.Objects.requireNonNull(handler, "handler must not be null");
+    }
+
+    /**
      * @param owner a node instance's owner tag; not null
      * @return true when that node instance has proved recently that it is alive
      */

@@ -90,6 +90,14 @@ public final class Storage implements AutoCloseable {
     }
 
     /**
+     * @return the single-use ledger of {@code requestState} ({@link StorageBackend#requestStates()}); never null
+     * @throws UnsupportedOperationException when the backend has none
+     */
+    public RequestStateLedger requestStates() {
+        return backend.requestStates();
+    }
+
+    /**
      * Opens a cluster bus for one node instance ({@link StorageBackend#openBus}); the caller closes it.
      *
      * @throws StoreException when the bus cannot subscribe

@@ -7,7 +7,8 @@ import java.time.Duration;
 /**
  * The storage SPI of mcp-state: one open backend that supplies everything mcp-state keeps and shares — the
  * {@link SessionStore}, the {@link EventStore}, the {@link SidecarStore} of the state-sidecar tools, the
- * {@link RateLimitStore} of the filter's rate limiting, and the {@link ClusterBus} through which the nodes sharing
+ * {@link RateLimitStore} of the filter's rate limiting, the {@link RequestStateLedger} of single-use
+ * {@code requestState}, and the {@link ClusterBus} through which the nodes sharing
  * the backend talk.
  *
  * <p>Built in: SQLite (one file, one node), Redis (many nodes) and in memory (one process, for tests), chosen by
@@ -45,6 +46,17 @@ public interface StorageBackend extends AutoCloseable {
      */
     default RateLimitStore rateLimits() {
         throw new UnsupportedOperationException("storage backend " + name() + " has no rate-limit store");
+    }
+
+    /**
+     * The single-use ledger of {@code requestState} (MCP spec 2026-07-28, "Multi Round-Trip Requests"). Optional for
+     * backends of your own: the default has none, and single-use state cannot be consumed on such a backend.
+     *
+     * @return the ledger; the same instance on every call
+     * @throws UnsupportedOperationException when this backend has no ledger (the default)
+     */
+    default RequestStateLedger requestStates() {
+        throw new UnsupportedOperationException("storage backend " + name() + " has no requestState ledger");
     }
 
     /**

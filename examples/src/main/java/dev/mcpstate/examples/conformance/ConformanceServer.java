@@ -4,6 +4,7 @@ import dev.mcpstate.examples.server.McpStateServer;
 import dev.mcpstate.examples.server.ServerDefinition;
 import dev.mcpstate.examples.server.ServerOptions;
 import dev.mcpstate.interceptor.InterceptorConfig;
+import dev.mcpstate.interceptor.SessionlessFeatures;
 import dev.mcpstate.jetty.McpStateJetty;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
@@ -51,7 +52,7 @@ public final class ConformanceServer implements ServerDefinition {
 
     @Override
     public McpSyncServer build(McpServer.SyncSpecification<?> spec, McpStateJetty state) {
-        return spec.serverInfo(NAME, "0.1.0")
+        return spec.serverInfo(NAME, version())
                 .requestTimeout(REQUEST_TIMEOUT)
                 .capabilities(McpSchema.ServerCapabilities.builder()
                         .tools(true).resources(true, true).prompts(true).logging().completions().build())
@@ -60,6 +61,25 @@ public final class ConformanceServer implements ServerDefinition {
                 .resourceTemplates(ConformanceContent.resourceTemplates())
                 .prompts(ConformanceContent.prompts())
                 .completions(ConformanceContent.completions())
+                .build();
+    }
+
+    /**
+     * The same fixtures for protocol 2026-07-28 ({@link SessionlessFeatures}); the tools that ask the client for
+     * sampling or elicitation mid-call answer there with an error, as that era has no server-to-client requests; it
+     * has the tools of {@link ConformanceInputTools} instead, which ask for input with an InputRequiredResult.
+     */
+    @Override
+    public SessionlessFeatures sessionless(McpStateJetty state) {
+        return SessionlessFeatures.builder()
+                .tools(ConformanceTools.all(McpJsonDefaults.getMapper()))
+                .sessionlessTools(ConformanceInputTools.all(state))
+                .resources(ConformanceContent.resources())
+                .resourceTemplates(ConformanceContent.resourceTemplates())
+                .prompts(ConformanceContent.prompts())
+                .sessionlessPrompts(ConformanceInputTools.prompts())
+                .completions(ConformanceContent.completions())
+                .resourceSubscriptions(true)
                 .build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.mcpstate.examples.server;
 
+import dev.mcpstate.interceptor.SessionlessFeatures;
 import dev.mcpstate.jetty.McpStateJetty;
 import dev.mcpstate.sidecar.SidecarOptions;
 import dev.mcpstate.sidecar.SidecarTools;
@@ -40,13 +41,28 @@ public final class ExampleServer implements ServerDefinition {
     }
 
     @Override
+    public String serverInfoName() {
+        return "mcp-state-example";
+    }
+
+    @Override
     public McpSyncServer build(McpServer.SyncSpecification<?> spec, McpStateJetty state) {
+        return spec.serverInfo(serverInfoName(), version())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                .tools(tools(state))
+                .build();
+    }
+
+    /** The same tools for protocol 2026-07-28: the demo tools and the sidecar tools on the same storage. */
+    @Override
+    public SessionlessFeatures sessionless(McpStateJetty state) {
+        return SessionlessFeatures.builder().tools(tools(state)).build();
+    }
+
+    private List<SyncToolSpecification> tools(McpStateJetty state) {
         McpJsonMapper jsonMapper = McpJsonDefaults.getMapper();
         List<SyncToolSpecification> tools = new ArrayList<>(DemoTools.all(jsonMapper, state.config().nodeId()));
         tools.addAll(SidecarTools.specifications(state.storage().sidecar(), sidecar));
-        return spec.serverInfo("mcp-state-example", "0.1.0")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
-                .tools(tools)
-                .build();
+        return tools;
     }
 }

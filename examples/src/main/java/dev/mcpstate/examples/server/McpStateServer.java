@@ -1,6 +1,7 @@
 package dev.mcpstate.examples.server;
 
 import dev.mcpstate.interceptor.InterceptorConfig;
+import dev.mcpstate.interceptor.SessionlessFeatures;
 import dev.mcpstate.jetty.McpStateJetty;
 import dev.mcpstate.sidecar.SidecarCallerExtractor;
 import io.micrometer.core.instrument.Clock;
@@ -23,7 +24,9 @@ import java.util.List;
 
 /**
  * An example MCP server: Jetty 12 on one port, the MCP Java SDK's Streamable HTTP servlet at {@code /mcp}, the
- * mcp-state filter in front of it, and the features of a {@link ServerDefinition} — by default
+ * mcp-state filter in front of it — which hands protocol 2026-07-28 requests to the SDK's modern server on the same
+ * endpoint when the definition has {@linkplain ServerDefinition#sessionless sessionless features} — and the features
+ * of a {@link ServerDefinition} — by default
  * {@link ExampleServer}: the demo tools and the state-sidecar tools on the same storage. The SDK transport hands
  * each request's principal to the tools ({@link SidecarCallerExtractor}), so the sidecar state is per principal.
  * Next to {@code /mcp}, outside the filter: {@code /health/live}, {@code /health/ready} and {@code /metrics} (the
@@ -125,6 +128,9 @@ public final class McpStateServer implements AutoCloseable {
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         settings.meterRegistry(given == null || given == meters ? meters
                 : new CompositeMeterRegistry(Clock.SYSTEM, List.of(meters, given)));
+        if (options.requestStateKeys() != null) {
+            settings.requestStateKeys(options.requestStateKeys());
+        }
         McpStateJetty state;
         try {
             InterceptorConfig config = options.security() == ServerOptions.Security.NONE ? settings.build()
@@ -141,7 +147,14 @@ public final class McpStateServer implements AutoCloseable {
             McpSyncServer mcp = definition.build(McpServer.sync(state.clusterWide(transport)), state);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
-            state.mount(context, ENDPOINT, transport);
+            // SDK 2.0.x (still supported) has no modern server: then the session era only
+            SessionlessFeatures sessionless = McpStateJetty.sessionlessEraSupported() ? definition.sessionless(state)
+                    : null;
+            if (sessionless == null) {
+                state.mount(context, ENDPOINT, transport);
+            } else {
+                state.mount(context, ENDPOINT, transport, SessionlessWiring.transport(definition, sessionless, state));
+            }
             state.mountOperations(context, meters);
             jetty.setHandler(context);
             state.harden(jetty);

@@ -1,6 +1,7 @@
 package dev.mcpstate.examples.server;
 
 import dev.mcpstate.interceptor.InterceptorConfig;
+import dev.mcpstate.interceptor.RequestStateKeys;
 import dev.mcpstate.interceptor.auth.Authenticator;
 import dev.mcpstate.interceptor.auth.JwtAuthenticator;
 import dev.mcpstate.interceptor.auth.StaticTokens;
@@ -40,10 +41,12 @@ import java.util.stream.Collectors;
  * @param allowReset true to let anonymous callers use {@code sidecar_reset} on the anonymous state
  *                 ({@link SidecarOptions#allowAnonymousReset()}); admin principals may always reset
  * @param help     true when {@code --help} was given
+ * @param requestStateKeys the keys that seal {@code requestState} of protocol 2026-07-28 ({@code CURRENT[,PREVIOUS]}),
+ *                 the same on every node; null for a random key per process
  */
 public record ServerOptions(String host, int port, String store, Path db, String redisUrl, String nodeId,
         Security security, int rateLimit, int rateLimitBurst, Duration storeTimeout, boolean allowReset,
-        boolean help) {
+        boolean help, RequestStateKeys requestStateKeys) {
 
     /**
      * Who may call the server.
@@ -125,6 +128,10 @@ public record ServerOptions(String host, int port, String store, Path db, String
                                                                      (the anonymous state; admins always)
               --store-timeout T  MCP_STATE_STORE_TIMEOUT   2s      longest wait for one store command
               --log-format F     MCP_STATE_LOG_FORMAT  text          text | json (one JSON object per log line)
+              --request-state-key K[,PREVIOUS]
+                                 MCP_STATE_REQUEST_STATE_KEY  random  HMAC key(s) of requestState (protocol
+                                                                 2026-07-28), at least 32 characters; the same
+                                                                 on every node; PREVIOUS still opens after a rotation
               --help                                                 print this text
             """;
 
@@ -177,6 +184,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
         boolean allowReset = parseBoolean("MCP_STATE_ALLOW_RESET", env.getOrDefault("MCP_STATE_ALLOW_RESET", "false"));
         String storeTimeout = env.getOrDefault("MCP_STATE_STORE_TIMEOUT",
                 StorageConfig.DEFAULT_COMMAND_TIMEOUT.toMillis() + "ms");
+        String requestStateKey = env.get("MCP_STATE_REQUEST_STATE_KEY");
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -211,6 +219,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
                 case "--allowed-origins" -> allowedOrigins = value;
                 case "--rate-limit" -> rateLimit = value;
                 case "--rate-limit-burst" -> rateLimitBurst = value;
+                case "--request-state-key" -> requestStateKey = value;
                 default -> throw new IllegalArgumentException("unknown option: " + flag);
             }
         }
@@ -226,7 +235,18 @@ public record ServerOptions(String host, int port, String store, Path db, String
         int burst = perSecond == 0 ? 0 : rateLimitBurst == null ? perSecond
                 : number(rateLimitBurst, "--rate-limit-burst", "a number");
         return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, security, perSecond, burst,
-                timeout(storeTimeout), allowReset, help);
+                timeout(storeTimeout), allowReset, help, requestStateKeys(requestStateKey));
+    }
+
+    private static RequestStateKeys requestStateKeys(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return RequestStateKeys.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--request-state-key: " + e.getMessage());
+        }
     }
 
     private static Set<String> list(String commaSeparated) {

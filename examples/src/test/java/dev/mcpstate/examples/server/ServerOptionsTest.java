@@ -1,5 +1,6 @@
 package dev.mcpstate.examples.server;
 
+import dev.mcpstate.interceptor.RequestStateKeys;
 import dev.mcpstate.store.StorageConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,21 @@ class ServerOptionsTest {
 
     private static ServerOptions parse(Map<String, String> env, String... args) {
         return ServerOptions.parse(args, env);
+    }
+
+    @Test
+    void theRequestStateKeyIsRandomByDefaultAndTakesAPreviousOneAfterAComma() {
+        String current = "current-key-0123456789abcdef0123456789";
+        String previous = "previous-key-0123456789abcdef012345678";
+
+        assertThat(parse(Map.of()).requestStateKeys()).isNull();
+        assertThat(parse(Map.of(), "--request-state-key", current + "," + previous).requestStateKeys())
+                .isEqualTo(RequestStateKeys.of(current).withPrevious(previous));
+        assertThat(parse(Map.of("MCP_STATE_REQUEST_STATE_KEY", current)).requestStateKeys())
+                .isEqualTo(RequestStateKeys.of(current));
+        assertThatThrownBy(() -> parse(Map.of(), "--request-state-key", "short"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--request-state-key")
+                .hasMessageNotContaining("short");
     }
 
     @Test

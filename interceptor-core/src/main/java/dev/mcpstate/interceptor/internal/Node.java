@@ -23,6 +23,7 @@ import dev.mcpstate.interceptor.internal.sdk.SdkSessions;
 import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.Storage;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import jakarta.servlet.Servlet;
 
 import java.util.List;
 import java.util.Objects;
@@ -48,7 +49,8 @@ import java.util.stream.Stream;
  *       else 429; before the era decision, so that it applies to every request, after authentication, so that
  *       it knows the principal;</li>
  *   <li>{@link RequestBody} — size limit (413), JSON (-32700), JSON-RPC shape and params; what the body holds;</li>
- *   <li>{@link ProtocolGate} — protocol era (sessionless eras skip persistence, their errors are sanitized),
+ *   <li>{@link ProtocolGate} — protocol era (requests of the era without sessions go to that era's servlet,
+ *       without persistence, their errors sanitized),
  *       {@code Accept} (406), {@code initialize} params;</li>
  *   <li>{@link SessionGuard} — unknown, closed, expired or foreign sessions get 404; the session record;</li>
  *   <li>{@link Admission} — a stored session unknown to this node's SDK is admitted under its id;</li>
@@ -83,7 +85,7 @@ public final class Node implements AutoCloseable {
     private final Runnable gauges;
 
     private Node(Storage storage, SdkSessions sdk, StreamHub hub, McpJsonMapper jsonMapper, InterceptorConfig config,
-            String owner, FilterMetrics metrics) {
+            String owner, Servlet sessionless, FilterMetrics metrics) {
         this.bus = storage.openBus(owner, config.heartbeatInterval(), config.nodeDeadAfter());
         hub.attach(bus);
         this.cache = new SessionCache(config.sessionCacheSize());
@@ -98,7 +100,7 @@ public final class Node implements AutoCloseable {
                 stream -> !bus.isAlive(stream.ownerNode()), config.maxOpenStreams(), config.retryAfterSeconds(),
                 metrics);
         this.admission = new Admission(sdk, listening, metrics);
-        this.chain = new InterceptorChain(links(storage, sdk, hub, config, owner, listening, metrics));
+        this.chain = new InterceptorChain(links(storage, sdk, hub, config, owner, listening, sessionless, metrics));
         this.retention = new Retention(storage.sessions(), hub, sdk, storage.config(), config.clock(), bus, metrics);
         this.gauges = metrics.gauges(sdk::count, resumption::openStreams);
         bus.onSessionEnded(sessionId -> {
@@ -114,13 +116,14 @@ public final class Node implements AutoCloseable {
 
     /** The links, in chain order: the one definition of that order. */
     private List<Interceptor> links(Storage storage, SdkSessions sdk, StreamHub hub, InterceptorConfig config,
-            String owner, Function<String, ListeningStreamTransport> listening, FilterMetrics metrics) {
+            String owner, Function<String, ListeningStreamTransport> listening, Servlet sessionless,
+            FilterMetrics metrics) {
         return Stream.of(
                 new SecurityEdge(config.allowedOrigins(), config.allowedHosts()),
                 new Authentication(config.authenticator(), config.retryAfterSeconds()),
                 rateLimiting(storage, config), // null when off: then not in the chain at all
                 new RequestBody(config.maxBodyBytes()),
-                new ProtocolGate(),
+                new ProtocolGate(sessionless),
                 new SessionGuard(storage.sessions(), cache, bus, config.clock(), storage.config().sessionIdleTtl(),
                         config.touchInterval(), metrics),
                 admission,
@@ -144,13 +147,14 @@ public final class Node implements AutoCloseable {
     /**
      * Opens the cluster bus and starts the node's threads.
      *
-     * @param owner   this node instance's owner tag; not null
-     * @param metrics the filter's meters (a no-op without a registry); not null
+     * @param owner       this node instance's owner tag; not null
+     * @param sessionless the servlet of the protocol era without sessions ({@link ProtocolGate}), or null
+     * @param metrics     the filter's meters (a no-op without a registry); not null
      * @throws dev.mcpstate.store.StoreException when the bus cannot subscribe
      */
     public static Node start(Storage storage, SdkSessions sdk, StreamHub hub, McpJsonMapper jsonMapper,
-            InterceptorConfig config, String owner, FilterMetrics metrics) {
-        return new Node(storage, sdk, hub, jsonMapper, config, owner, metrics);
+            InterceptorConfig config, String owner, Servlet sessionless, FilterMetrics metrics) {
+        return new Node(storage, sdk, hub, jsonMapper, config, owner, sessionless, metrics);
     }
 
     /** @return the chain every request runs through */

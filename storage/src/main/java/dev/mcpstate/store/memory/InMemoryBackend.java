@@ -2,6 +2,7 @@ package dev.mcpstate.store.memory;
 
 import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.RateLimitStore;
+import dev.mcpstate.store.RequestStateLedger;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.internal.LocalClusterBus;
 import dev.mcpstate.store.internal.BaseBackend;
@@ -21,6 +22,7 @@ import java.util.Objects;
 public final class InMemoryBackend extends BaseBackend {
 
     private final InMemoryRateLimitStore rateLimits;
+    private final InMemoryRequestStateLedger requestStates;
 
     /**
      * @param config retention ({@link StorageConfig#maxEventsPerStream()}); not null
@@ -34,11 +36,17 @@ public final class InMemoryBackend extends BaseBackend {
     private InMemoryBackend(InMemoryEventStore events, Clock clock) {
         super("memory", false, new InMemorySessionStore(events), events, new InMemorySidecarStore(clock));
         this.rateLimits = new InMemoryRateLimitStore(clock);
+        this.requestStates = new InMemoryRequestStateLedger(clock);
     }
 
     @Override
     public RateLimitStore rateLimits() {
         return rateLimits;
+    }
+
+    @Override
+    public RequestStateLedger requestStates() {
+        return requestStates;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.mcpstate.store.redis;
 
 import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.RateLimitStore;
+import dev.mcpstate.store.RequestStateLedger;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.internal.BaseBackend;
@@ -26,12 +27,14 @@ public final class RedisBackend extends BaseBackend {
 
     private final RedisDatabase db;
     private final RedisRateLimitStore rateLimits;
+    private final RedisRequestStateLedger requestStates;
 
     private RedisBackend(RedisDatabase db, StorageConfig config, Clock clock) {
         super("redis", true, new RedisSessionStore(db), new RedisEventStore(db, clock, config.maxEventsPerStream()),
                 new RedisSidecarStore(db, clock));
         this.db = db;
         this.rateLimits = new RedisRateLimitStore(db, clock);
+        this.requestStates = new RedisRequestStateLedger(db, clock);
     }
 
     /**
@@ -56,6 +59,11 @@ public final class RedisBackend extends BaseBackend {
     @Override
     public RateLimitStore rateLimits() {
         return rateLimits;
+    }
+
+    @Override
+    public RequestStateLedger requestStates() {
+        return requestStates;
     }
 
     @Override

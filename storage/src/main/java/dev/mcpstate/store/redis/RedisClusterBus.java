@@ -32,6 +32,8 @@ import java.util.function.Consumer;
  *       subscribes to its own channel. {@code PUBLISH} answers how many subscribers got it, which tells whether
  *       the issuing node is there.</li>
  *   <li>Session ends: {@code PUBLISH <prefix>:sessions:ended <sessionId>}, subscribed by every node.</li>
+ *   <li>Server changes ({@code subscriptions/listen}): {@code PUBLISH <prefix>:changes "<owner>\n<json>"}, subscribed
+ *       by every node, which ignores its own.</li>
  *   <li>Liveness: every {@code heartbeatInterval} a node sets {@code <prefix>:node:<owner>:alive} with expiry
  *       {@code deadAfter}; a node is alive while that key exists.</li>
  * </ul>
@@ -54,12 +56,14 @@ final class RedisClusterBus implements ClusterBus {
     private final String responsesChannel;
     private final String endedChannel;
     private final String changedChannel;
+    private final String serverChangesChannel;
     private final Duration deadAfter;
     private final StatefulRedisPubSubConnection<String, String> subscriber;
     private final ScheduledExecutorService heartbeat;
     private final List<BiConsumer<String, String>> responseHandlers = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> endedHandlers = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> changedHandlers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> serverChangeHandlers = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<String, String>> appendHandlers = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Integer> watched = new ConcurrentHashMap<>();
     /** Wake channels to leave whose unsubscribe failed; retried with {@link #resync}. */
@@ -80,6 +84,7 @@ final class RedisClusterBus implements ClusterBus {
         this.responsesChannel = keys.nodeResponses(owner);
         this.endedChannel = keys.sessionsEnded();
         this.changedChannel = keys.sessionsChanged();
+        this.serverChangesChannel = keys.serverChanges();
         this.sharded = redis.shardedPubSub();
         try {
             this.subscriber = redis.connectPubSub();
@@ -97,7 +102,7 @@ final class RedisClusterBus implements ClusterBus {
                 dispatch(channel, message);
             }
         });
-        subscriber.sync().subscribe(responsesChannel, endedChannel, changedChannel);
+        subscriber.sync().subscribe(responsesChannel, endedChannel, changedChannel, serverChangesChannel);
         beat();
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mcp-state-heartbeat");
@@ -143,6 +148,17 @@ final class RedisClusterBus implements ClusterBus {
     @Override
     public void onSessionChanged(Consumer<String> handler) {
         changedHandlers.add(Objects.requireNonNull(handler, "handler must not be null"));
+    }
+
+    @Override
+    public void publishServerChange(String change) {
+        Objects.requireNonNull(change, "change must not be null");
+        redis.call("publish server change", () -> redis.sync().publish(serverChangesChannel, owner + "\n" + change));
+    }
+
+    @Override
+    public void onServerChange(Consumer<String> handler) {
+        serverChangeHandlers.add(Objects.requireNonNull(handler, "handler must not be null"));
     }
 
     /** Subscribes (sharded where Redis has it) to the session's wake channel on its first watch. */
@@ -249,6 +265,12 @@ final class RedisClusterBus implements ClusterBus {
                 if (newline > 0 && !message.substring(0, newline).equals(owner)) {
                     String sessionId = message.substring(newline + 1);
                     changedHandlers.forEach(h -> h.accept(sessionId));
+                }
+            } else if (channel.equals(serverChangesChannel)) {
+                int newline = message.indexOf('\n');
+                if (newline > 0 && !message.substring(0, newline).equals(owner)) {
+                    String change = message.substring(newline + 1);
+                    serverChangeHandlers.forEach(h -> h.accept(change));
                 }
             } else if (channel.equals(responsesChannel)) {
                 int newline = message.indexOf('\n');

@@ -25,6 +25,8 @@ import java.util.Objects;
  * &lt;prefix&gt;:sessions:ended                  channel: ids of sessions that ended on some node
  * &lt;prefix&gt;:sessions:changed                channel: ids of sessions whose record changed on some node
  * &lt;prefix&gt;:ratelimit:&lt;key&gt;               hash with expiry: one token bucket, fields tokens, at (millis)
+ * &lt;prefix&gt;:requeststate:&lt;id&gt;             string with expiry: a consumed single-use requestState
+ * &lt;prefix&gt;:changes                        channel: server changes (list changed, resource updated) for every node
  * &lt;prefix&gt;:sidecar:{sc}:...                 the state-sidecar tools' keys of the anonymous tenant, built by
  *                                         the sidecar scripts from {@link #sidecarBase()} (see
  *                                         {@code sidecar/common.lua})
@@ -133,6 +135,19 @@ public final class RedisKeys {
     /** @return the pub/sub channel on which nodes announce sessions whose stored record changed */
     public String sessionsChanged() {
         return prefix + ":sessions:changed";
+    }
+
+    /** @return the pub/sub channel on which nodes announce server changes for {@code subscriptions/listen} */
+    public String serverChanges() {
+        return prefix + ":changes";
+    }
+
+    /**
+     * @param id the ledger id of a single-use {@code requestState}; not null
+     * @return the key that records its use
+     */
+    public String requestState(String id) {
+        return prefix + ":requeststate:" + Objects.requireNonNull(id, "id must not be null");
     }
 
     /**

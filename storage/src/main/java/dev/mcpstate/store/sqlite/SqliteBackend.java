@@ -2,6 +2,7 @@ package dev.mcpstate.store.sqlite;
 
 import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.RateLimitStore;
+import dev.mcpstate.store.RequestStateLedger;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.internal.BaseBackend;
@@ -25,12 +26,14 @@ public final class SqliteBackend extends BaseBackend {
 
     private final SqliteDatabase db;
     private final SqliteRateLimitStore rateLimits;
+    private final SqliteRequestStateLedger requestStates;
 
     private SqliteBackend(SqliteDatabase db, StorageConfig config, Clock clock) {
         super("sqlite", false, new SqliteSessionStore(db), new SqliteEventStore(db, clock, config.maxEventsPerStream()),
                 new SqliteSidecarStore(db, clock));
         this.db = db;
         this.rateLimits = new SqliteRateLimitStore(db, clock);
+        this.requestStates = new SqliteRequestStateLedger(db, clock);
     }
 
     /**
@@ -60,6 +63,11 @@ public final class SqliteBackend extends BaseBackend {
     @Override
     public RateLimitStore rateLimits() {
         return rateLimits;
+    }
+
+    @Override
+    public RequestStateLedger requestStates() {
+        return requestStates;
     }
 
     @Override

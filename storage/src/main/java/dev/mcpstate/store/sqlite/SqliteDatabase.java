@@ -237,6 +237,24 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
+     * Creates a component's tables when missing and records its schema version (never lowering it), in one write.
+     *
+     * @param component the {@code schema_version} row, e.g. {@code ratelimit}
+     * @throws StoreException when they cannot be created
+     */
+    void createComponent(String component, int version, List<String> ddl) {
+        write("create " + component + " schema", tx -> {
+            for (String statement : ddl) {
+                tx.execute(statement);
+            }
+            tx.update("INSERT INTO schema_version (component, version) VALUES (?, ?) "
+                    + "ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)",
+                    component, version);
+            return null;
+        });
+    }
+
+    /**
      * Hands work to the writer without waiting. Work handed over one after another from one thread runs, and
      * commits, in that order.
      *

@@ -36,15 +36,8 @@ final class SqliteRateLimitStore implements RateLimitStore {
     SqliteRateLimitStore(SqliteDatabase db, Clock clock) {
         this.db = Objects.requireNonNull(db, "db must not be null");
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
-        db.write("create rate-limit schema", tx -> {
-            for (String ddl : SqliteSchema.RATE_LIMIT) {
-                tx.execute(ddl);
-            }
-            tx.update("INSERT INTO schema_version (component, version) VALUES (?, ?) "
-                    + "ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)",
-                    SqliteSchema.RATE_LIMIT_COMPONENT, SqliteSchema.RATE_LIMIT_VERSION);
-            return null;
-        });
+        db.createComponent(SqliteSchema.RATE_LIMIT_COMPONENT, SqliteSchema.RATE_LIMIT_VERSION,
+                SqliteSchema.RATE_LIMIT);
     }
 
     @Override

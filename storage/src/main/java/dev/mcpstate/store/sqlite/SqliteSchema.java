@@ -9,8 +9,8 @@ import java.util.Map;
  * Every table of the SQLite backend, in one place. Each statement is idempotent; times are epoch milliseconds.
  * The table {@code schema_version(component, version)} records one row per component: {@value #STORE_COMPONENT}
  * (sessions, streams, events), {@value #SIDECAR_COMPONENT} (the {@code sidecar_*} tables, created on first use
- * of the sidecar store) and {@value #RATE_LIMIT_COMPONENT} (the {@code rate_limits} table, created when the backend
- * opens).
+ * of the sidecar store), {@value #RATE_LIMIT_COMPONENT} (the {@code rate_limits} table, created when the backend
+ * opens) and {@value #REQUEST_STATE_COMPONENT} (the {@code request_states} table, likewise).
  */
 final class SqliteSchema {
 
@@ -27,6 +27,11 @@ final class SqliteSchema {
     static final String RATE_LIMIT_COMPONENT = "ratelimit";
     /** The version of the rate-limit table. */
     static final int RATE_LIMIT_VERSION = 1;
+
+    /** The component of the single-use requestState ledger. */
+    static final String REQUEST_STATE_COMPONENT = "requeststate";
+    /** The version of the ledger's table. */
+    static final int REQUEST_STATE_VERSION = 1;
 
     /** The session and event tables. */
     static final List<String> STORE = List.of(
@@ -180,6 +185,14 @@ final class SqliteSchema {
               at         INTEGER NOT NULL,
               expires_at INTEGER NOT NULL)""",
             "CREATE INDEX IF NOT EXISTS rate_limits_by_expiry ON rate_limits (expires_at)");
+
+    /** The single-use requestState ledger: one row per consumed state, deletable once past {@code expires_at}. */
+    static final List<String> REQUEST_STATE = List.of(
+            """
+            CREATE TABLE IF NOT EXISTS request_states (
+              id         TEXT PRIMARY KEY,
+              expires_at INTEGER NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS request_states_by_expiry ON request_states (expires_at)");
 
     /** Tables the sidecar's {@code reset} empties; {@code sidecar_counters} survives so versions and tokens keep rising. */
     static final List<String> SIDECAR_RESET_TABLES = List.of("sidecar_kv", "sidecar_workflows",

@@ -18,7 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The cluster bus between two nodes on one Redis: wake-ups of appends, session changes and ends, liveness. */
+/**
+ * The cluster bus between two nodes on one Redis: wake-ups of appends, session changes and ends, server changes,
+ * liveness.
+ */
 @ExtendWith(EmptyRedisBeforeEach.class)
 class RedisClusterBusIT {
 
@@ -107,6 +110,26 @@ class RedisClusterBusIT {
             assertThat(seenByA).containsExactly("ended s1");
             assertThat(seenByB).containsExactly("changed s1", "ended s1");
         });
+    }
+
+    @Test
+    void serverChangesReachEveryOtherNodeInOrderAndNeverThePublisher() {
+        List<String> seenByA = new CopyOnWriteArrayList<>();
+        List<String> seenByB = new CopyOnWriteArrayList<>();
+        busA.onServerChange(seenByA::add);
+        busB.onServerChange(seenByB::add);
+
+        for (int i = 0; i < 20; i++) {
+            busA.publishServerChange("{\"n\":" + i + "}");
+        }
+        busB.publishServerChange("{\"from\":\"b\"}");
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(seenByB).hasSize(20);
+            assertThat(seenByA).containsExactly("{\"from\":\"b\"}");
+        });
+        assertThat(seenByB).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 20).mapToObj(i -> "{\"n\":" + i + "}").toList());
     }
 
     @Test

@@ -96,10 +96,21 @@ public final class JsonRpcErrors {
      */
     public static boolean send(HttpServletResponse response, int status, JsonNode id, int code, String message)
             throws IOException {
+        return sendBody(response, status, bytes(id, code, message));
+    }
+
+    /**
+     * Sends a JSON body unless the response is already committed.
+     *
+     * @param response the response; not null
+     * @param status   HTTP status
+     * @param body     a JSON-RPC message, UTF-8; not null
+     * @return true when it was written; false when the response was already committed
+     */
+    public static boolean sendBody(HttpServletResponse response, int status, byte[] body) throws IOException {
         if (response.isCommitted()) {
             return false;
         }
-        byte[] body = bytes(id, code, message);
         response.resetBuffer();
         response.setStatus(status);
         response.setContentType("application/json");

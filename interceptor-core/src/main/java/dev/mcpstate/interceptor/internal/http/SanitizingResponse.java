@@ -137,13 +137,20 @@ public final class SanitizingResponse extends HttpServletResponseWrapper {
             heldWriter.flush();
         }
         JsonNode json = Json.parseOrNull(held.toByteArray());
+        HttpServletResponse real = (HttpServletResponse) getResponse();
+        if (json != null && json.isObject() && json.path("error").path("code").isInt()) {
+            // a JSON-RPC error of the servlet: kept whole (its data, e.g. the supported versions of an
+            // UnsupportedProtocolVersionError), its message and data sanitized
+            JsonRpcErrors.sendBody(real, status,
+                    ErrorMessages.sanitizeResponse(json.toString()).getBytes(StandardCharsets.UTF_8));
+            return true;
+        }
         JsonNode error = json == null ? null : json.get("error");
         int code = error != null && error.path("code").isInt() ? error.get("code").asInt()
                 : JsonRpcErrors.codeFor(status);
         String message = error != null ? ErrorMessages.safe(error.path("message").asText(null), code)
                 : JsonRpcErrors.messageFor(status);
         JsonNode id = json != null && json.has("id") ? json.get("id") : requestId;
-        HttpServletResponse real = (HttpServletResponse) getResponse();
         JsonRpcErrors.send(real, status, id, code, message);
         return true;
     }
