@@ -34,7 +34,7 @@ import java.util.Map;
  *
  * <p>Thread-safe. Pass it to {@code McpServer.builder().subscriptions(feed)} and broadcast through it.
  */
-public final class ClusterChangeFeed implements McpChangePublisher, McpChangeBroadcaster {
+public final class ClusterChangeFeed implements McpChangePublisher, McpChangeBroadcaster, ClusterBusListener {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterChangeFeed.class);
     private static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {
@@ -67,13 +67,15 @@ public final class ClusterChangeFeed implements McpChangePublisher, McpChangeBro
     }
 
     /** Starts carrying changes over {@code bus}; called when the filter starts. */
-    void attach(ClusterBus bus) {
+    @Override
+    public void attach(ClusterBus bus) {
         bus.onServerChange(this::receive);
         this.bus = bus;
     }
 
     /** Stops publishing over {@code bus}; called when the filter stops. */
-    void detach(ClusterBus bus) {
+    @Override
+    public void detach(ClusterBus bus) {
         if (this.bus == bus) {
             this.bus = null;
         }

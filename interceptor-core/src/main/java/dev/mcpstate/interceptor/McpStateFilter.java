@@ -82,7 +82,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
     private final FilterMetrics metrics;
     /** The servlet of the era without sessions, or null. */
     private final Servlet sessionless;
-    private volatile ClusterChangeFeed changeFeed;
+    private volatile ClusterBusListener changeFeed;
     private volatile Node node;
 
     /**
@@ -154,7 +154,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
             }
             node = Node.start(storage, sdkSessions, hub, jsonMapper, config, owner, sessionless, metrics);
             node.bus().onResponse(this::deliverResponse);
-            ClusterChangeFeed feed = changeFeed;
+            ClusterBusListener feed = changeFeed;
             if (feed != null) {
                 feed.attach(node.bus());
             }
@@ -241,10 +241,10 @@ public final class McpStateFilter implements Filter, AutoCloseable {
      * Carries the {@code subscriptions/listen} changes of the era without sessions between the nodes sharing the
      * store, over this filter's cluster bus, while the filter runs. Call before the container starts the filter.
      *
-     * @param feed the feed the modern server was built with ({@code McpServer.builder().subscriptions(feed)}); not
-     *             null
+     * @param feed the feed the modern server was built with ({@code McpServer.builder().subscriptions(feed)}): a
+     *             {@link ClusterChangeFeed}; not null
      */
-    public synchronized void broadcastChangesThrough(ClusterChangeFeed feed) {
+    public synchronized void broadcastChangesThrough(ClusterBusListener feed) {
         this.changeFeed = Objects.requireNonNull(feed, "feed must not be null");
         Node running = node;
         if (running != null) {
@@ -403,7 +403,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         Node running = node;
         node = null;
         if (running != null) {
-            ClusterChangeFeed feed = changeFeed;
+            ClusterBusListener feed = changeFeed;
             if (feed != null) {
                 feed.detach(running.bus());
             }
