@@ -37,7 +37,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Retention.</b> Each {@code XADD} trims its stream exactly to
  * {@link dev.mcpstate.store.StorageConfig#maxEventsPerStream()} ({@code MAXLEN}, not {@code ~}, so the bound is
- * exact). {@link #trim(Instant)} walks the sessions of the global index and, for each stream, deletes entries
+ * exact). {@link #trim(Instant)} walks the sessions of every bucket of the retention index and, for each stream, deletes entries
  * from the oldest end while their {@code t} is older than the cutoff, in batches of 100 (bounded by the stream
  * length); it is meant for a periodic background job. Streams of sessions that have no record (so are not in the
  * index) are not age-trimmed; like all abandoned keys, they expire after the cleanup expiry of
@@ -103,7 +103,7 @@ final class RedisEventStore implements EventStore {
         Objects.requireNonNull(kind, "kind must not be null");
         Objects.requireNonNull(ownerNode, "ownerNode must not be null");
         String info = streamInfo(kind, ownerNode);
-        db.run("open stream", OPEN, new String[] {keys.streams(sessionId)}, ttl, streamId, info);
+        db.write("open stream", OPEN, new String[] {keys.streams(sessionId)}, ttl, streamId, info);
     }
 
     private String streamInfo(StreamKind kind, String ownerNode) {
@@ -125,7 +125,7 @@ final class RedisEventStore implements EventStore {
     @Override
     public void closeStream(String sessionId, String streamId) {
         Objects.requireNonNull(streamId, "streamId must not be null");
-        db.run("close stream", CLOSE, new String[] {keys.streams(sessionId)}, streamId);
+        db.write("close stream", CLOSE, new String[] {keys.streams(sessionId)}, streamId);
     }
 
     @Override
@@ -169,7 +169,7 @@ final class RedisEventStore implements EventStore {
         Objects.requireNonNull(direction, "direction must not be null");
         Objects.requireNonNull(message, "message must not be null");
         long now = clock.millis();
-        return db.<String>runAsync(what, script, appendKeys(sessionId, streamId),
+        return db.<String>writeAsync(what, script, appendKeys(sessionId, streamId),
                 appendArgs(sessionId, streamId, now, direction, message))
                 .thenApply(entryId -> new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
                         Instant.ofEpochMilli(now)));
@@ -187,7 +187,7 @@ final class RedisEventStore implements EventStore {
             keys.eventStreams(sessionId), keys.streams(sessionId), keys.session(sessionId)};
         Direction direction = firstEvent == null ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
         String message = firstEvent == null ? request : firstEvent;
-        return db.<String>runAsync("open response stream", OPEN_RESPONSE_STREAM, scriptKeys,
+        return db.<String>writeAsync("open response stream", OPEN_RESPONSE_STREAM, scriptKeys,
                 appendArgs(sessionId, streamId, now, Direction.CLIENT_TO_SERVER, request,
                         streamInfo(StreamKind.RESPONSE, ownerNode), firstEvent == null ? "" : firstEvent,
                         last ? "1" : "0"))
@@ -225,7 +225,7 @@ final class RedisEventStore implements EventStore {
         long now = clock.millis();
         String[] scriptKeys = appendKeys(sessionId, streamId);
         String[] args = appendArgs(sessionId, streamId, now, direction, message, info);
-        String entryId = db.run(what, script, scriptKeys, args);
+        String entryId = db.write(what, script, scriptKeys, args);
         return new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
                 Instant.ofEpochMilli(now));
     }
@@ -316,26 +316,33 @@ final class RedisEventStore implements EventStore {
         String cutoff = Long.toString(Objects.requireNonNull(olderThan, "olderThan must not be null").toEpochMilli());
         long removed = db.call("trim events", () -> {
             long total = 0;
-            for (long start = 0; ; start += TRIM_SESSIONS_PER_ROUND) {
-                List<String> sessionIds = db.sync().zrange(keys.sessionIndex(), start,
-                        start + TRIM_SESSIONS_PER_ROUND - 1);
-                if (sessionIds.isEmpty()) {
-                    return total;
-                }
-                List<Set<String>> streams = db.awaitAll("trim events", sessionIds.stream()
-                        .map(id -> db.async().smembers(keys.eventStreams(id)).toCompletableFuture()).toList());
-                List<CompletableFuture<Long>> trims = new ArrayList<>();
-                for (int i = 0; i < sessionIds.size(); i++) {
-                    for (String streamId : streams.get(i)) {
-                        trims.add(TRIM.runAsync(db.async(), new String[] {keys.events(sessionIds.get(i), streamId)},
-                                cutoff));
+            for (String index : keys.everySessionIndex()) {
+                for (long start = 0; ; start += TRIM_SESSIONS_PER_ROUND) {
+                    List<String> sessionIds = db.sync().zrange(index, start, start + TRIM_SESSIONS_PER_ROUND - 1);
+                    if (sessionIds.isEmpty()) {
+                        break;
                     }
+                    total += trim(sessionIds, cutoff);
                 }
-                total += db.awaitAll("trim events", trims).stream().mapToLong(Long::longValue).sum();
             }
+            return total;
         });
         log.debug("trimmed events removed={} olderThan={}", removed, olderThan);
         return removed;
+    }
+
+    /** Trims every stream of these sessions, pipelined; @return how many events were removed */
+    private long trim(List<String> sessionIds, String cutoff) {
+        List<Set<String>> streams = db.awaitAll("trim events", sessionIds.stream()
+                .map(id -> db.async().smembers(keys.eventStreams(id)).toCompletableFuture()).toList());
+        List<CompletableFuture<Long>> trims = new ArrayList<>();
+        for (int i = 0; i < sessionIds.size(); i++) {
+            for (String streamId : streams.get(i)) {
+                trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionIds.get(i), streamId)},
+                        cutoff));
+            }
+        }
+        return db.awaitAll("trim events", trims).stream().mapToLong(Long::longValue).sum();
     }
 
 }
