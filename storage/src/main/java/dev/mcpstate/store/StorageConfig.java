@@ -113,6 +113,24 @@ public final class StorageConfig {
     }
 
     /**
+     * Splits a comma-separated seed list, as command lines and environment variables give it
+     * ({@code h1:6379,h2:6379}), for {@link #redisCluster(List)}.
+     *
+     * @param commaSeparated seeds separated by commas, blanks around them ignored; not null
+     * @return the seeds, in order; empty when there are none
+     */
+    public static List<String> seedList(String commaSeparated) {
+        Objects.requireNonNull(commaSeparated, "commaSeparated must not be null");
+        List<String> seeds = new ArrayList<>();
+        for (String seed : commaSeparated.split(",")) {
+            if (!seed.isBlank()) {
+                seeds.add(seed.trim());
+            }
+        }
+        return List.copyOf(seeds);
+    }
+
+    /**
      * Storage in this process's memory: nothing survives the process. Meant for tests of servers wrapped by
      * mcp-state; supported like the other backends and held to the same contract suites.
      *
