@@ -3,6 +3,7 @@ package dev.mcpstate.examples;
 import dev.mcpstate.examples.client.McpHttpClient;
 
 import dev.mcpstate.testing.FreePort;
+import dev.mcpstate.testing.RedisTestCluster;
 import dev.mcpstate.testing.RedisTestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code java -jar examples/target/mcp-state-server.jar} works as the README says, on SQLite and on Redis. */
+/**
+ * {@code java -jar examples/target/mcp-state-server.jar} works as the README says, on SQLite, on Redis and on a Redis
+ * Cluster.
+ */
 class ServerJarIT {
 
     private static final Path JAR = Path.of("target", "mcp-state-server.jar");
@@ -76,6 +80,16 @@ class ServerJarIT {
         String ready = startAndAwaitReady(List.of("--port", Integer.toString(port), "--store", "redis",
                 "--redis-url", RedisTestServer.url(), "--node-id", "jar-node"));
         assertThat(ready).contains("store=redis:").contains("node=jar-node");
+        roundTrip(port);
+    }
+
+    @Test
+    void servesOnARedisClusterGivenItsSeeds() throws Exception {
+        RedisTestCluster.flushAll();
+        int port = FreePort.find();
+        String ready = startAndAwaitReady(List.of("--port", Integer.toString(port), "--redis-cluster",
+                RedisTestCluster.seedList(), "--node-id", "cluster-node"));
+        assertThat(ready).contains("store=redis-cluster:redis://").contains("node=cluster-node");
         roundTrip(port);
     }
 
