@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -58,8 +59,9 @@ import java.util.function.BooleanSupplier;
  *       logged.</li>
  *   <li>When the store fails, the client gets {@code 503} with {@code Retry-After} if nothing was sent yet, else
  *       a last SSE event with the JSON-RPC error {@code -32003} for its request, and its stream ends at once while
- *       the tool runs on into nothing. Once the tool is done the stored stream is ended with that same error (if
- *       the store is back), so a client that resumes it learns the same instead of waiting.</li>
+ *       the tool runs on into nothing. Once the tool is done the stored stream is ended with that same error — tried
+ *       again for about 16 s ({@link #END_RETRY_MILLIS}) while the store still fails, e.g. during a Redis failover —
+ *       so a client that resumes it learns the same instead of waiting.</li>
  * </ul>
  * {@code initialize} is recorded once the lifecycle link has stored the new session. While the store is known to be
  * down ({@link dev.mcpstate.store.Storage#available()}), a POST is refused with {@code 503} before the MCP server
@@ -230,9 +232,21 @@ public final class Capture implements Interceptor {
         });
     }
 
+    /**
+     * Pauses before the next attempt to end a stored stream that a store fault kept open, in milliseconds: a Redis
+     * failover or a short outage is over within seconds, and until the stream's end is stored a client that resumed
+     * it waits (for up to the response stream timeout).
+     */
+    static final long[] END_RETRY_MILLIS = {250, 500, 1000, 2000, 4000, 8000};
+
     private void closeQuietly(Recorder recorder) {
+        closeQuietly(recorder, 0);
+    }
+
+    private void closeQuietly(Recorder recorder, int attempt) {
         String sessionId = recorder.exchange.session().sessionId();
         String streamId = recorder.exchange.streamId();
+        boolean retriable = recorder.failure != null || recorder.opened;
         try {
             if (recorder.failure != null) {
                 if (recorder.stored) {
@@ -245,6 +259,13 @@ public final class Capture implements Interceptor {
                 recorder.open(null, true).join();
             }
         } catch (RuntimeException e) {
+            if (retriable && attempt < END_RETRY_MILLIS.length) {
+                log.debug("could not close stream yet: session={} stream={} cause={}", sessionId, streamId,
+                        e.toString());
+                CompletableFuture.runAsync(() -> closeQuietly(recorder, attempt + 1),
+                        CompletableFuture.delayedExecutor(END_RETRY_MILLIS[attempt], TimeUnit.MILLISECONDS, writer));
+                return;
+            }
             log.warn("could not close stream: session={} stream={} cause={}", sessionId, streamId, e.toString());
         }
     }
