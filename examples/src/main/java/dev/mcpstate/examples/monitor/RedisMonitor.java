@@ -188,6 +188,7 @@ public final class RedisMonitor {
                 TIME.format(s.lastSeenAt()) + " (" + age(s.lastSeenAt(), now) + ")",
                 s.protocolVersion() == null ? "-" : s.protocolVersion()));
         Set<String> streamIds = new TreeSet<>(redis.hkeys(keys.streams(sessionId)));
+        streamIds.removeIf(field -> field.endsWith("#n")); // a stream's event count, not a stream
         streamIds.addAll(redis.smembers(keys.eventStreams(sessionId)));
         List<StreamView> streams = new ArrayList<>();
         for (String streamId : streamIds) {

@@ -25,6 +25,11 @@ class RedisEventStoreIT extends EventStoreContract {
         return StorageConfig.redis(RedisTestServer.url());
     }
 
+    @Override
+    protected boolean checksPrecedingEvents() {
+        return true;
+    }
+
     @Test
     void everyKeyOfASessionCarriesItsHashTagAndACleanupExpiryAndItsIndexEntriesAreInItsBucket() {
         try (Storage storage = Storage.open(config().toBuilder().redisKeyPrefix("tagged").build(), clock)) {

@@ -49,8 +49,9 @@ import java.util.function.BooleanSupplier;
  *   <li>The POSTed message is appended first (direction client-to-server). A request opens a response stream
  *       with a fresh stream id.</li>
  *   <li>An SSE answer is parsed as the SDK writes it; each event is appended (pipelined: the SDK does not wait for
- *       the store, but a frame reaches the client only once its event is durable, in order), then sent with the
- *       filter's event id
+ *       the store, but a frame reaches the client only once its event is durable, in order; each append is stored
+ *       only after all the earlier ones of the stream, {@link dev.mcpstate.store.EventStore#appendAfter}, so a lost
+ *       one never leaves a hole in the stored stream), then sent with the filter's event id
  *       ({@code <streamId>:<entryId>}) in place of the SDK's. Server-to-client requests get a node-namespaced id
  *       ({@link RoutedIds}) so the client's answer can be routed back from any node. The final response closes the stream in the store.
  *       Protocol 2025-11-25 clients first get a priming event {@code <streamId>:0}.</li>
@@ -286,6 +287,8 @@ public final class Capture implements Interceptor {
         private volatile boolean failed;
         /** The JSON-RPC error the client got when persisting failed (-32003), to end the stored stream with. */
         private volatile String failure;
+        /** Events of the stream sent to the store so far; only the response writer's thread touches it. */
+        private long sentEvents;
 
         Recorder(Exchange exchange) {
             this.exchange = exchange;
@@ -369,8 +372,19 @@ public final class Capture implements Interceptor {
             boolean last = isFinalResponse(namespaced);
             String data = last ? ErrorMessages.sanitizeResponse(namespaced) : namespaced;
             boolean request = exchange.kind() == MessageKind.REQUEST;
-            CompletableFuture<StoredEvent> appending = request && !opened ? open(data, last)
-                    : hub.appendAsync(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT, data, last);
+            CompletableFuture<StoredEvent> appending;
+            if (request && !opened) {
+                appending = open(data, last);
+                sentEvents = 2; // the request and this first message
+            } else if (request) {
+                // conditional on every earlier append of this stream having landed: one lost while the store
+                // reconnects must not leave a hole that later appends, accepted again, would sit behind
+                appending = hub.appendAfter(session.sessionId(), exchange.streamId(), sentEvents++,
+                        Direction.SERVER_TO_CLIENT, data, last);
+            } else {
+                appending = hub.appendAsync(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT,
+                        data, last);
+            }
             if (last) {
                 // the call's one blocking round trip: the servlet's writing thread waits for the final response to be
                 // durable (at most the store's command timeout), then writes it itself (CapturingResponse), with no
