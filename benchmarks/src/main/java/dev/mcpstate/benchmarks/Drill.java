@@ -384,7 +384,13 @@ final class Drill {
                     while (end == null && timeLeft()) {
                         int cutAfter = cutsLeft > 0 ? a.progress.size() + 1 + random.nextInt(Math.max(1, steps / 2))
                                 : -1;
+                        String servedBy = r.header("Mcp-State-Node");
                         end = a.read(r, cutAfter);
+                        if (end == null && a.emptyReads >= EMPTY_RESUMES) { // the stream ends with nothing new
+                            tally.problems.add("resumed " + EMPTY_RESUMES + " times after " + a.lastEventId
+                                    + " without a new event (last on " + servedBy + "): " + describe(s, a));
+                            break;
+                        }
                         if (end == null) { // cut, planned or not: resume where we are
                             r = resume(s, a);
                             if (r == null) {
@@ -451,6 +457,23 @@ final class Drill {
         return null;
     }
 
+    /** Resumes in a row that end without a new event before the drill calls the stream stuck. */
+    private static final int EMPTY_RESUMES = 50;
+
+    /** @return what the store holds of the attempt's stream: its information and its last events */
+    private String describe(McpHttpClient s, Attempt a) {
+        try (Storage storage = Storage.open(config.store().storage(), Clock.systemUTC())) {
+            String streamId = EventId.parse(a.lastEventId).streamId();
+            List<String> tail = new ArrayList<>();
+            storage.events().readAfter(s.sessionId(), streamId, EventId.START, 100_000)
+                    .forEach(e -> tail.add(e.id().entryId() + " " + e.direction() + " " + e.message()));
+            return storage.events().stream(s.sessionId(), streamId) + ", last events "
+                    + tail.subList(Math.max(0, tail.size() - 3), tail.size());
+        } catch (RuntimeException e) {
+            return "store unreadable: " + e;
+        }
+    }
+
     /** Attempts of one request before the drill gives up on it (each also bounded by the deadline). */
     private static final int MAX_ATTEMPTS = 200;
 
@@ -506,6 +529,8 @@ final class Drill {
         final Set<String> seenIds;
         final List<Integer> progress = new ArrayList<>();
         String lastEventId;
+        /** Reads in a row that delivered no event with an id. */
+        int emptyReads;
         int duplicates;
         int gaps;
 
@@ -519,7 +544,16 @@ final class Drill {
 
         /** Reads until the final response (returned), the end of the stream or the planned cut (null). */
         JsonNode read(McpHttpClient.Response r, int cutAfter) {
+            String before = lastEventId;
             try (r) {
+                return readEvents(r, cutAfter);
+            } finally {
+                emptyReads = before != null && before.equals(lastEventId) ? emptyReads + 1 : 0;
+            }
+        }
+
+        private JsonNode readEvents(McpHttpClient.Response r, int cutAfter) {
+            try {
                 for (SseEvent e = r.next(); e != null; e = r.next()) {
                     long now = System.nanoTime();
                     tally.stall(now - last[0]);
