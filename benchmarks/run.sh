@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark scenario side by side in one run and writes benchmarks/results/latest.json.
-#   benchmarks/run.sh [--quick] [--only micro,echo,sse,replay,cross,streams,admission,sidecar] [--profile DIR] [--no-build]
-# Starts its own redis-server (free port, no persistence) and its server processes; stops all of them on exit.
+#   benchmarks/run.sh [--quick] [--only micro,echo,sse,replay,cross,streams,admission,sidecar,cluster] [--profile DIR] [--no-build]
+# Starts its own redis-server (free port, no persistence), for "cluster" a Redis Cluster (3 masters + 3 replicas),
+# and its server processes; stops all of them on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/lib.sh

@@ -1,6 +1,7 @@
 package dev.mcpstate.benchmarks;
 
 import dev.mcpstate.store.internal.Json;
+import dev.mcpstate.testing.RedisClusterProcess;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.openjdk.jmh.results.RunResult;
@@ -22,7 +23,8 @@ import java.util.Set;
  * {@code benchmarks/run.sh}: starts the servers it needs as processes (bare SDK, the two floors, filter+SQLite, two
  * filter+Redis nodes on the Redis given with {@code --redis-url}), runs the JMH micro benchmarks and every scenario side by
  * side, prints the table and writes the JSON. Options: {@code --quick}, {@code --only a,b}, {@code --out FILE},
- * {@code --profile DIR} (a JFR recording per server process).
+ * {@code --profile DIR} (a JFR recording per server process). The {@code cluster} scenario starts its own Redis Cluster
+ * (3 masters, 3 replicas) and two nodes on it, one waiting for a replica after every durable write.
  */
 public final class BenchMain {
 
@@ -35,7 +37,7 @@ public final class BenchMain {
         Path out = Path.of("benchmarks/results/latest.json");
         Path profile = null;
         Set<String> only = Set.of("micro", "echo", "sse", "replay", "cross", "streams",
-                "admission", "sidecar");
+                "admission", "sidecar", "cluster");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -110,6 +112,9 @@ public final class BenchMain {
             if (only.contains("sidecar")) {
                 phase("sidecar", () -> s.sidecar(backends));
             }
+            if (only.contains("cluster")) {
+                phase("echo_cluster", () -> cluster(procs, s, nodes.get("bare"), nodes.get("filter+redis")));
+            }
         }
         header.with("machine").put("loadavg_end", Machine.loadAverage());
         header.put("finished", Instant.now().toString());
@@ -143,6 +148,37 @@ public final class BenchMain {
             System.err.printf("%s FAILED: %s%n", name, e);
             e.printStackTrace();
         }
+    }
+
+    /**
+     * Echo on a local Redis Cluster (3 masters, 3 replicas) started for this phase: a node without and one with
+     * {@code --redis-wait-replicas 1}, measured next to the bare SDK and filter+Redis. The cluster and its two nodes are
+     * stopped at the end of the phase.
+     */
+    private static void cluster(Procs procs, Scenarios s, URI bare, URI single) throws Exception {
+        try (RedisClusterProcess cluster = RedisClusterProcess.launch()) {
+            Map<String, URI> targets = new LinkedHashMap<>();
+            targets.put("bare", bare);
+            targets.put("filter+redis", single);
+            List<String> common = List.of("--port", "0", "--redis-cluster", cluster.seedList());
+            Procs.Node plain = procs.node("redis-cluster", concat(common, List.of("--node-id", "cluster")));
+            Procs.Node waiting = procs.node("redis-cluster-wait1", concat(common, List.of("--node-id",
+                    "cluster-wait1", "--redis-wait-replicas", "1")));
+            targets.put(Scenarios.CLUSTER, plain.uri());
+            targets.put(Scenarios.CLUSTER_WAIT, waiting.uri());
+            try {
+                s.echoCluster(targets);
+            } finally {
+                Procs.kill(plain);
+                Procs.kill(waiting);
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** JMH: the SSE parser and the store calls of the hot path, in a forked JVM each. */

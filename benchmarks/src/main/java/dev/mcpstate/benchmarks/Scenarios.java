@@ -111,14 +111,9 @@ final class Scenarios {
                 }
             }
         }
-        Map<String, List<Double>> p50 = new LinkedHashMap<>();
-        Map<String, List<Double>> p99 = new LinkedHashMap<>();
-        rounds(latencyOps, (name, o) -> {
-            double[] lat = Load.fixedRate(o, plan.rate(), plan.window());
-            p50.computeIfAbsent(name, k -> new ArrayList<>()).add(Stats.percentile(lat, 50));
-            p99.computeIfAbsent(name, k -> new ArrayList<>()).add(Stats.percentile(lat, 99));
-            return 0;
-        });
+        Latencies latencies = latencies(latencyOps);
+        Map<String, List<Double>> p50 = latencies.p50();
+        Map<String, List<Double>> p99 = latencies.p99();
         double bare50 = Stats.median(p50.get("bare"));
         double bare99 = Stats.median(p99.get("bare"));
         String at = " @" + (int) plan.rate() + "/s";
@@ -138,6 +133,66 @@ final class Scenarios {
                         filter ? "p99 added <= 2 ms" : "", filter ? v99 - bare99 <= 2.0 : null);
             }
         }
+    }
+
+    /** The echo variants on a Redis Cluster, by name, as {@link #echoCluster} takes them. */
+    static final String CLUSTER = "filter+redis-cluster";
+    static final String CLUSTER_WAIT = "filter+redis-cluster+wait1";
+
+    /**
+     * {@code tools/call echo} on a Redis Cluster, without and with {@code --redis-wait-replicas 1}, next to the bare
+     * SDK (the anchor) and filter+Redis on one Redis, in interleaved rounds of the same run: throughput with
+     * {@link Plan#sessionCount()} sessions, then p50/p99 at the fixed rate. The WAIT variant is also reported as a ratio
+     * to the cluster variant (what waiting for a replica costs) and the cluster variant to filter+Redis (what the
+     * cluster's routing costs).
+     *
+     * @param targets {@code bare}, {@code filter+redis}, {@link #CLUSTER} and {@link #CLUSTER_WAIT}
+     */
+    void echoCluster(Map<String, URI> targets) throws Exception {
+        int sessions = plan.sessionCount();
+        Map<String, List<Load.Op>> ops = new LinkedHashMap<>();
+        for (Map.Entry<String, URI> t : targets.entrySet()) {
+            ops.put(t.getKey(), sessions(t.getValue(), sessions, s -> () -> call(s, "echo", ECHO_ARGS)));
+        }
+        for (List<Load.Op> o : ops.values()) {
+            Load.throughput(o, WARM_UP);
+        }
+        Map<String, List<Double>> rps = rounds(ops, (name, o) -> Load.throughput(o, plan.window()));
+        Latencies latencies = latencies(ops);
+        Map<String, List<Double>> p50 = latencies.p50();
+        Map<String, List<Double>> p99 = latencies.p99();
+        ObjectNode d = report.details("echo_cluster");
+        double bare = Stats.median(rps.get("bare"));
+        String at = ", " + sessions + " sessions";
+        String rate = " @" + (int) plan.rate() + "/s";
+        double bare50 = Stats.median(p50.get("bare"));
+        double bare99 = Stats.median(p99.get("bare"));
+        for (String name : targets.keySet()) {
+            d.putPOJO(name + "_rps_rounds", rps.get(name)).putPOJO(name + "_p50_rounds", p50.get(name))
+                    .putPOJO(name + "_p99_rounds", p99.get(name));
+            double v = Stats.median(rps.get(name));
+            if (name.equals("bare")) {
+                report.add("echo_cluster", "bare SDK" + at, v, "req/s");
+                report.add("echo_cluster", "bare p50" + rate, bare50, "ms");
+                report.add("echo_cluster", "bare p99" + rate, bare99, "ms");
+                continue;
+            }
+            report.add("echo_cluster", name + at, v, "req/s", bare, v / bare, "", null);
+            report.add("echo_cluster", name + " p50" + rate + " (+ms)", Stats.median(p50.get(name)), "ms", bare50,
+                    Stats.median(p50.get(name)) - bare50, "", null);
+            report.add("echo_cluster", name + " p99" + rate + " (+ms)", Stats.median(p99.get(name)), "ms", bare99,
+                    Stats.median(p99.get(name)) - bare99, "", null);
+        }
+        double single = Stats.median(rps.get("filter+redis"));
+        double cluster = Stats.median(rps.get(CLUSTER));
+        double waiting = Stats.median(rps.get(CLUSTER_WAIT));
+        report.add("echo_cluster", CLUSTER + at + " vs filter+redis", cluster, "req/s", single, cluster / single, "",
+                null);
+        report.add("echo_cluster", CLUSTER_WAIT + at + " vs " + CLUSTER, waiting, "req/s", cluster,
+                waiting / cluster, "", null);
+        double c50 = Stats.median(p50.get(CLUSTER));
+        double w50 = Stats.median(p50.get(CLUSTER_WAIT));
+        report.add("echo_cluster", "WAIT 1 added p50" + rate + " (+ms)", w50, "ms", c50, w50 - c50, "", null);
     }
 
     /** Events/s of {@code slow_count(interval_ms=0)} through filter+Redis vs the raw XADD ceiling of that Redis. */
@@ -498,6 +553,22 @@ final class Scenarios {
 
     private interface Measure {
         double run(String variant, List<Load.Op> ops) throws Exception;
+    }
+
+    /** Per variant, the p50 and the p99 (ms) of each round at the plan's fixed rate. */
+    private record Latencies(Map<String, List<Double>> p50, Map<String, List<Double>> p99) {
+    }
+
+    /** Open-loop rounds at {@link Plan#rate()}: latency from each request's scheduled start. */
+    private Latencies latencies(Map<String, List<Load.Op>> ops) throws Exception {
+        Latencies l = new Latencies(new LinkedHashMap<>(), new LinkedHashMap<>());
+        rounds(ops, (name, o) -> {
+            double[] lat = Load.fixedRate(o, plan.rate(), plan.window());
+            l.p50().computeIfAbsent(name, k -> new ArrayList<>()).add(Stats.percentile(lat, 50));
+            l.p99().computeIfAbsent(name, k -> new ArrayList<>()).add(Stats.percentile(lat, 99));
+            return 0;
+        });
+        return l;
     }
 
     /** One warm-up window per variant, then {@code plan.rounds()} rounds of all variants in turn. */

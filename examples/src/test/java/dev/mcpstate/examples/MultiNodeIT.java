@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Three Redis-backed nodes behind the round-robin load balancer (no stickiness): every request of every session
- * works on whichever node it lands.
+ * works on whichever node it lands. {@link MultiNodeOnClusterIT} runs the same on a Redis Cluster.
  */
 class MultiNodeIT {
 
@@ -50,21 +50,47 @@ class MultiNodeIT {
     @TempDir
     Path dir;
     private final List<McpStateServer> nodes = new ArrayList<>();
-    private LbCluster cluster;
     private Processes processes;
     private URI lb;
 
+    /** @return the server flags that select the store every node shares */
+    protected List<String> storeArgs() {
+        return List.of("--store", "redis", "--redis-url", RedisTestServer.url());
+    }
+
+    /** Empties the shared store. */
+    protected void emptyStore() {
+        RedisTestServer.flushAll();
+    }
+
+    private List<String> nodeArgs(String port, String nodeId) {
+        List<String> args = new ArrayList<>(List.of("--port", port, "--node-id", nodeId));
+        args.addAll(storeArgs());
+        return args;
+    }
+
     @BeforeEach
     void startCluster() throws Exception {
-        cluster = LbCluster.start(dir, 3, FAST);
-        nodes.addAll(cluster.nodes());
-        processes = cluster.processes();
-        lb = cluster.lb();
+        emptyStore();
+        processes = new Processes(dir);
+        List<String> lbArgs = new ArrayList<>(List.of("--port", Integer.toString(FreePort.find())));
+        for (int i = 1; i <= 3; i++) {
+            McpStateServer node = McpStateServer.start(ServerOptions.parse(nodeArgs("0", "node-" + i)
+                    .toArray(String[]::new), Map.of()), FAST);
+            nodes.add(node);
+            lbArgs.add("--backend");
+            lbArgs.add("http://" + node.uri().getAuthority());
+        }
+        processes.start(Processes.LB_JAR, "mcp-state-lb listening on", lbArgs);
+        lb = URI.create("http://127.0.0.1:" + lbArgs.get(1) + "/mcp");
     }
 
     @AfterEach
     void stopCluster() throws Exception {
-        cluster.close();
+        processes.close();
+        for (McpStateServer node : nodes) {
+            node.close();
+        }
     }
 
     @Test
@@ -209,9 +235,8 @@ class MultiNodeIT {
     @Test
     void resumedStreamOfAKilledNodeEndsWithAnErrorWithinTheBound() throws Exception {
         int port = FreePort.find();
-        Process doomed = processes.start(Processes.SERVER_JAR, "mcp-state-server ready", List.of("--port",
-                Integer.toString(port),
-                "--store", "redis", "--redis-url", RedisTestServer.url(), "--node-id", "doomed"));
+        Process doomed = processes.start(Processes.SERVER_JAR, "mcp-state-server ready",
+                nodeArgs(Integer.toString(port), "doomed"));
         McpHttpClient viaDoomed = Clients.session(URI.create("http://127.0.0.1:" + port + "/mcp"));
         McpHttpClient.Response stream = viaDoomed.post(McpHttpClient.toolCall(5, "slow_count",
                 "{\"count\":1000,\"interval_ms\":50}", "k"));

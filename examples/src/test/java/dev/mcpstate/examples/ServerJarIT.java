@@ -6,6 +6,7 @@ import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.testing.PrometheusText;
 
 import dev.mcpstate.testing.FreePort;
+import dev.mcpstate.testing.RedisTestCluster;
 import dev.mcpstate.testing.RedisTestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@code java -jar examples/target/mcp-state-server.jar} works as the README says, on SQLite and on Redis. */
+/**
+ * {@code java -jar examples/target/mcp-state-server.jar} works as the README says, on SQLite, on Redis and on a Redis
+ * Cluster.
+ */
 class ServerJarIT {
 
     private static final Path JAR = Path.of("target", "mcp-state-server.jar");
@@ -122,6 +126,16 @@ class ServerJarIT {
                     assertThat(e.at("/mdc/request_id").asText()).isEqualTo("jar-trace-1");
                     assertThat(e.at("/mdc/mcp_session_id").asText()).isEqualTo(client.sessionId());
                 });
+    }
+
+    @Test
+    void servesOnARedisClusterGivenItsSeeds() throws Exception {
+        RedisTestCluster.flushAll();
+        int port = FreePort.find();
+        String ready = startAndAwaitReady(List.of("--port", Integer.toString(port), "--redis-cluster",
+                RedisTestCluster.seedList(), "--node-id", "cluster-node"));
+        assertThat(ready).contains("store=redis-cluster:redis://").contains("node=cluster-node");
+        roundTrip(port);
     }
 
     private void roundTrip(int port) {

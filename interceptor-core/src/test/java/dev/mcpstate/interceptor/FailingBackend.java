@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A storage backend (the open {@link StorageBackend} SPI) whose event appends fail while {@link #failAppends} is on,
@@ -28,6 +29,7 @@ public final class FailingBackend implements StorageBackend {
     private final StorageBackend inner;
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicBoolean unavailable = new AtomicBoolean();
+    private final AtomicInteger refused = new AtomicInteger();
     private final EventStore events;
 
     /** @param inner the backend that does the work; owned by this one */
@@ -41,9 +43,19 @@ public final class FailingBackend implements StorageBackend {
         failing.set(on);
     }
 
+    /** @return how many appends were refused so far */
+    public int refused() {
+        return refused.get();
+    }
+
     /** @param on true: {@link #available()} says false, as a backend whose circuit breaker is open */
     public void unavailable(boolean on) {
         unavailable.set(on);
+    }
+
+    private <T> CompletableFuture<T> refusedFuture() {
+        refused.incrementAndGet();
+        return CompletableFuture.failedFuture(new StoreException("append refused"));
     }
 
     @Override
@@ -53,6 +65,7 @@ public final class FailingBackend implements StorageBackend {
 
     private void refuseWhenFailing() {
         if (failing.get()) {
+            refused.incrementAndGet();
             throw new StoreException("append refused by FailingBackend");
         }
     }
@@ -142,21 +155,21 @@ public final class FailingBackend implements StorageBackend {
         @Override
         public CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
                 String ownerNode, String request, String firstEvent, boolean last) {
-            return failing.get() ? CompletableFuture.failedFuture(new StoreException("append refused"))
+            return failing.get() ? refusedFuture()
                     : store.openResponseStream(sessionId, streamId, ownerNode, request, firstEvent, last);
         }
 
         @Override
         public CompletableFuture<StoredEvent> appendAsync(String sessionId, String streamId, Direction direction,
                 String message) {
-            return failing.get() ? CompletableFuture.failedFuture(new StoreException("append refused"))
+            return failing.get() ? refusedFuture()
                     : store.appendAsync(sessionId, streamId, direction, message);
         }
 
         @Override
         public CompletableFuture<StoredEvent> appendAndCloseAsync(String sessionId, String streamId,
                 Direction direction, String message) {
-            return failing.get() ? CompletableFuture.failedFuture(new StoreException("append refused"))
+            return failing.get() ? refusedFuture()
                     : store.appendAndCloseAsync(sessionId, streamId, direction, message);
         }
 

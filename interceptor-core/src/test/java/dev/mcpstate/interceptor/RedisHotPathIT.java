@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The hot path on a real Redis: what a warm call costs in commands, and what a session cache must never hide.
  * Commands are counted with {@code MONITOR}, which shows every command a client sends (and, marked {@code lua}, the
  * ones a script runs); the test clock stands still, so no throttled touch falls into the window.
+ * {@link RedisHotPathOnClusterIT} runs the same on a Redis Cluster, monitoring every master.
  */
 class RedisHotPathIT {
 
@@ -53,8 +54,18 @@ class RedisHotPathIT {
     }
 
     /** @param deaf true for a node that never hears of sessions ended elsewhere (its cache is never invalidated) */
+    /** @return the Redis the nodes share */
+    protected StorageConfig store() {
+        return StorageConfig.redis(RedisTestServer.url());
+    }
+
+    /** @return the servers whose {@code MONITOR} shows every command a client sends: the masters */
+    protected List<URI> monitored() {
+        return List.of(URI.create(RedisTestServer.url()));
+    }
+
     private FilterHarness node(String id, boolean deaf) {
-        StorageConfig config = StorageConfig.redis(RedisTestServer.url()).toBuilder().redisKeyPrefix(prefix).build();
+        StorageConfig config = store().toBuilder().redisKeyPrefix(prefix).build();
         RedisBackend redis = RedisBackend.open(config, clock);
         Storage storage = Storage.of(deaf ? new DeafBackend(redis) : redis, config, clock);
         open.add(storage);
@@ -70,17 +81,27 @@ class RedisHotPathIT {
         assertThat(node.callTool(session, 1, "echo", "{\"text\":\"warm\"}").status()).isEqualTo(200);
 
         int calls = 20;
-        try (Monitor monitor = new Monitor(URI.create(RedisTestServer.url()))) {
+        List<Monitor> monitors = new ArrayList<>();
+        try {
+            for (URI server : monitored()) {
+                monitors.add(new Monitor(server));
+            }
             for (int i = 0; i < calls; i++) {
                 HttpResult call = node.callTool(session, 10 + i, "echo", "{\"text\":\"m" + i + "\"}");
                 assertThat(call.status()).as(call.toString()).isEqualTo(200);
             }
-            String marker = monitor.mark();
-            FilterHarness.await().until(() -> monitor.sawMarker(marker));
-
-            List<String> sent = monitor.clientCommands(prefix);
+            List<String> sent = new ArrayList<>();
+            for (Monitor monitor : monitors) {
+                String marker = monitor.mark();
+                FilterHarness.await().until(() -> monitor.sawMarker(marker));
+                sent.addAll(monitor.clientCommands(prefix));
+            }
             assertThat(sent).as("commands of this node's keys while %d warm calls ran", calls).hasSize(calls)
                     .allSatisfy(line -> assertThat(line).contains("\"EVALSHA\"", session));
+        } finally {
+            for (Monitor monitor : monitors) {
+                monitor.close();
+            }
         }
     }
 

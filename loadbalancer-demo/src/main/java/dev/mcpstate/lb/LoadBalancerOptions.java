@@ -43,6 +43,9 @@ public final class LoadBalancerOptions {
     /** Default longest wait between probes of a backend that stays down: 30 seconds. */
     public static final Duration DEFAULT_MAX_DOWN_BACKOFF = Duration.ofSeconds(30);
 
+    /** Path the active health check asks when it is turned on without one: {@code /health/ready}. */
+    public static final String DEFAULT_HEALTH_CHECK_PATH = "/health/ready";
+
     /** Default pause between two rounds of the active health check: 5 seconds. */
     public static final Duration DEFAULT_HEALTH_CHECK_INTERVAL = Duration.ofSeconds(5);
 
@@ -69,9 +72,11 @@ public final class LoadBalancerOptions {
                                             request probes it (default %d)
               --max-down-backoff-millis MS  the wait doubles after each failed probe, up to this
                                             (default %d)
-              --health-check-path PATH      turn on the active health check: GET PATH on every backend,
-                                            e.g. /health/ready; a non-2xx answer or none in time takes
-                                            the backend out of rotation until a check passes (default off)
+              --health-check                turn on the active health check at %s: GET it on every
+                                            backend; a non-2xx answer, a failed connection or none in
+                                            time takes the backend out of rotation until a check passes
+                                            (default off)
+              --health-check-path PATH      turn it on at another path, e.g. /ready?deep=1
               --health-check-interval-millis MS
                                             pause between two rounds of checks (default %d)
               --health-check-timeout-millis MS
@@ -79,7 +84,10 @@ public final class LoadBalancerOptions {
               --help, -h                    print this help and exit
             """.formatted(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_IDLE_TIMEOUT.toSeconds(),
             DEFAULT_CONNECT_TIMEOUT.toMillis(), DEFAULT_DOWN_BACKOFF.toMillis(), DEFAULT_MAX_DOWN_BACKOFF.toMillis(),
-            DEFAULT_HEALTH_CHECK_INTERVAL.toMillis(), DEFAULT_HEALTH_CHECK_TIMEOUT.toMillis());
+            DEFAULT_HEALTH_CHECK_PATH, DEFAULT_HEALTH_CHECK_INTERVAL.toMillis(), DEFAULT_HEALTH_CHECK_TIMEOUT.toMillis());
+
+    /** The options that take no value. */
+    private static final List<String> FLAGS = List.of("--health-check");
 
     private static final List<String> OPTIONS = List.of("--backend", "--host", "--port", "--idle-timeout-seconds",
             "--connect-timeout-millis", "--down-backoff-millis", "--max-down-backoff-millis", "--health-check-path",
@@ -126,6 +134,11 @@ public final class LoadBalancerOptions {
     public static LoadBalancerOptions parse(String... args) {
         Builder builder = builder();
         for (int i = 0; i < args.length; i += 2) {
+            if (FLAGS.contains(args[i])) {
+                builder.activeHealthCheck();
+                i--; // a flag has no value
+                continue;
+            }
             String option = knownOption(args[i]);
             if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                 throw new IllegalArgumentException(option + " needs a value");
@@ -356,6 +369,17 @@ public final class LoadBalancerOptions {
          */
         public Builder maxDownBackoff(Duration maxDownBackoff) {
             this.maxDownBackoff = positiveMillis("--max-down-backoff-millis", maxDownBackoff);
+            return this;
+        }
+
+        /**
+         * Turns on the active health check at {@link #DEFAULT_HEALTH_CHECK_PATH} ({@code /health/ready}), unless a
+         * path was set with {@link #healthCheckPath(String)}, which then stays.
+         */
+        public Builder activeHealthCheck() {
+            if (healthCheckPath == null) {
+                healthCheckPath = DEFAULT_HEALTH_CHECK_PATH;
+            }
             return this;
         }
 

@@ -135,6 +135,53 @@ class ActiveHealthCheckIT {
     }
 
     @Test
+    void aHealthEndpointThatResetsTheConnectionOrBreaksOffItsAnswerTakesTheBackendOut() throws Exception {
+        LoadBalancer lb = startAfterFirstRound(options(Duration.ofHours(1), Duration.ofSeconds(2)));
+        ActiveHealthCheck check = lb.healthCheck().orElseThrow();
+
+        for (Fault fault : new Fault[] {Fault.CONNECTION_RESET_BY_PEER, Fault.MALFORMED_RESPONSE_CHUNK}) {
+            second.server().stubFor(get(urlPathEqualTo(READY)).atPriority(1).willReturn(aResponse().withFault(fault)));
+            check.checkNow().get(10, SECONDS);
+
+            assertThat(lb.backendPool().status(second.uri()).ready()).as(fault.name()).isFalse();
+            assertThat(servedBy(lb, 3)).as(fault.name()).containsOnly("first");
+
+            ready(second.server(), 200);
+            check.checkNow().get(10, SECONDS);
+            assertThat(lb.backendPool().status(second.uri()).inRotation()).as(fault.name()).isTrue();
+        }
+    }
+
+    @Test
+    void withOneBackendKilledRequestsKeepSucceedingAfterAtMostOneFailedConnectAndItRejoinsWhenBack()
+            throws Exception {
+        // --health-check alone: the default path, /health/ready
+        LoadBalancer lb = startAfterFirstRound(LoadBalancerOptions.builder().port(0)
+                .addBackend(first.uri().toString()).addBackend(second.uri().toString())
+                .activeHealthCheck().healthCheckInterval(Duration.ofHours(1)));
+        assertThat(lb.healthCheck().orElseThrow().path()).isEqualTo(READY);
+        assertThat(servedBy(lb, 2)).containsExactly("first", "second");
+
+        second.stop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lb.proxy().getHttpClient().getDestinations().stream()
+                .filter(d -> d.getOrigin().getAddress().getPort() == second.uri().getPort())
+                .allMatch(d -> d.getConnectionPool().isEmpty()));
+        long attemptsBefore = lb.backendPool().status(second.uri()).attempts();
+
+        assertThat(servedBy(lb, 20)).as("no 502: the failed connect is retried on the other backend")
+                .containsOnly("first").hasSize(20);
+        assertThat(lb.backendPool().status(second.uri()).attempts() - attemptsBefore)
+                .as("connects to the killed backend").isLessThanOrEqualTo(1);
+        lb.healthCheck().orElseThrow().checkNow().get(10, SECONDS);
+        assertThat(lb.backendPool().status(second.uri()).ready()).isFalse();
+
+        second.start();
+        lb.healthCheck().orElseThrow().checkNow().get(10, SECONDS);
+        assertThat(lb.backendPool().status(second.uri()).inRotation()).as("back without waiting for a probe").isTrue();
+        assertThat(servedBy(lb, 2)).containsExactlyInAnyOrder("first", "second");
+    }
+
+    @Test
     void isOffByDefault() throws Exception {
         LoadBalancerOptions.Builder options = LoadBalancerOptions.builder().port(0)
                 .addBackend(first.uri().toString()).addBackend(second.uri().toString());

@@ -41,6 +41,19 @@ class LoadBalancerOptionsTest {
     }
 
     @Test
+    void theHealthCheckFlagTurnsTheActiveCheckOnAtHealthReadyUnlessAPathIsGiven() {
+        assertThat(LoadBalancerOptions.parse("--backend", "http://a:1", "--health-check").healthCheckPath())
+                .hasValue("/health/ready").hasValue(LoadBalancerOptions.DEFAULT_HEALTH_CHECK_PATH);
+        assertThat(LoadBalancerOptions.parse("--health-check", "--backend", "http://a:1", "--port", "0").port())
+                .isZero();
+        assertThat(LoadBalancerOptions.parse("--backend", "http://a:1", "--health-check-path", "/ready",
+                "--health-check").healthCheckPath()).hasValue("/ready");
+        assertThat(LoadBalancerOptions.parse("--backend", "http://a:1", "--health-check", "--health-check-path",
+                "/ready").healthCheckPath()).hasValue("/ready");
+        assertThat(LoadBalancerOptions.USAGE).contains("--health-check ").contains("/health/ready");
+    }
+
+    @Test
     void rejectsAHealthCheckPathThatIsNotAnAbsolutePath() {
         for (String path : new String[] {"health/ready", "//other-host/ready", "/ready#top", "/a b", ""}) {
             assertThatIllegalArgumentException()

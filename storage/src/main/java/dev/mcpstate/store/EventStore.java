@@ -127,6 +127,25 @@ public interface EventStore {
     }
 
     /**
+     * {@link #appendAsync} (or, with {@code last}, {@link #appendAndCloseAsync}) that keeps a stream gap-free under
+     * faults: the event is stored only when the stream holds exactly {@code precedingEvents} events already (every
+     * event appended to it since it was opened, trimmed ones included); otherwise nothing is written and the future
+     * fails with {@link StoreException}. A producer that pipelines its appends passes the count it expects, so when
+     * one append is lost — rejected while the connection to the store is down — the ones sent after it are refused
+     * too, instead of landing after a hole once the store is reachable again. The default does not check: it suits
+     * backends where a failed write cannot be followed by a successful one of the same pipeline.
+     *
+     * @param precedingEvents how many events the stream must hold before this one; 0 or more
+     * @param last            true to close the stream with this event
+     * @return the stored event, or a future failed with {@link StoreException}
+     */
+    default CompletableFuture<StoredEvent> appendAfter(String sessionId, String streamId, long precedingEvents,
+            Direction direction, String message, boolean last) {
+        return last ? appendAndCloseAsync(sessionId, streamId, direction, message)
+                : appendAsync(sessionId, streamId, direction, message);
+    }
+
+    /**
      * Reads the events of one stream strictly after a position, oldest first.
      *
      * @param sessionId the session; not null

@@ -5,13 +5,16 @@ import dev.mcpstate.store.internal.Checks;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Where and how long mcp-state keeps its state: one SQLite file, one Redis, or this process's memory, shared by
  * the session filter and the sidecar tools.
  *
- * <p>Immutable and thread-safe. Build with {@link #sqlite(Path)}, {@link #redis(String)} or {@link #inMemory()}, then adjust
+ * <p>Immutable and thread-safe. Build with {@link #sqlite(Path)}, {@link #redis(String)},
+ * {@link #redisCluster(List)} or {@link #inMemory()}, then adjust
  * with {@link #toBuilder()}. Every setter validates its argument and names the field in the
  * {@link IllegalArgumentException} it throws.
  */
@@ -31,12 +34,17 @@ public final class StorageConfig {
     public static final String DEFAULT_REDIS_KEY_PREFIX = "mcp";
     /** Default longest wait for one store command (and for connecting to Redis): 2 seconds. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** Default longest wait of {@code WAIT} for replicas, when {@link #waitReplicas()} is on: 500 milliseconds. */
+    public static final Duration DEFAULT_WAIT_TIMEOUT = Duration.ofMillis(500);
 
     /** The storage backends. */
     public enum Backend {
         /** One embedded SQLite file (WAL mode); one node; survives restarts. */
         SQLITE,
-        /** One Redis (sessions as hashes, events in Redis Streams); many nodes. */
+        /**
+         * Redis (sessions as hashes, events in Redis Streams); many nodes. One server ({@link #redisUrl()}) or a Redis
+         * Cluster ({@link #redisClusterSeeds()}).
+         */
         REDIS,
         /** In this process's memory: one node, lost on exit. For tests of servers built on mcp-state. */
         MEMORY
@@ -45,6 +53,9 @@ public final class StorageConfig {
     private final Backend backend;
     private final Path sqlitePath;
     private final String redisUrl;
+    private final List<String> redisClusterSeeds;
+    private final int waitReplicas;
+    private final Duration waitTimeout;
     private final String redisKeyPrefix;
     private final Duration sessionIdleTtl;
     private final int maxEventsPerStream;
@@ -55,6 +66,9 @@ public final class StorageConfig {
         this.backend = b.backend;
         this.sqlitePath = b.sqlitePath;
         this.redisUrl = b.redisUrl;
+        this.redisClusterSeeds = b.redisClusterSeeds;
+        this.waitReplicas = b.waitReplicas;
+        this.waitTimeout = b.waitTimeout;
         this.redisKeyPrefix = b.redisKeyPrefix;
         this.sessionIdleTtl = b.sessionIdleTtl;
         this.maxEventsPerStream = b.maxEventsPerStream;
@@ -83,6 +97,40 @@ public final class StorageConfig {
     }
 
     /**
+     * Redis Cluster storage: Lettuce's cluster client discovers the cluster from the seeds, routes every command to
+     * the master of its key's hash slot, follows {@code MOVED}/{@code ASK} redirects and refreshes its view of the
+     * cluster when they happen, when a node stays unreachable, and every few seconds — so a failover (a replica
+     * promoted in place of a dead master) is followed without a restart. The key layout is the one of
+     * {@link #redis(String)}: every script touches one hash slot. Needs Redis 7 or later (sharded pub/sub).
+     *
+     * @param seeds some nodes of the cluster, {@code host:port} or {@code redis://}/{@code rediss://} URIs (with
+     *              credentials when needed); one reachable seed is enough to start; not null, not empty
+     * @return a configuration with default retention
+     * @throws IllegalArgumentException when there is no seed or a seed is neither {@code host:port} nor a Redis URI
+     */
+    public static StorageConfig redisCluster(List<String> seeds) {
+        return new Builder().backend(Backend.REDIS).redisCluster(seeds).build();
+    }
+
+    /**
+     * Splits a comma-separated seed list, as command lines and environment variables give it
+     * ({@code h1:6379,h2:6379}), for {@link #redisCluster(List)}.
+     *
+     * @param commaSeparated seeds separated by commas, blanks around them ignored; not null
+     * @return the seeds, in order; empty when there are none
+     */
+    public static List<String> seedList(String commaSeparated) {
+        Objects.requireNonNull(commaSeparated, "commaSeparated must not be null");
+        List<String> seeds = new ArrayList<>();
+        for (String seed : commaSeparated.split(",")) {
+            if (!seed.isBlank()) {
+                seeds.add(seed.trim());
+            }
+        }
+        return List.copyOf(seeds);
+    }
+
+    /**
      * Storage in this process's memory: nothing survives the process. Meant for tests of servers wrapped by
      * mcp-state; supported like the other backends and held to the same contract suites.
      *
@@ -98,6 +146,9 @@ public final class StorageConfig {
         b.backend = backend;
         b.sqlitePath = sqlitePath;
         b.redisUrl = redisUrl;
+        b.redisClusterSeeds = redisClusterSeeds;
+        b.waitReplicas = waitReplicas;
+        b.waitTimeout = waitTimeout;
         b.redisKeyPrefix = redisKeyPrefix;
         b.sessionIdleTtl = sessionIdleTtl;
         b.maxEventsPerStream = maxEventsPerStream;
@@ -116,9 +167,49 @@ public final class StorageConfig {
         return sqlitePath;
     }
 
-    /** @return the Redis URL; meaningful when {@link #backend()} is {@link Backend#REDIS} */
+    /**
+     * @return the Redis URL; meaningful when {@link #backend()} is {@link Backend#REDIS} and
+     *     {@link #redisClusterSeeds()} is empty
+     */
     public String redisUrl() {
         return redisUrl;
+    }
+
+    /**
+     * @return the seeds of the Redis Cluster, as {@code redis://} or {@code rediss://} URIs (a {@code host:port} given
+     *     to {@link #redisCluster(List)} becomes {@code redis://host:port}); empty for one Redis server; unmodifiable,
+     *     never null
+     */
+    public List<String> redisClusterSeeds() {
+        return redisClusterSeeds;
+    }
+
+    /** @return true for Redis Cluster storage: {@link Backend#REDIS} with seeds */
+    public boolean isRedisCluster() {
+        return backend == Backend.REDIS && !redisClusterSeeds.isEmpty();
+    }
+
+    /**
+     * How many replicas must acknowledge each durable write before it counts as stored (Redis {@code WAIT}); 0 (the
+     * default) waits for none. With {@code n > 0} every write a client may see the outcome of — an event appended,
+     * a stream opened or closed, a session saved or its status changed, a sidecar write — is followed by
+     * {@code WAIT n} on the connection to the master that took it (pipelined: one round trip), and fails with
+     * {@link StoreException} (so the request gets 503) when fewer than {@code n} replicas acknowledge within
+     * {@link #waitTimeout()}. So an event a client received survives the failover of that master to a replica
+     * that acknowledged it. Touches of last-seen times and rate-limit takes do not wait. Redis only.
+     *
+     * @return 0 or more
+     */
+    public int waitReplicas() {
+        return waitReplicas;
+    }
+
+    /**
+     * @return the longest wait of {@code WAIT} for {@link #waitReplicas()} replicas; shorter than
+     *     {@link #commandTimeout()}
+     */
+    public Duration waitTimeout() {
+        return waitTimeout;
     }
 
     /** @return the prefix of every Redis key, without separator (keys look like {@code mcp:{sessionId}:...}) */
@@ -157,19 +248,25 @@ public final class StorageConfig {
     public String toString() {
         return switch (backend) {
             case SQLITE -> "sqlite:" + sqlitePath;
-            case REDIS -> "redis:" + redactedRedisUrl();
+            case REDIS -> (isRedisCluster() ? "redis-cluster:" + String.join(",", redactedRedisClusterSeeds())
+                    : "redis:" + redactedRedisUrl()) + (waitReplicas > 0 ? " wait=" + waitReplicas : "");
             case MEMORY -> "memory";
         };
     }
 
     /** @return the Redis URL with any password replaced by {@code ***}, for logs and banners */
     public String redactedRedisUrl() {
-        if (redisUrl == null) {
-            return null;
-        }
-        URI uri = URI.create(redisUrl);
-        String userInfo = uri.getRawUserInfo();
-        return userInfo == null ? redisUrl : redisUrl.replace(userInfo + "@", "***@");
+        return redisUrl == null ? null : redact(redisUrl);
+    }
+
+    /** @return the cluster seeds with any password replaced by {@code ***}, for logs and banners; never null */
+    public List<String> redactedRedisClusterSeeds() {
+        return redisClusterSeeds.stream().map(StorageConfig::redact).toList();
+    }
+
+    private static String redact(String url) {
+        String userInfo = URI.create(url).getRawUserInfo();
+        return userInfo == null ? url : url.replace(userInfo + "@", "***@");
     }
 
     /** Builds a {@link StorageConfig}; not thread-safe. */
@@ -177,6 +274,9 @@ public final class StorageConfig {
         private Backend backend = Backend.SQLITE;
         private Path sqlitePath = DEFAULT_SQLITE_PATH;
         private String redisUrl = DEFAULT_REDIS_URL;
+        private List<String> redisClusterSeeds = List.of();
+        private int waitReplicas;
+        private Duration waitTimeout = DEFAULT_WAIT_TIMEOUT;
         private String redisKeyPrefix = DEFAULT_REDIS_KEY_PREFIX;
         private Duration sessionIdleTtl = DEFAULT_SESSION_IDLE_TTL;
         private int maxEventsPerStream = DEFAULT_MAX_EVENTS_PER_STREAM;
@@ -198,7 +298,7 @@ public final class StorageConfig {
             return this;
         }
 
-        /** @param url a {@code redis://} or {@code rediss://} URL; not null */
+        /** @param url a {@code redis://} or {@code rediss://} URL of one server (clears any cluster seeds); not null */
         public Builder redisUrl(String url) {
             Objects.requireNonNull(url, "redisUrl must not be null");
             if (!url.startsWith("redis://") && !url.startsWith("rediss://")
@@ -207,6 +307,62 @@ public final class StorageConfig {
                         + "redis-sentinel://, was: " + url);
             }
             this.redisUrl = url;
+            this.redisClusterSeeds = List.of();
+            return this;
+        }
+
+        /**
+         * Makes Redis storage a Redis Cluster ({@link StorageConfig#redisCluster(List)}).
+         *
+         * @param seeds {@code host:port} or {@code redis://}/{@code rediss://} URIs; not null, not empty (to go back
+         *              to one server, set {@link #redisUrl(String)})
+         * @throws IllegalArgumentException when there is no seed or a seed is malformed
+         */
+        public Builder redisCluster(List<String> seeds) {
+            Objects.requireNonNull(seeds, "redisCluster seeds must not be null");
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException("redisCluster needs at least one seed host:port");
+            }
+            List<String> uris = new ArrayList<>(seeds.size());
+            for (String seed : seeds) {
+                uris.add(seedUri(seed));
+            }
+            this.redisClusterSeeds = List.copyOf(uris);
+            return this;
+        }
+
+        private static String seedUri(String seed) {
+            Objects.requireNonNull(seed, "a redisCluster seed must not be null");
+            String s = seed.trim();
+            if (s.startsWith("redis://") || s.startsWith("rediss://")) {
+                return s;
+            }
+            int colon = s.lastIndexOf(':');
+            boolean valid = colon > 0 && colon < s.length() - 1 && s.indexOf('/') < 0;
+            if (valid) {
+                try {
+                    int port = Integer.parseInt(s.substring(colon + 1));
+                    valid = port > 0 && port < 65536;
+                } catch (NumberFormatException e) {
+                    valid = false;
+                }
+            }
+            if (!valid) {
+                throw new IllegalArgumentException("a redisCluster seed must be host:port or a redis:// URI, was: '"
+                        + seed + "'");
+            }
+            return "redis://" + s;
+        }
+
+        /**
+         * Waits for replicas after every durable write ({@link StorageConfig#waitReplicas()}).
+         *
+         * @param replicas how many replicas must acknowledge; 0 turns it off
+         * @param timeout  the longest wait; positive, shorter than the command timeout (checked by {@link #build()})
+         */
+        public Builder waitReplicas(int replicas, Duration timeout) {
+            this.waitReplicas = Checks.atLeast(replicas, 0, "waitReplicas");
+            this.waitTimeout = Checks.positive(timeout, "waitTimeout");
             return this;
         }
 
@@ -248,8 +404,15 @@ public final class StorageConfig {
             return this;
         }
 
-        /** @return the immutable configuration */
+        /**
+         * @return the immutable configuration
+         * @throws IllegalArgumentException when replicas are awaited for as long as the command timeout or longer
+         */
         public StorageConfig build() {
+            if (waitReplicas > 0 && waitTimeout.compareTo(commandTimeout) >= 0) {
+                throw new IllegalArgumentException("waitTimeout must be shorter than commandTimeout, was: "
+                        + waitTimeout.toMillis() + " ms >= " + commandTimeout.toMillis() + " ms");
+            }
             return new StorageConfig(this);
         }
     }

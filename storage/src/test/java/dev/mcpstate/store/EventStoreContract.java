@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The {@link EventStore} contract, run against every backend by subclassing. */
 public abstract class EventStoreContract extends StoreContractSupport {
@@ -50,6 +51,33 @@ public abstract class EventStoreContract extends StoreContractSupport {
         assertThat(stored.get(0).direction()).isEqualTo(Direction.CLIENT_TO_SERVER);
         assertThat(stored.get(0).message()).isEqualTo("{\"id\":1}");
         assertThat(counter(stored.get(0).id().entryId())).isLessThan(counter(response.id().entryId()));
+    }
+
+    /** @return true for backends whose {@link EventStore#appendAfter} checks the count (Redis, memory) */
+    protected boolean checksPrecedingEvents() {
+        return false;
+    }
+
+    @Test
+    void appendAfterStoresAnEventOnlyBehindAsManyEventsAsItExpects() {
+        sessions.save(session(sid));
+        events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}", "{\"method\":\"m\"}", false).join();
+
+        StoredEvent third = events.appendAfter(sid, "r1", 2, Direction.SERVER_TO_CLIENT, "{\"n\":3}", false).join();
+        StoredEvent last = events.appendAfter(sid, "r1", 3, Direction.SERVER_TO_CLIENT, "{\"result\":{}}", true)
+                .join();
+
+        assertThat(readAll("r1")).hasSize(4).endsWith(third, last);
+        assertThat(events.stream(sid, "r1").orElseThrow().closed()).isTrue();
+        if (checksPrecedingEvents()) {
+            // the producer believes the stream holds 5 (an append it sent was lost): nothing lands behind the hole
+            assertThatThrownBy(() -> events.appendAfter(sid, "r1", 5, Direction.SERVER_TO_CLIENT, "{\"n\":6}", false)
+                    .join()).hasCauseInstanceOf(StoreException.class).hasMessageContaining("holds 4 events");
+            assertThat(readAll("r1")).hasSize(4);
+            events.append(sid, "r1", Direction.SERVER_TO_CLIENT, "{\"unconditional\":true}");
+            assertThat(events.appendAfter(sid, "r1", 5, Direction.SERVER_TO_CLIENT, "{\"n\":6}", false).join()
+                    .message()).isEqualTo("{\"n\":6}");
+        }
     }
 
     @Test

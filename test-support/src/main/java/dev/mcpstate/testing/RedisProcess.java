@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -34,14 +35,16 @@ public final class RedisProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean persistent;
+    private final List<String> extraArgs;
     private Process process;
     private boolean paused;
 
-    private RedisProcess(String binary, int port, Path dir, boolean persistent) {
+    private RedisProcess(String binary, int port, Path dir, boolean persistent, List<String> extraArgs) {
         this.binary = binary;
         this.port = port;
         this.dir = dir;
         this.persistent = persistent;
+        this.extraArgs = List.copyOf(extraArgs);
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "redis-process-stop-" + port));
     }
 
@@ -66,7 +69,26 @@ public final class RedisProcess implements AutoCloseable {
         return launch(binary(), true);
     }
 
-    private static String binary() {
+    /**
+     * Starts a new {@code redis-server} without persistence on a free loopback port as a replica of {@code master}
+     * ({@code --replicaof}); it starts copying the master's data at once. Waiting until it is in sync is the caller's
+     * business ({@code INFO replication}: {@code master_link_status:up}).
+     *
+     * @param master a running server of this class
+     * @return the running replica
+     * @throws IllegalStateException when {@code redis-server} is not on the {@code PATH} or does not start
+     */
+    public static RedisProcess launchReplicaOf(RedisProcess master) {
+        try {
+            return launch(binary(), FreePort.find(), Files.createTempDirectory("mcp-state-redis-replica"),
+                    List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a folder for redis-server", e);
+        }
+    }
+
+    /** @return the absolute path of {@code redis-server} on the {@code PATH} */
+    static String binary() {
         String binary = findOnPath("redis-server");
         if (binary == null) {
             throw new IllegalStateException("redis-server is not on the PATH; install it (Debian/Ubuntu: apt-get "
@@ -79,12 +101,23 @@ public final class RedisProcess implements AutoCloseable {
     static RedisProcess launch(String binary, boolean persistent) {
         try {
             RedisProcess redis = new RedisProcess(binary, FreePort.find(),
-                    Files.createTempDirectory("mcp-state-redis"), persistent);
+                    Files.createTempDirectory("mcp-state-redis"), persistent, List.of());
             redis.start();
             return redis;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a folder for redis-server", e);
         }
+    }
+
+    /**
+     * Starts {@code binary} on a given port and folder with more {@code redis-server} arguments (for
+     * {@link RedisClusterProcess}); without persistence, so a node comes back empty but keeps its cluster identity
+     * (the {@code cluster-config-file} in {@code dir}).
+     */
+    static RedisProcess launch(String binary, int port, Path dir, List<String> extraArgs) {
+        RedisProcess redis = new RedisProcess(binary, port, dir, false, extraArgs);
+        redis.start();
+        return redis;
     }
 
     /** @return {@code redis://127.0.0.1:<port>}; the same across restarts */
@@ -113,9 +146,11 @@ public final class RedisProcess implements AutoCloseable {
             return;
         }
         try {
-            process = new ProcessBuilder(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always",
-                    "--dir", dir.toString(), "--protected-mode", "no"))
+            List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind",
+                    "127.0.0.1", "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always",
+                    "--dir", dir.toString(), "--protected-mode", "no"));
+            command.addAll(extraArgs);
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
                     .start();

@@ -158,8 +158,14 @@ public final class RedisMonitor {
     /** @return one snapshot of the store, as text lines */
     String snapshot(String where) {
         Instant now = clock.instant();
-        long total = redis.zcard(keys.sessionIndex());
-        List<ScoredValue<String>> recent = redis.zrevrangeWithScores(keys.sessionIndex(), 0, maxSessions - 1L);
+        long total = 0;
+        List<ScoredValue<String>> recent = new ArrayList<>();
+        for (String index : keys.everySessionIndex()) {
+            total += redis.zcard(index);
+            recent.addAll(redis.zrevrangeWithScores(index, 0, maxSessions - 1L));
+        }
+        recent.sort(Comparator.comparingDouble((ScoredValue<String> v) -> v.getScore()).reversed());
+        recent = recent.subList(0, Math.min(maxSessions, recent.size()));
         StringBuilder text = new StringBuilder();
         text.append(String.format("mcp-state monitor  %s  prefix=%s  %s  sessions=%d (showing %d)%n", where,
                 keys.prefix(), TIME.format(now), total, recent.size()));
@@ -182,6 +188,7 @@ public final class RedisMonitor {
                 TIME.format(s.lastSeenAt()) + " (" + age(s.lastSeenAt(), now) + ")",
                 s.protocolVersion() == null ? "-" : s.protocolVersion()));
         Set<String> streamIds = new TreeSet<>(redis.hkeys(keys.streams(sessionId)));
+        streamIds.removeIf(field -> field.endsWith("#n")); // a stream's event count, not a stream
         streamIds.addAll(redis.smembers(keys.eventStreams(sessionId)));
         List<StreamView> streams = new ArrayList<>();
         for (String streamId : streamIds) {

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -31,6 +32,7 @@ import java.util.stream.Collectors;
  *                 filter's own cost and for tests)
  * @param db       SQLite file
  * @param redisUrl Redis URL
+ * @param redis    Redis Cluster seeds and waiting for replicas; not null
  * @param nodeId   this node's id, or null for the host name
  * @param security who may call the server: token file or OAuth issuer, allowed hosts and origins
  * @param rateLimit      requests per second per caller (principal, else client address) over all nodes sharing the
@@ -44,9 +46,41 @@ import java.util.stream.Collectors;
  * @param requestStateKeys the keys that seal {@code requestState} of protocol 2026-07-28 ({@code CURRENT[,PREVIOUS]}),
  *                 the same on every node; null for a random key per process
  */
-public record ServerOptions(String host, int port, String store, Path db, String redisUrl, String nodeId,
-        Security security, int rateLimit, int rateLimitBurst, Duration storeTimeout, boolean allowReset,
+public record ServerOptions(String host, int port, String store, Path db, String redisUrl, Redis redis,
+        String nodeId, Security security, int rateLimit, int rateLimitBurst, Duration storeTimeout, boolean allowReset,
         boolean help, RequestStateKeys requestStateKeys) {
+
+    /**
+     * Redis Cluster and replicas, for {@code --store redis}.
+     *
+     * @param clusterSeeds {@code host:port} (or {@code redis://} URI) seeds of a Redis Cluster, used instead of the
+     *                     Redis URL; empty for one Redis
+     * @param waitReplicas replicas each durable write waits for ({@link StorageConfig#waitReplicas()}); 0 for none
+     * @param waitTimeout  the longest wait for them; positive
+     */
+    public record Redis(List<String> clusterSeeds, int waitReplicas, Duration waitTimeout) {
+
+        /** One Redis, no waiting for replicas. */
+        public static final Redis STANDALONE = new Redis(List.of(), 0, StorageConfig.DEFAULT_WAIT_TIMEOUT);
+
+        public Redis {
+            clusterSeeds = List.copyOf(clusterSeeds);
+            Objects.requireNonNull(waitTimeout, "waitTimeout must not be null");
+            if (waitReplicas < 0) {
+                throw new IllegalArgumentException("--redis-wait-replicas must be 0 or more, was: " + waitReplicas);
+            }
+            if (!clusterSeeds.isEmpty()) {
+                StorageConfig.redisCluster(clusterSeeds); // each seed host:port or a URI, else it throws now
+            }
+        }
+
+        /** @return Redis storage: the cluster, else the one Redis at {@code redisUrl}; waiting for the replicas */
+        StorageConfig applyTo(String redisUrl, Duration commandTimeout) {
+            StorageConfig.Builder config = (clusterSeeds.isEmpty() ? StorageConfig.redis(redisUrl)
+                    : StorageConfig.redisCluster(clusterSeeds)).toBuilder().commandTimeout(commandTimeout);
+            return (waitReplicas > 0 ? config.waitReplicas(waitReplicas, waitTimeout) : config).build();
+        }
+    }
 
     /**
      * Who may call the server.
@@ -112,6 +146,14 @@ public record ServerOptions(String host, int port, String store, Path db, String
               --store KIND       MCP_STATE_STORE    sqlite           sqlite | redis | memory (not durable)
               --db PATH          MCP_STATE_DB       ./mcp-state.db   SQLite file (store sqlite)
               --redis-url URL    REDIS_URL          redis://127.0.0.1:6379   Redis (store redis)
+              --redis-cluster H:P,...
+                                 MCP_STATE_REDIS_CLUSTER  none       Redis Cluster seeds instead of one Redis
+                                                                     (implies store redis)
+              --redis-wait-replicas N
+                                 MCP_STATE_REDIS_WAIT_REPLICAS  0    replicas each durable write waits for
+                                                                     (WAIT N); fewer in time: the request gets 503
+              --redis-wait-timeout T
+                                 MCP_STATE_REDIS_WAIT_TIMEOUT  500ms longest wait for them
               --node-id ID       MCP_STATE_NODE_ID  host name        node id, sent in Mcp-State-Node
               --auth-tokens FILE MCP_STATE_AUTH_TOKENS  none         bearer tokens, '<token> <principal> [admin]'
               --oauth-issuer URL MCP_STATE_OAUTH_ISSUER none         accept this issuer's JWT access tokens
@@ -142,6 +184,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
         Objects.requireNonNull(store, "store must not be null");
         Objects.requireNonNull(db, "db must not be null");
         Objects.requireNonNull(redisUrl, "redisUrl must not be null");
+        Objects.requireNonNull(redis, "redis must not be null");
         Objects.requireNonNull(security, "security must not be null");
         Objects.requireNonNull(storeTimeout, "storeTimeout must not be null");
         if (storeTimeout.isNegative() || storeTimeout.isZero()) {
@@ -152,6 +195,13 @@ public record ServerOptions(String host, int port, String store, Path db, String
         }
         if (!store.equals("sqlite") && !store.equals("redis") && !store.equals("memory")) {
             throw new IllegalArgumentException("--store must be sqlite, redis or memory, was: " + store);
+        }
+        if (redis.waitReplicas() > 0 && redis.waitTimeout().compareTo(storeTimeout) >= 0) {
+            throw new IllegalArgumentException("--redis-wait-timeout must be shorter than --store-timeout, was: "
+                    + redis.waitTimeout().toMillis() + " ms >= " + storeTimeout.toMillis() + " ms");
+        }
+        if (!redis.clusterSeeds().isEmpty() && !store.equals("redis")) {
+            throw new IllegalArgumentException("--redis-cluster needs --store redis, was: " + store);
         }
         if (rateLimit < 0 || (rateLimit > 0 && rateLimitBurst < 1)) {
             throw new IllegalArgumentException("--rate-limit must be 0 or more and --rate-limit-burst at least 1, "
@@ -168,9 +218,13 @@ public record ServerOptions(String host, int port, String store, Path db, String
     public static ServerOptions parse(String[] args, Map<String, String> env) {
         String host = env.getOrDefault("MCP_STATE_HOST", "127.0.0.1");
         String port = env.getOrDefault("MCP_STATE_PORT", "8080");
-        String store = env.getOrDefault("MCP_STATE_STORE", "sqlite");
+        String store = env.get("MCP_STATE_STORE");
         String db = env.getOrDefault("MCP_STATE_DB", StorageConfig.DEFAULT_SQLITE_PATH.toString());
         String redisUrl = env.getOrDefault("REDIS_URL", StorageConfig.DEFAULT_REDIS_URL);
+        String redisCluster = env.getOrDefault("MCP_STATE_REDIS_CLUSTER", "");
+        String waitReplicas = env.getOrDefault("MCP_STATE_REDIS_WAIT_REPLICAS", "0");
+        String waitTimeout = env.getOrDefault("MCP_STATE_REDIS_WAIT_TIMEOUT",
+                StorageConfig.DEFAULT_WAIT_TIMEOUT.toMillis() + "ms");
         String nodeId = env.get("MCP_STATE_NODE_ID");
         String authTokens = env.get("MCP_STATE_AUTH_TOKENS");
         String oauthIssuer = env.get("MCP_STATE_OAUTH_ISSUER");
@@ -207,6 +261,9 @@ public record ServerOptions(String host, int port, String store, Path db, String
                 case "--store" -> store = value.toLowerCase(Locale.ROOT);
                 case "--db" -> db = value;
                 case "--redis-url" -> redisUrl = value;
+                case "--redis-cluster" -> redisCluster = value;
+                case "--redis-wait-replicas" -> waitReplicas = value;
+                case "--redis-wait-timeout" -> waitTimeout = value;
                 case "--node-id" -> nodeId = value;
                 case "--store-timeout" -> storeTimeout = value;
                 case "--log-format" -> LogFormat.parse(value); // applied before logging starts (ServerMain)
@@ -234,8 +291,12 @@ public record ServerOptions(String host, int port, String store, Path db, String
         int perSecond = perSecond(rateLimit);
         int burst = perSecond == 0 ? 0 : rateLimitBurst == null ? perSecond
                 : number(rateLimitBurst, "--rate-limit-burst", "a number");
-        return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, nodeId, security, perSecond, burst,
-                timeout(storeTimeout), allowReset, help, requestStateKeys(requestStateKey));
+        List<String> seeds = StorageConfig.seedList(redisCluster);
+        Redis redis = new Redis(seeds, number(waitReplicas, "--redis-wait-replicas", "a number"),
+                timeout(waitTimeout, "--redis-wait-timeout"));
+        store = store != null ? store : seeds.isEmpty() ? "sqlite" : "redis";
+        return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, redis, nodeId, security, perSecond,
+                burst, timeout(storeTimeout, "--store-timeout"), allowReset, help, requestStateKeys(requestStateKey));
     }
 
     private static RequestStateKeys requestStateKeys(String text) {
@@ -276,10 +337,10 @@ public record ServerOptions(String host, int port, String store, Path db, String
     }
 
     /** @return {@code 2s}, {@code 500ms} or {@code 500} (milliseconds) as a duration */
-    private static Duration timeout(String text) {
+    private static Duration timeout(String text, String flag) {
         Matcher m = TIMEOUT.matcher(text.trim());
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new IllegalArgumentException("--store-timeout must be a positive time like 2s or 500ms, was: "
+            throw new IllegalArgumentException(flag + " must be a positive time like 2s or 500ms, was: "
                     + text);
         }
         long n = Long.parseLong(m.group(1));
@@ -302,7 +363,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
     /** @return the storage these options select, with the store timeout */
     public StorageConfig storage() {
         StorageConfig config = switch (store) {
-            case "redis" -> StorageConfig.redis(redisUrl);
+            case "redis" -> redis.applyTo(redisUrl, storeTimeout);
             case "memory" -> StorageConfig.inMemory();
             default -> StorageConfig.sqlite(db);
         };

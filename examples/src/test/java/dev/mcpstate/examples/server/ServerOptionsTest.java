@@ -149,4 +149,42 @@ class ServerOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("--log-format must be text or json, was: xml");
         assertThat(ServerOptions.USAGE).contains("--log-format").contains("MCP_STATE_LOG_FORMAT");
     }
+
+    @Test
+    void redisClusterSeedsImplyTheRedisStoreAndReplaceTheUrl() {
+        ServerOptions options = parse(Map.of(), "--redis-cluster", "10.0.0.1:7000,10.0.0.2:7001");
+
+        assertThat(options.store()).isEqualTo("redis");
+        assertThat(options.storage().isRedisCluster()).isTrue();
+        assertThat(options.storage().redisClusterSeeds()).containsExactly("redis://10.0.0.1:7000",
+                "redis://10.0.0.2:7001");
+        assertThat(options.storeDescription()).isEqualTo("redis-cluster:redis://10.0.0.1:7000,redis://10.0.0.2:7001");
+        assertThat(parse(Map.of("MCP_STATE_REDIS_CLUSTER", "h:1")).storage().redisClusterSeeds())
+                .containsExactly("redis://h:1");
+        assertThat(parse(Map.of("MCP_STATE_STORE", "redis")).storage().isRedisCluster()).isFalse();
+        assertThatThrownBy(() -> parse(Map.of(), "--store", "sqlite", "--redis-cluster", "h:1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--redis-cluster needs --store redis");
+        assertThatThrownBy(() -> parse(Map.of(), "--redis-cluster", "nohost"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host:port");
+    }
+
+    @Test
+    void waitingForReplicasIsOffByDefaultAndTakesACountAndATimeout() {
+        assertThat(parse(Map.of(), "--store", "redis").storage().waitReplicas()).isZero();
+
+        StorageConfig waiting = parse(Map.of(), "--redis-cluster", "h:1", "--redis-wait-replicas", "1",
+                "--redis-wait-timeout", "250ms").storage();
+        assertThat(waiting.waitReplicas()).isEqualTo(1);
+        assertThat(waiting.waitTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(parse(Map.of("MCP_STATE_REDIS_WAIT_REPLICAS", "2"), "--store", "redis").storage()
+                .waitTimeout()).isEqualTo(StorageConfig.DEFAULT_WAIT_TIMEOUT);
+        assertThatThrownBy(() -> parse(Map.of(), "--redis-wait-replicas", "-1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--redis-wait-replicas");
+        assertThatThrownBy(() -> parse(Map.of(), "--store", "redis", "--redis-wait-replicas", "1",
+                "--redis-wait-timeout", "2s")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--redis-wait-timeout must be shorter than --store-timeout");
+        assertThat(ServerOptions.USAGE).contains("--redis-cluster", "MCP_STATE_REDIS_CLUSTER", "--redis-wait-replicas",
+                "MCP_STATE_REDIS_WAIT_REPLICAS", "--redis-wait-timeout");
+    }
+
 }

@@ -19,6 +19,7 @@ import java.util.Objects;
  *   <tr><td>STATE_BACKEND</td><td>--backend sqlite|redis</td><td>sqlite</td></tr>
  *   <tr><td>DB_PATH</td><td>--db PATH</td><td>state_sidecar.db</td></tr>
  *   <tr><td>REDIS_URL</td><td>--redis-url URL</td><td>redis://localhost:6379</td></tr>
+ *   <tr><td>REDIS_CLUSTER</td><td>--redis-cluster HOST:PORT,...</td><td>none (one Redis at REDIS_URL)</td></tr>
  *   <tr><td>REDIS_KEY_PREFIX</td><td>--redis-key-prefix P</td><td>mcp</td></tr>
  *   <tr><td>SIDECAR_HOST</td><td>--host HOST</td><td>127.0.0.1</td></tr>
  *   <tr><td>SIDECAR_PORT</td><td>--port PORT</td><td>8000</td></tr>
@@ -29,6 +30,10 @@ import java.util.Objects;
  *       {@link SidecarMain} before logging starts)</td></tr>
  *   <tr><td></td><td>--stdio</td><td>off (HTTP)</td></tr>
  * </table>
+ *
+ * <p>{@code REDIS_CLUSTER} ({@code --redis-cluster}) names seeds of a Redis Cluster, {@code host:port} or
+ * {@code redis://} URIs separated by commas; it implies {@code STATE_BACKEND=redis} and replaces {@code REDIS_URL}
+ * ({@link StorageConfig#redisCluster(java.util.List)}).
  *
  * <p>{@code --allow-reset} ({@code SIDECAR_ALLOW_RESET=true}) lets anonymous callers — every caller of a sidecar
  * without authentication, and every stdio caller — use {@code sidecar_reset}, which then wipes the anonymous
@@ -66,6 +71,7 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
               --backend sqlite|redis   STATE_BACKEND            storage backend (default sqlite)
               --db PATH                DB_PATH                  SQLite file (default state_sidecar.db)
               --redis-url URL          REDIS_URL                Redis URL (default redis://localhost:6379)
+              --redis-cluster H:P,...  REDIS_CLUSTER            Redis Cluster seeds instead of one Redis
               --redis-key-prefix P     REDIS_KEY_PREFIX         Redis key prefix (default mcp)
               --host HOST              SIDECAR_HOST             HTTP bind address (default 127.0.0.1)
               --port PORT              SIDECAR_PORT             HTTP port, 0 = any free (default 8000)
@@ -98,8 +104,8 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
      */
     public static SidecarServerConfig parse(Map<String, String> env, String... args) {
         Map<String, String> settings = new java.util.HashMap<>();
-        for (String name : new String[] {"STATE_BACKEND", "DB_PATH", "REDIS_URL", "REDIS_KEY_PREFIX", "SIDECAR_HOST",
-                "SIDECAR_PORT", "SIDECAR_MAX_VALUE_BYTES", "SIDECAR_ALLOW_RESET", "SIDECAR_AUTH_TOKENS",
+        for (String name : new String[] {"STATE_BACKEND", "DB_PATH", "REDIS_URL", "REDIS_CLUSTER", "REDIS_KEY_PREFIX",
+                "SIDECAR_HOST", "SIDECAR_PORT", "SIDECAR_MAX_VALUE_BYTES", "SIDECAR_ALLOW_RESET", "SIDECAR_AUTH_TOKENS",
                 LogFormat.ENV}) {
             String value = env.get(name);
             if (value != null && !value.isBlank()) {
@@ -151,6 +157,7 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
             case "--backend" -> "STATE_BACKEND";
             case "--db" -> "DB_PATH";
             case "--redis-url" -> "REDIS_URL";
+            case "--redis-cluster" -> "REDIS_CLUSTER";
             case "--redis-key-prefix" -> "REDIS_KEY_PREFIX";
             case "--host" -> "SIDECAR_HOST";
             case "--port" -> "SIDECAR_PORT";
@@ -162,11 +169,18 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
     }
 
     private static StorageConfig storage(Map<String, String> settings) {
-        String backend = settings.getOrDefault("STATE_BACKEND", "sqlite").toLowerCase(Locale.ROOT);
+        String cluster = settings.get("REDIS_CLUSTER");
+        String backend = settings.getOrDefault("STATE_BACKEND", cluster == null ? "sqlite" : "redis")
+                .toLowerCase(Locale.ROOT);
+        if (cluster != null && !backend.equals("redis")) {
+            throw new IllegalArgumentException("REDIS_CLUSTER / --redis-cluster needs STATE_BACKEND redis, was: "
+                    + backend);
+        }
         StorageConfig.Builder builder = switch (backend) {
             case "sqlite" -> StorageConfig.sqlite(Path.of(settings.getOrDefault("DB_PATH", DEFAULT_DB_PATH)))
                     .toBuilder();
-            case "redis" -> StorageConfig.redis(settings.getOrDefault("REDIS_URL", DEFAULT_REDIS_URL)).toBuilder();
+            case "redis" -> cluster != null ? StorageConfig.redisCluster(StorageConfig.seedList(cluster)).toBuilder()
+                    : StorageConfig.redis(settings.getOrDefault("REDIS_URL", DEFAULT_REDIS_URL)).toBuilder();
             default -> throw new IllegalArgumentException(
                     "STATE_BACKEND / --backend must be sqlite or redis, was: " + backend);
         };

@@ -56,6 +56,26 @@ class SidecarServerConfigTest {
     }
 
     @Test
+    void redisClusterSeedsMakeItARedisClusterWithOrWithoutStateBackend() {
+        SidecarServerConfig fromEnv = SidecarServerConfig.parse(Map.of("REDIS_CLUSTER", "h1:7000, h2:7001,",
+                "REDIS_URL", "redis://ignored:1"));
+        assertThat(fromEnv.storage().isRedisCluster()).isTrue();
+        assertThat(fromEnv.storage().redisClusterSeeds()).containsExactly("redis://h1:7000", "redis://h2:7001");
+        assertThat(fromEnv.backendDescription()).isEqualTo("redis-cluster:redis://h1:7000,redis://h2:7001");
+
+        SidecarServerConfig fromFlag = SidecarServerConfig.parse(Map.of("STATE_BACKEND", "redis"),
+                "--redis-cluster", "redis://:secret@h3:7002");
+        assertThat(fromFlag.storage().redisClusterSeeds()).containsExactly("redis://:secret@h3:7002");
+        assertThat(fromFlag.backendDescription()).doesNotContain("secret");
+
+        assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of("STATE_BACKEND", "sqlite", "REDIS_CLUSTER",
+                "h1:7000"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("STATE_BACKEND redis");
+        assertThatThrownBy(() -> SidecarServerConfig.parse(Map.of(), "--redis-cluster", "h1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host:port");
+        assertThat(SidecarServerConfig.USAGE).contains("--redis-cluster").contains("REDIS_CLUSTER");
+    }
+
+    @Test
     void flagsOverrideEnvironmentVariables() {
         SidecarServerConfig config = SidecarServerConfig.parse(Map.of("STATE_BACKEND", "redis", "SIDECAR_PORT", "9000"),
                 "--backend", "sqlite", "--db=/tmp/x.db", "--port", "0", "--stdio", "--host", "::1");

@@ -3,6 +3,7 @@ package dev.mcpstate.store.memory;
 import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.EventId;
 import dev.mcpstate.store.EventStore;
+import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.StoredEvent;
 import dev.mcpstate.store.StreamInfo;
 import dev.mcpstate.store.StreamKind;
@@ -20,14 +21,16 @@ import java.util.function.Predicate;
 
 /**
  * An {@link EventStore} in memory, the stores of {@link InMemoryBackend}. Entry ids are decimal numbers from one counter, like the SQLite
- * store's; retention and {@link #isKnownPosition} follow the same rules. Thread-safe (one lock); never throws
- * {@link dev.mcpstate.store.StoreException}.
+ * store's; retention and {@link #isKnownPosition} follow the same rules. Thread-safe (one lock); throws
+ * {@link StoreException} only for an {@link #appendAfter} whose count does not match.
  */
 final class InMemoryEventStore implements EventStore {
 
     private static final class Stream {
         StreamInfo info;
         long lastIssued;
+        /** Events appended since the stream was opened, trimmed ones included. */
+        long appended;
         final TreeMap<Long, StoredEvent> events = new TreeMap<>();
     }
 
@@ -102,6 +105,7 @@ final class InMemoryEventStore implements EventStore {
     public synchronized StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
         Stream s = stream(sessionId, streamId, true);
         s.lastIssued = ++counter;
+        s.appended++;
         StoredEvent event = new StoredEvent(sessionId, new EventId(streamId, Long.toString(counter)), direction,
                 message, clock.instant());
         s.events.put(counter, event);
@@ -109,6 +113,23 @@ final class InMemoryEventStore implements EventStore {
             s.events.pollFirstEntry();
         }
         return event;
+    }
+
+    /** Checks the stream's count of appended events like the Redis store, so the filter's tests hold it to it. */
+    @Override
+    public synchronized CompletableFuture<StoredEvent> appendAfter(String sessionId, String streamId,
+            long precedingEvents, Direction direction, String message, boolean last) {
+        Stream s = stream(sessionId, streamId, false);
+        long have = s == null ? 0 : s.appended;
+        if (have != precedingEvents) {
+            return CompletableFuture.failedFuture(new StoreException("stream " + streamId + " holds " + have
+                    + " events, not " + precedingEvents));
+        }
+        StoredEvent event = append(sessionId, streamId, direction, message);
+        if (last) {
+            closeStream(sessionId, streamId);
+        }
+        return CompletableFuture.completedFuture(event);
     }
 
     @Override

@@ -13,15 +13,18 @@ import java.util.Objects;
 
 /**
  * The Redis backend: sessions as hashes, events in Redis Streams, the sidecar's state in hashes and sorted sets,
- * rate-limit token buckets in hashes, the cluster bus on pub/sub plus heartbeat keys — every key in {@link RedisKeys}. Many nodes share one Redis;
- * every node serves every session.
+ * rate-limit token buckets in hashes, the cluster bus on pub/sub plus heartbeat keys — every key in {@link RedisKeys}.
+ * Many nodes share one Redis, or one Redis Cluster ({@link StorageConfig#redisCluster(java.util.List)}: the same keys,
+ * every script on one hash slot, Lettuce's cluster client following redirects and failovers); every node serves every
+ * session. With {@link StorageConfig#waitReplicas()} durable writes wait for replicas ({@code WAIT}).
  *
  * <p>Fails fast: commands time out after {@link StorageConfig#commandTimeout()}, are rejected while Redis is
  * unreachable, and a circuit breaker fails every call at once while Redis is known down, probing it again every
  * second; reconnecting and resubscribing need no restart.
  *
- * <p>Thread-safe: one multiplexed connection shared by all stores. Open it through
- * {@link dev.mcpstate.store.Storage#open(StorageConfig, Clock)} with {@link StorageConfig#redis(String)}.
+ * <p>Thread-safe: one multiplexed connection shared by all stores (plus one for the writes that wait for replicas).
+ * Open it through {@link dev.mcpstate.store.Storage#open(StorageConfig, Clock)} with {@link StorageConfig#redis(String)}
+ * or {@link StorageConfig#redisCluster(java.util.List)}.
  */
 public final class RedisBackend extends BaseBackend {
 
@@ -43,7 +46,7 @@ public final class RedisBackend extends BaseBackend {
      * @param config the configuration; not null
      * @param clock  the clock of every time the stores record; not null
      * @return the open backend
-     * @throws StoreException when Redis cannot be reached
+     * @throws StoreException when Redis cannot be reached, or a cluster's servers are older than Redis 7
      */
     public static RedisBackend open(StorageConfig config, Clock clock) {
         Objects.requireNonNull(config, "config must not be null");

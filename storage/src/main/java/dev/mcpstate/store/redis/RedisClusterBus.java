@@ -25,24 +25,31 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * The bus of nodes sharing one Redis.
+ * The bus of nodes sharing one Redis or one Redis Cluster. Every channel and key is in {@link RedisKeys}.
  *
  * <ul>
- *   <li>Responses: {@code PUBLISH <prefix>:node:<owner>:responses "<sessionId>\n<json>"}; each node instance
- *       subscribes to its own channel. {@code PUBLISH} answers how many subscribers got it, which tells whether
- *       the issuing node is there.</li>
- *   <li>Session ends: {@code PUBLISH <prefix>:sessions:ended <sessionId>}, subscribed by every node.</li>
+ *   <li>Responses: {@code SPUBLISH <prefix>:node:<owner>:responses "<sessionId>\n<json>"} (sharded pub/sub; plain
+ *       {@code PUBLISH} before Redis 7); each node instance subscribes to its own channel. The command answers how
+ *       many subscribers got the message — on a cluster, the subscribers on the master of the channel's slot, which
+ *       is where sharded subscriptions go — which tells whether the issuing node is there.</li>
+ *   <li>Wake-ups: the append scripts {@code SPUBLISH} on the session's {@code <prefix>:{<sid>}:wake} (the session's
+ *       own slot); a node subscribes while it follows one of the session's streams.</li>
+ *   <li>Session ends and changes: {@code PUBLISH <prefix>:sessions:ended <sessionId>} and
+ *       {@code <prefix>:sessions:changed}, subscribed by every node. These are broadcasts: on a cluster, classic
+ *       pub/sub messages reach every node of the cluster, whichever one a subscriber is connected to.</li>
  *   <li>Server changes ({@code subscriptions/listen}): {@code PUBLISH <prefix>:changes "<owner>\n<json>"}, subscribed
- *       by every node, which ignores its own.</li>
+ *       by every node, which ignores its own (a broadcast too).</li>
  *   <li>Liveness: every {@code heartbeatInterval} a node sets {@code <prefix>:node:<owner>:alive} with expiry
- *       {@code deadAfter}; a node is alive while that key exists.</li>
+ *       {@code deadAfter}; a node is alive while that key exists. Single-key commands, so any slot will do.</li>
  * </ul>
- * These keys are outside any session's hash slot, which is fine on Redis Cluster (pub/sub is cluster-wide,
- * heartbeat keys are single-key commands).
  *
- * <p><b>Outages.</b> When Redis comes back, Lettuce reconnects the subscriber and subscribes again to every channel
- * it had; a {@link #watch}/{@link #unwatch} whose command was rejected meanwhile is redone at the next successful
- * heartbeat, so wake-ups resume without a restart (until then followers fall back to polling). Thread-safe.
+ * <p><b>Outages, failovers.</b> When Redis comes back, Lettuce reconnects the subscriber and subscribes again to every
+ * channel it had; a {@link #watch}/{@link #unwatch} whose command was rejected meanwhile is redone at the next
+ * successful heartbeat, so wake-ups resume without a restart (until then followers fall back to polling). On a
+ * cluster a sharded subscription lives on the master of its channel's slot: when that master fails over, or a
+ * connection of this client comes back, or Lettuce sees the cluster's topology change, the next heartbeat subscribes
+ * again to the responses channel and every watched wake channel, one command each, which Lettuce routes to the
+ * current master (re-subscribing is idempotent). Thread-safe.
  */
 final class RedisClusterBus implements ClusterBus {
 
@@ -71,6 +78,8 @@ final class RedisClusterBus implements ClusterBus {
     /** Set when a (un)subscribe failed: the next successful heartbeat redoes them. */
     private final AtomicBoolean resync = new AtomicBoolean();
     private final boolean sharded;
+    /** Sets {@link #resync} on reconnects and topology changes. */
+    private final AutoCloseable topologyListener;
 
     RedisClusterBus(RedisDatabase redis, String owner, Duration heartbeatInterval, Duration deadAfter) {
         this.redis = Objects.requireNonNull(redis, "redis must not be null");
@@ -102,7 +111,13 @@ final class RedisClusterBus implements ClusterBus {
                 dispatch(channel, message);
             }
         });
-        subscriber.sync().subscribe(responsesChannel, endedChannel, changedChannel, serverChangesChannel);
+        if (sharded) {
+            subscriber.sync().ssubscribe(responsesChannel);
+            subscriber.sync().subscribe(endedChannel, changedChannel, serverChangesChannel);
+        } else {
+            subscriber.sync().subscribe(responsesChannel, endedChannel, changedChannel, serverChangesChannel);
+        }
+        this.topologyListener = redis.onReconnectOrTopologyChange(event -> resync.set(true));
         beat();
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mcp-state-heartbeat");
@@ -120,8 +135,10 @@ final class RedisClusterBus implements ClusterBus {
 
     @Override
     public boolean sendResponse(String target, String sessionId, String response) {
-        Long receivers = redis.call("route response",
-                () -> redis.sync().publish(keys.nodeResponses(target), sessionId + "\n" + response));
+        String channel = keys.nodeResponses(target);
+        String message = sessionId + "\n" + response;
+        Long receivers = redis.call("route response", () -> sharded ? redis.sync().spublish(channel, message)
+                : redis.sync().publish(channel, message));
         return receivers != null && receivers > 0;
     }
 
@@ -208,14 +225,19 @@ final class RedisClusterBus implements ClusterBus {
     }
 
     /**
-     * Subscribes again to the wake channel of every watched session and leaves the ones left over, after a
-     * (un)subscribe failed. Both commands are idempotent in Redis; a watch racing with this costs at worst a spare
-     * subscription, whose wake-ups nobody follows.
+     * Subscribes again to the responses channel (sharded) and to the wake channel of every watched session, and
+     * leaves the ones left over, after a (un)subscribe failed, a reconnect or a change of the cluster. Both commands
+     * are idempotent in Redis; a watch racing with this costs at worst a spare subscription, whose wake-ups nobody
+     * follows.
      */
     private void resync() {
+        RedisDatabase.connectToMasters(subscriber); // a promoted replica's connection, before subscribing there
         for (String channel : List.copyOf(leaveLater)) {
             leaveLater.remove(channel);
             unsubscribe(channel); // adds it again if it fails again
+        }
+        if (sharded) {
+            subscribe(responsesChannel);
         }
         watched.keySet().forEach(sessionId -> subscribe(keys.wake(sessionId)));
     }
@@ -236,6 +258,11 @@ final class RedisClusterBus implements ClusterBus {
 
     @Override
     public void close() {
+        try {
+            topologyListener.close();
+        } catch (Exception e) {
+            log.debug("could not stop listening to topology changes: {}", e.toString());
+        }
         heartbeat.shutdownNow();
         try {
             // a beat under way must not set the key again after it is removed

@@ -37,11 +37,14 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Retention.</b> Each {@code XADD} trims its stream exactly to
  * {@link dev.mcpstate.store.StorageConfig#maxEventsPerStream()} ({@code MAXLEN}, not {@code ~}, so the bound is
- * exact). {@link #trim(Instant)} walks the sessions of the global index and, for each stream, deletes entries
+ * exact). {@link #trim(Instant)} walks the sessions of every bucket of the retention index and, for each stream, deletes entries
  * from the oldest end while their {@code t} is older than the cutoff, in batches of 100 (bounded by the stream
  * length); it is meant for a periodic background job. Streams of sessions that have no record (so are not in the
  * index) are not age-trimmed; like all abandoned keys, they expire after the cleanup expiry of
  * {@link RedisDatabase}.
+ *
+ * <p><b>Gap-free streams.</b> The append scripts also count each stream's events in the streams hash (field
+ * {@code <streamId>#n}); {@link #appendAfter} makes an append conditional on that count, checked in the same script.
  *
  * <p>{@link #isKnownPosition} treats an id as known when it is stored in the stream, or lies before the stream's
  * oldest retained entry and at or before its last generated id (a trimmed position).
@@ -103,7 +106,7 @@ final class RedisEventStore implements EventStore {
         Objects.requireNonNull(kind, "kind must not be null");
         Objects.requireNonNull(ownerNode, "ownerNode must not be null");
         String info = streamInfo(kind, ownerNode);
-        db.run("open stream", OPEN, new String[] {keys.streams(sessionId)}, ttl, streamId, info);
+        db.write("open stream", OPEN, new String[] {keys.streams(sessionId)}, ttl, streamId, info);
     }
 
     private String streamInfo(StreamKind kind, String ownerNode) {
@@ -125,12 +128,12 @@ final class RedisEventStore implements EventStore {
     @Override
     public void closeStream(String sessionId, String streamId) {
         Objects.requireNonNull(streamId, "streamId must not be null");
-        db.run("close stream", CLOSE, new String[] {keys.streams(sessionId)}, streamId);
+        db.write("close stream", CLOSE, new String[] {keys.streams(sessionId)}, streamId);
     }
 
     @Override
     public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
-        return appendWith(APPEND, "append event", sessionId, streamId, direction, message);
+        return appendWith(APPEND, "append event", sessionId, streamId, direction, message, ANY_PRECEDING);
     }
 
     /** One Lua script: the stream's information and its first event. */
@@ -140,37 +143,55 @@ final class RedisEventStore implements EventStore {
         Objects.requireNonNull(kind, "kind must not be null");
         Objects.requireNonNull(ownerNode, "ownerNode must not be null");
         return appendWith(OPEN_AND_APPEND, "open stream and append", sessionId, streamId, direction, message,
-                streamInfo(kind, ownerNode));
+                ANY_PRECEDING, streamInfo(kind, ownerNode));
     }
 
     /** One Lua script: the stream's last event and its closed flag. */
     @Override
     public StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
-        return appendWith(APPEND_AND_CLOSE, "append and close", sessionId, streamId, direction, message);
+        return appendWith(APPEND_AND_CLOSE, "append and close", sessionId, streamId, direction, message,
+                ANY_PRECEDING);
     }
 
     /** Pipelined on the shared connection: Redis runs the scripts in the order they were sent. */
     @Override
     public CompletableFuture<StoredEvent> appendAsync(String sessionId, String streamId, Direction direction,
             String message) {
-        return appendAsyncWith(APPEND, "append event", sessionId, streamId, direction, message);
+        return appendAsyncWith(APPEND, "append event", sessionId, streamId, direction, message, ANY_PRECEDING);
     }
 
     /** Pipelined like {@link #appendAsync}. */
     @Override
     public CompletableFuture<StoredEvent> appendAndCloseAsync(String sessionId, String streamId, Direction direction,
             String message) {
-        return appendAsyncWith(APPEND_AND_CLOSE, "append and close", sessionId, streamId, direction, message);
+        return appendAsyncWith(APPEND_AND_CLOSE, "append and close", sessionId, streamId, direction, message,
+                ANY_PRECEDING);
+    }
+
+    /**
+     * The append script checks the stream's event count (the field {@code <streamId>#n} of the streams hash) before
+     * it writes, in the same atomic step; a mismatch is the error reply {@code STREAMGAP ...}.
+     */
+    @Override
+    public CompletableFuture<StoredEvent> appendAfter(String sessionId, String streamId, long precedingEvents,
+            Direction direction, String message, boolean last) {
+        if (precedingEvents < 0) {
+            throw new IllegalArgumentException("precedingEvents must be 0 or more, was: " + precedingEvents);
+        }
+        return last ? appendAsyncWith(APPEND_AND_CLOSE, "append and close", sessionId, streamId, direction, message,
+                Long.toString(precedingEvents))
+                : appendAsyncWith(APPEND, "append event", sessionId, streamId, direction, message,
+                        Long.toString(precedingEvents));
     }
 
     private CompletableFuture<StoredEvent> appendAsyncWith(LuaScript script, String what, String sessionId,
-            String streamId, Direction direction, String message) {
+            String streamId, Direction direction, String message, String preceding) {
         Objects.requireNonNull(streamId, "streamId must not be null");
         Objects.requireNonNull(direction, "direction must not be null");
         Objects.requireNonNull(message, "message must not be null");
         long now = clock.millis();
-        return db.<String>runAsync(what, script, appendKeys(sessionId, streamId),
-                appendArgs(sessionId, streamId, now, direction, message))
+        return db.<String>writeAsync(what, script, appendKeys(sessionId, streamId),
+                appendArgs(sessionId, streamId, now, direction, message, preceding))
                 .thenApply(entryId -> new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
                         Instant.ofEpochMilli(now)));
     }
@@ -187,8 +208,8 @@ final class RedisEventStore implements EventStore {
             keys.eventStreams(sessionId), keys.streams(sessionId), keys.session(sessionId)};
         Direction direction = firstEvent == null ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
         String message = firstEvent == null ? request : firstEvent;
-        return db.<String>runAsync("open response stream", OPEN_RESPONSE_STREAM, scriptKeys,
-                appendArgs(sessionId, streamId, now, Direction.CLIENT_TO_SERVER, request,
+        return db.<String>writeAsync("open response stream", OPEN_RESPONSE_STREAM, scriptKeys,
+                appendArgs(sessionId, streamId, now, Direction.CLIENT_TO_SERVER, request, ANY_PRECEDING,
                         streamInfo(StreamKind.RESPONSE, ownerNode), firstEvent == null ? "" : firstEvent,
                         last ? "1" : "0"))
                 .thenApply(entryId -> entryId == null ? Optional.empty()
@@ -201,10 +222,16 @@ final class RedisEventStore implements EventStore {
             keys.eventStreams(sessionId), keys.streams(sessionId)};
     }
 
-    /** ARGV of the append scripts: ttl, maxlen, streamId, t, dir, msg, wake channel, publish command[, info]. */
+    /** "The stream may hold any number of events": the append is unconditional. */
+    private static final String ANY_PRECEDING = "";
+
+    /**
+     * ARGV of the append scripts: ttl, maxlen, streamId, t, dir, msg, wake channel, publish command, preceding events
+     * ({@link #ANY_PRECEDING} for any)[, info...].
+     */
     private String[] appendArgs(String sessionId, String streamId, long now, Direction direction, String message,
-            String... info) {
-        String[] args = new String[8 + info.length];
+            String preceding, String... info) {
+        String[] args = new String[9 + info.length];
         args[0] = ttl;
         args[1] = maxLen;
         args[2] = streamId;
@@ -213,19 +240,20 @@ final class RedisEventStore implements EventStore {
         args[5] = message;
         args[6] = keys.wake(sessionId);
         args[7] = publish;
-        System.arraycopy(info, 0, args, 8, info.length);
+        args[8] = preceding;
+        System.arraycopy(info, 0, args, 9, info.length);
         return args;
     }
 
     private StoredEvent appendWith(LuaScript script, String what, String sessionId, String streamId,
-            Direction direction, String message, String... info) {
+            Direction direction, String message, String preceding, String... info) {
         Objects.requireNonNull(streamId, "streamId must not be null");
         Objects.requireNonNull(direction, "direction must not be null");
         Objects.requireNonNull(message, "message must not be null");
         long now = clock.millis();
         String[] scriptKeys = appendKeys(sessionId, streamId);
-        String[] args = appendArgs(sessionId, streamId, now, direction, message, info);
-        String entryId = db.run(what, script, scriptKeys, args);
+        String[] args = appendArgs(sessionId, streamId, now, direction, message, preceding, info);
+        String entryId = db.write(what, script, scriptKeys, args);
         return new StoredEvent(sessionId, new EventId(streamId, entryId), direction, message,
                 Instant.ofEpochMilli(now));
     }
@@ -316,26 +344,33 @@ final class RedisEventStore implements EventStore {
         String cutoff = Long.toString(Objects.requireNonNull(olderThan, "olderThan must not be null").toEpochMilli());
         long removed = db.call("trim events", () -> {
             long total = 0;
-            for (long start = 0; ; start += TRIM_SESSIONS_PER_ROUND) {
-                List<String> sessionIds = db.sync().zrange(keys.sessionIndex(), start,
-                        start + TRIM_SESSIONS_PER_ROUND - 1);
-                if (sessionIds.isEmpty()) {
-                    return total;
-                }
-                List<Set<String>> streams = db.awaitAll("trim events", sessionIds.stream()
-                        .map(id -> db.async().smembers(keys.eventStreams(id)).toCompletableFuture()).toList());
-                List<CompletableFuture<Long>> trims = new ArrayList<>();
-                for (int i = 0; i < sessionIds.size(); i++) {
-                    for (String streamId : streams.get(i)) {
-                        trims.add(TRIM.runAsync(db.async(), new String[] {keys.events(sessionIds.get(i), streamId)},
-                                cutoff));
+            for (String index : keys.everySessionIndex()) {
+                for (long start = 0; ; start += TRIM_SESSIONS_PER_ROUND) {
+                    List<String> sessionIds = db.sync().zrange(index, start, start + TRIM_SESSIONS_PER_ROUND - 1);
+                    if (sessionIds.isEmpty()) {
+                        break;
                     }
+                    total += trim(sessionIds, cutoff);
                 }
-                total += db.awaitAll("trim events", trims).stream().mapToLong(Long::longValue).sum();
             }
+            return total;
         });
         log.debug("trimmed events removed={} olderThan={}", removed, olderThan);
         return removed;
+    }
+
+    /** Trims every stream of these sessions, pipelined; @return how many events were removed */
+    private long trim(List<String> sessionIds, String cutoff) {
+        List<Set<String>> streams = db.awaitAll("trim events", sessionIds.stream()
+                .map(id -> db.async().smembers(keys.eventStreams(id)).toCompletableFuture()).toList());
+        List<CompletableFuture<Long>> trims = new ArrayList<>();
+        for (int i = 0; i < sessionIds.size(); i++) {
+            for (String streamId : streams.get(i)) {
+                trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionIds.get(i), streamId)},
+                        cutoff));
+            }
+        }
+        return db.awaitAll("trim events", trims).stream().mapToLong(Long::longValue).sum();
     }
 
 }

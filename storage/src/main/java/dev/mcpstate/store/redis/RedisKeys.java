@@ -4,26 +4,39 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
- * Every Redis key and pub/sub channel mcp-state uses, in one place. All keys of one session carry the hash tag
- * {@code {<sessionId>}}, so they share one hash slot and each Lua script on one session runs unchanged on Redis
- * Cluster; the keys of the sidecar's anonymous tenant carry the tag {@code {sc}}, those of a named tenant
- * {@code {sc:<tenant>}} (one slot per tenant).
+ * Every Redis key and pub/sub channel mcp-state uses, in one place. The layout is the same on one Redis and on Redis
+ * Cluster, and every Lua script and every transaction touches keys of one hash slot:
+ * <ul>
+ *   <li>all keys of one session carry the hash tag {@code {<sessionId>}}, so they share one slot and each script on
+ *       one session runs on the master of that slot;</li>
+ *   <li>the keys of the sidecar's anonymous tenant carry the tag {@code {sc}}, those of a named tenant
+ *       {@code {sc:<tenant>}} (one slot per tenant);</li>
+ *   <li>what used to be global — the retention index, the set of terminal sessions, the sidecar's tenant registry —
+ *       is sharded into {@value #INDEX_BUCKETS} bucket keys tagged {@code {0}} ... {@code {15}}: an id always lands in
+ *       bucket {@link #bucketOf(String)}, every write to a bucket is a single-key command, and whoever needs the
+ *       whole index reads the buckets one by one (pipelined). The buckets' slots fall on every master of a 3-master
+ *       cluster, so no master carries all index traffic;</li>
+ *   <li>a node's heartbeat is a key of its own, a single-key {@code SET}/{@code EXISTS}; a token bucket is one key.</li>
+ * </ul>
  *
  * <pre>
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:session              hash: the session record (times in epoch millis)
- * &lt;prefix&gt;:{&lt;sessionId&gt;}:streams              hash: streamId -&gt; "KIND|closed|openedAtMillis|owner"
+ * &lt;prefix&gt;:{&lt;sessionId&gt;}:streams              hash: streamId -&gt; "KIND|closed|openedAtMillis|owner", and
+ *                                         streamId#n -&gt; events appended to it (for appendAfter)
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:event-streams        set: ids of the streams that have an events key
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:seq                  string: session-wide counter behind entry ids
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:events:&lt;streamId&gt;    stream: one entry per event, fields dir, msg, t
- * &lt;prefix&gt;:{&lt;sessionId&gt;}:wake                 channel (sharded): the stream id of every append
- * &lt;prefix&gt;:sessions                        sorted set: sessionId scored by last-seen millis (global)
- * &lt;prefix&gt;:sessions:terminal               set: ids of sessions that reached a terminal status (global)
+ * &lt;prefix&gt;:{&lt;sessionId&gt;}:wake                 shard channel: the stream id of every append (same slot)
+ * &lt;prefix&gt;:sessions:{&lt;b&gt;}                    sorted set, bucket b of 16: sessionId scored by last-seen millis
+ * &lt;prefix&gt;:sessions:{&lt;b&gt;}:terminal           set, bucket b of 16: ids of sessions that reached a terminal status
  * &lt;prefix&gt;:node:&lt;owner&gt;:alive               string with expiry: a node instance's heartbeat
- * &lt;prefix&gt;:node:&lt;owner&gt;:responses           channel: client responses routed to that node instance
- * &lt;prefix&gt;:sessions:ended                  channel: ids of sessions that ended on some node
- * &lt;prefix&gt;:sessions:changed                channel: ids of sessions whose record changed on some node
+ * &lt;prefix&gt;:node:&lt;owner&gt;:responses           shard channel (Redis 7; a channel before): client responses routed
+ *                                         to that node instance
+ * &lt;prefix&gt;:sessions:ended                  channel (broadcast): ids of sessions that ended on some node
+ * &lt;prefix&gt;:sessions:changed                channel (broadcast): ids of sessions whose record changed
  * &lt;prefix&gt;:ratelimit:&lt;key&gt;               hash with expiry: one token bucket, fields tokens, at (millis)
  * &lt;prefix&gt;:requeststate:&lt;id&gt;             string with expiry: a consumed single-use requestState
  * &lt;prefix&gt;:changes                        channel: server changes (list changed, resource updated) for every node
@@ -32,15 +45,19 @@ import java.util.Objects;
  *                                         {@code sidecar/common.lua})
  * &lt;prefix&gt;:sidecar:{sc:&lt;tenant&gt;}:...        the same keys of a named tenant, from
  *                                         {@link #sidecarBase(String)}
- * &lt;prefix&gt;:sidecar:tenants                 set: the names of the tenants that ever wrote (global), for a
- *                                         reset of every tenant
+ * &lt;prefix&gt;:sidecar:tenants:{&lt;b&gt;}            set, bucket b of 16: the names of the tenants that ever wrote, for
+ *                                         a reset of every tenant
  * </pre>
  *
- * A token bucket is one key, hence one hash slot, whatever its name holds. The global keys live in other slots
- * than the session keys; commands on them are always sent separately from
- * the per-session ones. Immutable and thread-safe.
+ * Before the buckets, the retention index, the terminal set and the tenant registry were the single keys
+ * {@code <prefix>:sessions}, {@code <prefix>:sessions:terminal} and {@code <prefix>:sidecar:tenants}
+ * ({@link #legacySessionIndex()} and its siblings): nothing writes them any more, but they are still read, and
+ * drained by retention, so data written before stays found. Immutable and thread-safe.
  */
 public final class RedisKeys {
+
+    /** How many bucket keys each sharded index has. Part of the layout: changing it would lose track of entries. */
+    public static final int INDEX_BUCKETS = 16;
 
     private final String prefix;
 
@@ -107,13 +124,84 @@ public final class RedisKeys {
         return all.toArray(String[]::new);
     }
 
-    /** @return the global sorted set of session ids scored by last-seen epoch millis */
-    public String sessionIndex() {
+    /**
+     * @param id a session id or a tenant name; not null
+     * @return the bucket of the sharded indexes that holds it: {@code 0 <= b <} {@value #INDEX_BUCKETS}, the same in
+     *     every process ({@link String#hashCode()} is specified)
+     */
+    public static int bucketOf(String id) {
+        return Math.floorMod(Objects.requireNonNull(id, "id must not be null").hashCode(), INDEX_BUCKETS);
+    }
+
+    private static void checkBucket(int bucket) {
+        if (bucket < 0 || bucket >= INDEX_BUCKETS) {
+            throw new IllegalArgumentException("bucket must be 0.." + (INDEX_BUCKETS - 1) + ", was: " + bucket);
+        }
+    }
+
+    /**
+     * @param bucket {@code 0..}{@value #INDEX_BUCKETS}{@code -1}
+     * @return bucket {@code bucket} of the retention index: a sorted set of session ids scored by last-seen epoch
+     *     millis, {@code <prefix>:sessions:{<bucket>}}
+     */
+    public String sessionIndex(int bucket) {
+        checkBucket(bucket);
+        return prefix + ":sessions:{" + bucket + "}";
+    }
+
+    /** @return the bucket of the retention index that holds this session ({@link #bucketOf(String)}) */
+    public String sessionIndexOf(String sessionId) {
+        return sessionIndex(bucketOf(sessionId));
+    }
+
+    /**
+     * @param bucket {@code 0..}{@value #INDEX_BUCKETS}{@code -1}
+     * @return bucket {@code bucket} of the set of ids of sessions that reached a terminal status, awaiting purge;
+     *     same hash slot as {@link #sessionIndex(int) sessionIndex(bucket)}
+     */
+    public String terminalSessions(int bucket) {
+        return sessionIndex(bucket) + ":terminal";
+    }
+
+    /** @return the bucket of the terminal set that holds this session */
+    public String terminalSessionsOf(String sessionId) {
+        return terminalSessions(bucketOf(sessionId));
+    }
+
+    /**
+     * @return every bucket of the retention index, then {@link #legacySessionIndex()}: what a full scan reads, one
+     *     key at a time
+     */
+    public List<String> everySessionIndex() {
+        return everyBucket(this::sessionIndex, legacySessionIndex());
+    }
+
+    /** @return every bucket of the terminal set, then {@link #legacyTerminalSessions()} */
+    public List<String> everyTerminalSet() {
+        return everyBucket(this::terminalSessions, legacyTerminalSessions());
+    }
+
+    /** @return every bucket of the tenant registry, then {@link #legacySidecarTenants()} */
+    public List<String> everyTenantRegistry() {
+        return everyBucket(this::sidecarTenants, legacySidecarTenants());
+    }
+
+    private static List<String> everyBucket(IntFunction<String> bucket, String legacy) {
+        List<String> all = new ArrayList<>(INDEX_BUCKETS + 1);
+        for (int b = 0; b < INDEX_BUCKETS; b++) {
+            all.add(bucket.apply(b));
+        }
+        all.add(legacy);
+        return all;
+    }
+
+    /** @return the single global retention index of before the buckets: read and drained, never written */
+    public String legacySessionIndex() {
         return prefix + ":sessions";
     }
 
-    /** @return the global set of ids of sessions that reached a terminal status, awaiting purge */
-    public String terminalSessions() {
+    /** @return the single global terminal set of before the buckets: read and drained, never written */
+    public String legacyTerminalSessions() {
         return prefix + ":sessions:terminal";
     }
 
@@ -198,10 +286,22 @@ public final class RedisKeys {
     }
 
     /**
-     * @return the global set of the names of the sidecar tenants that ever created state (the anonymous tenant
-     *     is not in it)
+     * @param bucket {@code 0..}{@value #INDEX_BUCKETS}{@code -1}
+     * @return bucket {@code bucket} of the set of the names of the sidecar tenants that ever created state (the
+     *     anonymous tenant is not in it), {@code <prefix>:sidecar:tenants:{<bucket>}}
      */
-    public String sidecarTenants() {
+    public String sidecarTenants(int bucket) {
+        checkBucket(bucket);
+        return prefix + ":sidecar:tenants:{" + bucket + "}";
+    }
+
+    /** @return the bucket of the tenant registry that holds this tenant ({@link #bucketOf(String)}) */
+    public String sidecarTenantsOf(String tenant) {
+        return sidecarTenants(bucketOf(tenant));
+    }
+
+    /** @return the single global tenant registry of before the buckets: read, never written */
+    public String legacySidecarTenants() {
         return prefix + ":sidecar:tenants";
     }
 }

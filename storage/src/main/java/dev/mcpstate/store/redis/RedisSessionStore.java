@@ -4,6 +4,8 @@ import dev.mcpstate.store.SessionRecord;
 import dev.mcpstate.store.SessionStatus;
 import dev.mcpstate.store.SessionStore;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -12,6 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +23,22 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 
 /**
  * {@link SessionStore} on Redis: one hash per session ({@code <prefix>:{<sessionId>}:session}, fields
  * {@code status, protocol_version, client_info, client_capabilities, initialize_params, principal, node_id,
- * created_at, last_seen_at}; null fields are absent; times in epoch millis), plus two global keys for
- * {@link #list()} and {@link #purge(Instant)}: the sorted set {@code <prefix>:sessions} (score = last-seen millis)
- * and the set {@code <prefix>:sessions:terminal}. See {@link RedisKeys} for the whole layout.
+ * created_at, last_seen_at}; null fields are absent; times in epoch millis), plus two sharded indexes for
+ * {@link #list()} and {@link #purge(Instant)}: the retention index, sorted sets {@code <prefix>:sessions:{<b>}}
+ * (score = last-seen millis), and the terminal sets {@code <prefix>:sessions:{<b>}:terminal}, a session always in
+ * bucket {@link RedisKeys#bucketOf(String)}. See {@link RedisKeys} for the whole layout.
  *
- * <p>Per-session writes are atomic Lua scripts on keys of one hash slot; the global keys live in other slots and
- * are updated by separate commands right after (Redis Cluster compatible), so the index can briefly lag the
- * record. {@link #purge(Instant)} therefore re-checks every candidate atomically before deleting it, and deletes
- * all keys of a purged session, its streams and events included.
+ * <p>Per-session writes are atomic Lua scripts on keys of one hash slot; the index buckets live in other slots and
+ * are updated by single-key commands pipelined with the script (so on one Redis one round trip, on a cluster one
+ * round trip to each of two masters at once), so the index can briefly lag the record. {@link #purge(Instant)}
+ * therefore re-checks every candidate atomically before deleting it, and deletes all keys of a purged session, its
+ * streams and events included. Scans read every bucket, and the single global keys of before the buckets
+ * ({@link RedisKeys#legacySessionIndex()}), which only purges still change.
  *
  * <p>Thread-safe; every method throws {@link dev.mcpstate.store.StoreException} on a storage fault.
  * {@link #close()} does nothing: the connection belongs to the {@link RedisBackend}.
@@ -74,10 +82,11 @@ final class RedisSessionStore implements SessionStore {
         db.call("save session", () -> {
             RedisClusterAsyncCommands<String, String> async = db.async();
             List<CompletableFuture<Long>> writes = new ArrayList<>(List.of(
-                    SAVE.runAsync(async, keys.sessionScoped(id, List.of()), args.toArray(String[]::new)),
-                    async.zadd(keys.sessionIndex(), s.lastSeenAt().toEpochMilli(), id).toCompletableFuture()));
+                    db.writeAsync("save session", SAVE, keys.sessionScoped(id, List.of()),
+                            args.toArray(String[]::new)),
+                    async.zadd(keys.sessionIndexOf(id), s.lastSeenAt().toEpochMilli(), id).toCompletableFuture()));
             if (s.status().isTerminal()) {
-                writes.add(async.sadd(keys.terminalSessions(), id).toCompletableFuture());
+                writes.add(async.sadd(keys.terminalSessionsOf(id), id).toCompletableFuture());
             }
             return db.awaitAll("save session", writes);
         });
@@ -106,7 +115,7 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public void updateLoggingLevel(String sessionId, String level) {
         Objects.requireNonNull(level, "level must not be null");
-        db.run("update logging level", UPDATE_LOGGING_LEVEL, new String[] {keys.session(sessionId)}, level);
+        db.write("update logging level", UPDATE_LOGGING_LEVEL, new String[] {keys.session(sessionId)}, level);
     }
 
     private static Instant millis(String value) {
@@ -118,10 +127,10 @@ final class RedisSessionStore implements SessionStore {
         Objects.requireNonNull(sessionId, "sessionId must not be null");
         Objects.requireNonNull(status, "status must not be null");
         return db.call("update session status", () -> {
-            long changed = db.<Long>run("update session status", UPDATE_STATUS,
+            long changed = db.<Long>write("update session status", UPDATE_STATUS,
                     new String[] {keys.session(sessionId)}, status.name());
             if (changed == 1 && status.isTerminal()) {
-                db.sync().sadd(keys.terminalSessions(), sessionId);
+                db.sync().sadd(keys.terminalSessionsOf(sessionId), sessionId);
             }
             return changed == 1;
         });
@@ -141,16 +150,17 @@ final class RedisSessionStore implements SessionStore {
         CompletableFuture<Long> record = db.runAsync("touch session", TOUCH, keys.sessionScoped(sessionId, List.of()),
                 Long.toString(db.cleanupTtlMillis()), Long.toString(millis));
         CompletableFuture<Long> index = db.send("touch session",
-                () -> db.async().zadd(keys.sessionIndex(), ZAddArgs.Builder.xx(), millis, sessionId));
+                () -> db.async().zadd(keys.sessionIndexOf(sessionId), ZAddArgs.Builder.xx(), millis, sessionId));
         return CompletableFuture.allOf(record, index);
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Candidates come from the global index (last seen before the cutoff) and the terminal set; each is
-     * re-checked and deleted, with all its keys, by one atomic script; then the global keys are cleaned up.
-     * Commands are pipelined. Sessions whose record expired by itself are purged (and reported) too.
+     * <p>Candidates come from every bucket of the retention index (last seen before the cutoff) and of the terminal
+     * set, read in one pipelined pass; each is re-checked and deleted, with all its keys, by one atomic script; then
+     * the buckets are cleaned up, one command per bucket. Commands are pipelined. Sessions whose record expired by
+     * itself are purged (and reported) too.
      */
     @Override
     public List<String> purge(Instant idleBefore) {
@@ -158,16 +168,22 @@ final class RedisSessionStore implements SessionStore {
         long cutoff = idleBefore.toEpochMilli();
         List<String> purged = db.call("purge sessions", () -> {
             RedisClusterAsyncCommands<String, String> async = db.async();
-            Set<String> terminal = db.sync().smembers(keys.terminalSessions());
-            Set<String> candidates = new LinkedHashSet<>(db.sync().zrangebyscore(keys.sessionIndex(),
-                    Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(cutoff))));
-            candidates.addAll(terminal);
+            List<String> terminalSets = keys.everyTerminalSet();
+            List<String> indexes = keys.everySessionIndex();
+            List<Set<String>> terminal = db.awaitAll("purge sessions", terminalSets.stream()
+                    .map(set -> async.smembers(set).toCompletableFuture()).toList());
+            List<List<String>> idle = db.awaitAll("purge sessions", indexes.stream()
+                    .map(index -> async.zrangebyscore(index, Range.from(Range.Boundary.unbounded(),
+                            Range.Boundary.excluding(cutoff))).toCompletableFuture()).toList());
+            Set<String> candidates = new LinkedHashSet<>();
+            idle.forEach(candidates::addAll);
+            terminal.forEach(candidates::addAll);
             List<String> ids = new ArrayList<>(candidates);
             List<Set<String>> streams = db.awaitAll("purge sessions", ids.stream()
                     .map(id -> async.smembers(keys.eventStreams(id)).toCompletableFuture()).toList());
             List<CompletableFuture<Long>> deletions = new ArrayList<>(ids.size());
             for (int i = 0; i < ids.size(); i++) {
-                deletions.add(PURGE.runAsync(async, keys.sessionScoped(ids.get(i), streams.get(i)),
+                deletions.add(db.runAsync("purge sessions", PURGE, keys.sessionScoped(ids.get(i), streams.get(i)),
                         Long.toString(cutoff)));
             }
             List<Long> deleted = db.awaitAll("purge sessions", deletions);
@@ -177,12 +193,16 @@ final class RedisSessionStore implements SessionStore {
                     done.add(ids.get(i));
                 }
             }
-            if (!done.isEmpty()) {
-                db.sync().zrem(keys.sessionIndex(), done.toArray(String[]::new));
+            List<CompletableFuture<Long>> cleanups = new ArrayList<>();
+            for (String index : indexes) {
+                boolean legacy = index.equals(keys.legacySessionIndex());
+                remove(index, done.stream().filter(id -> legacy || index.equals(keys.sessionIndexOf(id))).toList(),
+                        async::zrem, cleanups);
             }
-            if (!terminal.isEmpty()) {
-                db.sync().srem(keys.terminalSessions(), terminal.toArray(String[]::new));
+            for (int i = 0; i < terminalSets.size(); i++) {
+                remove(terminalSets.get(i), terminal.get(i), async::srem, cleanups);
             }
+            db.awaitAll("purge sessions", cleanups);
             return done;
         });
         if (!purged.isEmpty()) {
@@ -191,9 +211,25 @@ final class RedisSessionStore implements SessionStore {
         return purged;
     }
 
+    /** Sends one command removing {@code ids} from the key, unless there are none. */
+    private static void remove(String key, Collection<String> ids,
+            BiFunction<String, String[], RedisFuture<Long>> remove, List<CompletableFuture<Long>> sent) {
+        if (!ids.isEmpty()) {
+            sent.add(remove.apply(key, ids.toArray(String[]::new)).toCompletableFuture());
+        }
+    }
+
+    /** @return the ids of every session in the retention index, least recently seen first */
     @Override
     public List<String> list() {
-        return db.call("list sessions", () -> db.sync().zrange(keys.sessionIndex(), 0, -1));
+        return db.call("list sessions", () -> {
+            List<List<ScoredValue<String>>> buckets = db.awaitAll("list sessions", keys.everySessionIndex().stream()
+                    .map(index -> db.async().zrangeWithScores(index, 0, -1).toCompletableFuture()).toList());
+            Map<String, Double> seen = new HashMap<>();
+            buckets.forEach(bucket -> bucket.forEach(v -> seen.merge(v.getValue(), v.getScore(), Math::max)));
+            return seen.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue()
+                    .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).toList();
+        });
     }
 
 }

@@ -45,8 +45,11 @@ import static dev.mcpstate.store.redis.RedisReplies.list;
  * atomic for all processes sharing the Redis and blind to other tenants. Expiry is decided by comparing with the
  * time this store's clock passes into the script, never by Redis time.
  *
- * <p>A named tenant's operations that create state also add the tenant to {@link RedisKeys#sidecarTenants()},
- * pipelined with the script (another slot, so a separate command), so that {@link #resetAll()} finds every tenant.
+ * <p>A named tenant's operations that create state also add the tenant to its bucket of the tenant registry,
+ * {@link RedisKeys#sidecarTenantsOf(String)}, pipelined with the script (another slot, so a separate single-key
+ * command), so that {@link #resetAll()}, which reads every bucket, finds every tenant. With
+ * {@link dev.mcpstate.store.StorageConfig#waitReplicas()} every operation that writes waits for the replicas; reads
+ * do not.
  *
  * <p>Thread-safe: the backend's one multiplexed connection is shared by all callers and views.
  */
@@ -54,20 +57,30 @@ final class RedisSidecarStore implements SidecarStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisSidecarStore.class);
 
+    /** What a script does to the tenant's state. */
+    private enum Effect {
+        /** Only reads (expired entries it meets are left for a write to drop). */
+        READS,
+        /** Changes state that exists. */
+        WRITES,
+        /** May create state where the tenant had none: the tenant must be registered. */
+        CREATES
+    }
+
     /** One script per store operation; the file is {@code sidecar/<name>.lua}. */
     private enum Script {
-        KV_SET(true), KV_GET(false), KV_DELETE(false), KV_LIST(false), STATS(false),
-        WF_CREATE(true), WF_GET(false), WF_ALL(false), WF_CLAIM(false), WF_CHECKPOINT(false), WF_FINISH(false),
-        LEASE_ACQUIRE(true), LEASE_RELEASE(false), LEASE_RENEW(false),
-        SESSION_SAVE(true), SESSION_GET(false), HISTORY(false), RESET(true);
+        KV_SET(Effect.CREATES), KV_GET(Effect.READS), KV_DELETE(Effect.WRITES), KV_LIST(Effect.READS),
+        STATS(Effect.READS), WF_CREATE(Effect.CREATES), WF_GET(Effect.READS), WF_ALL(Effect.READS),
+        WF_CLAIM(Effect.WRITES), WF_CHECKPOINT(Effect.WRITES), WF_FINISH(Effect.WRITES),
+        LEASE_ACQUIRE(Effect.CREATES), LEASE_RELEASE(Effect.WRITES), LEASE_RENEW(Effect.WRITES),
+        SESSION_SAVE(Effect.CREATES), SESSION_GET(Effect.READS), HISTORY(Effect.READS), RESET(Effect.CREATES);
 
         private final LuaScript lua = LuaScript.load(ScriptOutputType.MULTI, "sidecar/common.lua",
                 "sidecar/" + name().toLowerCase(Locale.ROOT) + ".lua");
-        /** True when the script may create state where the tenant had none (so the tenant must be registered). */
-        private final boolean creates;
+        private final Effect effect;
 
-        Script(boolean creates) {
-            this.creates = creates;
+        Script(Effect effect) {
+            this.effect = effect;
         }
     }
 
@@ -94,12 +107,17 @@ final class RedisSidecarStore implements SidecarStore {
     /** Runs one operation's script; its array reply holds strings, longs, nested lists and nulls. */
     private List<Object> run(Script script, String... args) {
         String what = "sidecar " + script.lua.name();
-        if (tenant == null || !script.creates) {
+        if (script.effect == Effect.READS) {
             return db.run(what, script.lua, keyBase, args);
         }
-        // sent first on the same connection, so its reply is in before the script's; a failure fails the call
-        CompletableFuture<Long> registered = db.send(what, () -> db.async().sadd(db.keys().sidecarTenants(), tenant));
-        List<Object> reply = db.run(what, script.lua, keyBase, args);
+        if (tenant == null || script.effect == Effect.WRITES) {
+            return db.write(what, script.lua, keyBase, args);
+        }
+        // sent first, so its reply is in (on the same connection) or under way (on another master) before the
+        // script's; a failure fails the call
+        CompletableFuture<Long> registered = db.send(what,
+                () -> db.async().sadd(db.keys().sidecarTenantsOf(tenant), tenant));
+        List<Object> reply = db.write(what, script.lua, keyBase, args);
         db.awaitAll(what, List.of(registered));
         return reply;
     }
@@ -297,8 +315,12 @@ final class RedisSidecarStore implements SidecarStore {
 
     @Override
     public long resetAll() {
-        Set<String> tenants = db.call("sidecar tenants", () -> db.sync().smembers(db.keys().sidecarTenants()));
-        List<String> others = new ArrayList<>(new TreeSet<>(tenants));
+        List<Set<String>> buckets = db.call("sidecar tenants", () -> db.awaitAll("sidecar tenants",
+                db.keys().everyTenantRegistry().stream()
+                        .map(bucket -> db.async().smembers(bucket).toCompletableFuture()).toList()));
+        Set<String> tenants = new TreeSet<>();
+        buckets.forEach(tenants::addAll);
+        List<String> others = new ArrayList<>(tenants);
         others.add(null);
         others.remove(tenant);
         long cleared = 0;

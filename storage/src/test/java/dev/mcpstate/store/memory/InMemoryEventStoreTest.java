@@ -9,4 +9,9 @@ class InMemoryEventStoreTest extends EventStoreContract {
     protected StorageConfig config() {
         return StorageConfig.inMemory();
     }
+
+    @Override
+    protected boolean checksPrecedingEvents() {
+        return true;
+    }
 }

@@ -31,11 +31,16 @@ class RedisClusterBusIT {
     private ClusterBus busA;
     private ClusterBus busB;
 
+    /** @return the Redis the two nodes share */
+    protected StorageConfig config() {
+        return StorageConfig.redis(RedisTestServer.url());
+    }
+
     /** After the Redis is emptied: the buses' heartbeat keys must survive into the test. */
     @BeforeEach
     void open() {
-        nodeA = Storage.open(StorageConfig.redis(RedisTestServer.url()), clock);
-        nodeB = Storage.open(StorageConfig.redis(RedisTestServer.url()), clock);
+        nodeA = Storage.open(config(), clock);
+        nodeB = Storage.open(config(), clock);
         busA = nodeA.openBus("a#1", Duration.ofSeconds(1), Duration.ofSeconds(5));
         busB = nodeB.openBus("b#1", Duration.ofSeconds(1), Duration.ofSeconds(5));
     }
@@ -130,6 +135,18 @@ class RedisClusterBusIT {
         });
         assertThat(seenByB).containsExactlyElementsOf(
                 java.util.stream.IntStream.range(0, 20).mapToObj(i -> "{\"n\":" + i + "}").toList());
+    }
+
+    @Test
+    void aResponseRoutedToANodeReachesItAndSaysWhetherItWasThere() {
+        List<String> gotByA = new CopyOnWriteArrayList<>();
+        busA.onResponse((session, response) -> gotByA.add(session + " " + response));
+
+        assertThat(busB.sendResponse("a#1", "s1", "{\"id\":1}")).isTrue();
+        assertThat(busB.sendResponse("gone#1", "s1", "{\"id\":2}")).as("nobody listens for gone#1").isFalse();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> gotByA.contains("s1 {\"id\":1}"));
+        assertThat(gotByA).hasSize(1);
     }
 
     @Test

@@ -4,7 +4,7 @@ import dev.mcpstate.store.RequestStateLedgerContract;
 import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.testing.RedisTestServer;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,7 +24,7 @@ class RedisRequestStateLedgerIT extends RequestStateLedgerContract {
     void aUseIsOneKeyUnderThePrefixThatExpiresWithTheState() {
         try (Storage storage = Storage.open(config().toBuilder().redisKeyPrefix("ledger").build(), clock)) {
             storage.requestStates().claim("d1g3st", clock.instant().plus(Duration.ofMinutes(10)));
-            RedisCommands<String, String> redis = ((RedisBackend) storage.backend()).database().connection().sync();
+            RedisClusterCommands<String, String> redis = ((RedisBackend) storage.backend()).database().sync();
 
             assertThat(redis.keys("ledger:*")).containsExactly("ledger:requeststate:d1g3st");
             assertThat(redis.pttl("ledger:requeststate:d1g3st")).isPositive()

@@ -18,7 +18,7 @@ class RedisSidecarKeysTest {
     @Test
     void theAnonymousTenantKeepsTheOriginalBase() {
         assertThat(keys.sidecarBase(null)).isEqualTo("mcp:sidecar:{sc}:").isEqualTo(keys.sidecarBase());
-        assertThat(keys.sidecarTenants()).isEqualTo("mcp:sidecar:tenants");
+        assertThat(keys.legacySidecarTenants()).isEqualTo("mcp:sidecar:tenants");
     }
 
     @Test

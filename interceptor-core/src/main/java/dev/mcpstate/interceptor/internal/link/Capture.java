@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -47,8 +48,9 @@ import java.util.function.BooleanSupplier;
  *   <li>The POSTed message is appended first (direction client-to-server). A request opens a response stream
  *       with a fresh stream id.</li>
  *   <li>An SSE answer is parsed as the SDK writes it; each event is appended (pipelined: the SDK does not wait for
- *       the store, but a frame reaches the client only once its event is durable, in order), then sent with the
- *       filter's event id
+ *       the store, but a frame reaches the client only once its event is durable, in order; each append is stored
+ *       only after all the earlier ones of the stream, {@link dev.mcpstate.store.EventStore#appendAfter}, so a lost
+ *       one never leaves a hole in the stored stream), then sent with the filter's event id
  *       ({@code <streamId>:<entryId>}) in place of the SDK's. Server-to-client requests get a node-namespaced id
  *       ({@link RoutedIds}) so the client's answer can be routed back from any node. The final response closes the stream in the store.
  *       Protocol 2025-11-25 clients first get a priming event {@code <streamId>:0}.</li>
@@ -57,8 +59,9 @@ import java.util.function.BooleanSupplier;
  *       logged.</li>
  *   <li>When the store fails, the client gets {@code 503} with {@code Retry-After} if nothing was sent yet, else
  *       a last SSE event with the JSON-RPC error {@code -32003} for its request, and its stream ends at once while
- *       the tool runs on into nothing. Once the tool is done the stored stream is ended with that same error (if
- *       the store is back), so a client that resumes it learns the same instead of waiting.</li>
+ *       the tool runs on into nothing. Once the tool is done the stored stream is ended with that same error — tried
+ *       again for about 16 s ({@link #END_RETRY_MILLIS}) while the store still fails, e.g. during a Redis failover —
+ *       so a client that resumes it learns the same instead of waiting.</li>
  * </ul>
  * {@code initialize} is recorded once the lifecycle link has stored the new session. While the store is known to be
  * down ({@link dev.mcpstate.store.Storage#available()}), a POST is refused with {@code 503} before the MCP server
@@ -214,9 +217,21 @@ public final class Capture implements Interceptor {
         exchange.request().getAsyncContext().addListener(new OnComplete(() -> closeQuietly(recorder)));
     }
 
+    /**
+     * Pauses before the next attempt to end a stored stream that a store fault kept open, in milliseconds: a Redis
+     * failover or a short outage is over within seconds, and until the stream's end is stored a client that resumed
+     * it waits (for up to the response stream timeout).
+     */
+    static final long[] END_RETRY_MILLIS = {250, 500, 1000, 2000, 4000, 8000};
+
     private void closeQuietly(Recorder recorder) {
+        closeQuietly(recorder, 0);
+    }
+
+    private void closeQuietly(Recorder recorder, int attempt) {
         String sessionId = recorder.exchange.session().sessionId();
         String streamId = recorder.exchange.streamId();
+        boolean retriable = recorder.failure != null || recorder.opened;
         try {
             if (recorder.failure != null) {
                 if (recorder.stored) {
@@ -229,6 +244,13 @@ public final class Capture implements Interceptor {
                 recorder.open(null, true).join();
             }
         } catch (RuntimeException e) {
+            if (retriable && attempt < END_RETRY_MILLIS.length) {
+                log.debug("could not close stream yet: session={} stream={} cause={}", sessionId, streamId,
+                        e.toString());
+                CompletableFuture.runAsync(() -> closeQuietly(recorder, attempt + 1),
+                        CompletableFuture.delayedExecutor(END_RETRY_MILLIS[attempt], TimeUnit.MILLISECONDS, writer));
+                return;
+            }
             log.warn("could not close stream: session={} stream={} cause={}", sessionId, streamId, e.toString());
         }
     }
@@ -250,6 +272,8 @@ public final class Capture implements Interceptor {
         private volatile boolean failed;
         /** The JSON-RPC error the client got when persisting failed (-32003), to end the stored stream with. */
         private volatile String failure;
+        /** Events of the stream sent to the store so far; only the response writer's thread touches it. */
+        private long sentEvents;
 
         Recorder(Exchange exchange) {
             this.exchange = exchange;
@@ -341,8 +365,19 @@ public final class Capture implements Interceptor {
             }
             String data = last ? ErrorMessages.sanitizeResponse(namespaced) : namespaced;
             boolean request = exchange.kind() == MessageKind.REQUEST;
-            CompletableFuture<StoredEvent> appending = request && !opened ? open(data, last)
-                    : hub.appendAsync(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT, data, last);
+            CompletableFuture<StoredEvent> appending;
+            if (request && !opened) {
+                appending = open(data, last);
+                sentEvents = 2; // the request and this first message
+            } else if (request) {
+                // conditional on every earlier append of this stream having landed: one lost while the store
+                // reconnects must not leave a hole that later appends, accepted again, would sit behind
+                appending = hub.appendAfter(session.sessionId(), exchange.streamId(), sentEvents++,
+                        Direction.SERVER_TO_CLIENT, data, last);
+            } else {
+                appending = hub.appendAsync(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT,
+                        data, last);
+            }
             if (last) {
                 // the call's one blocking round trip: the servlet's writing thread waits for the final response to be
                 // durable (at most the store's command timeout), then writes it itself (CapturingResponse), with no

@@ -126,6 +126,21 @@ public final class StreamHub {
         });
     }
 
+    /**
+     * Appends without waiting, only after exactly {@code precedingEvents} events of the stream
+     * ({@link EventStore#appendAfter}); followers are woken once the event is durable.
+     *
+     * @param last true for the stream's final message: the stream is closed with it
+     * @return the stored event, or a future failed with the store's exception (also when the count differs)
+     */
+    public CompletableFuture<StoredEvent> appendAfter(String sessionId, String streamId, long precedingEvents,
+            Direction direction, String message, boolean last) {
+        return events.appendAfter(sessionId, streamId, precedingEvents, direction, message, last).thenApply(event -> {
+            wake(sessionId, streamId);
+            return event;
+        });
+    }
+
     /** Marks a stream ended in the store, then wakes its followers so they finish. */
     public void close(String sessionId, String streamId) {
         events.closeStream(sessionId, streamId);

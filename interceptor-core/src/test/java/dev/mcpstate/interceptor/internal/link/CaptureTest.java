@@ -288,6 +288,30 @@ class CaptureTest {
     }
 
     @Test
+    void aStreamWhoseToolEndsWhileTheStoreStillFailsIsEndedInTheStoreOnceTheStoreIsBack() {
+        String streamId;
+        try (SseStream call = node.open(FilterHarness.toolCall(session, 11, "gate", "{}"))) {
+            streamId = EventId.parse(call.awaitMessages(1).get(0).id()).streamId();
+            backend.failAppends(true);
+            node.gate().say("lost");
+            call.awaitEnd();
+            int refusedBefore = backend.refused();
+            node.gate().finish(); // the tool ends while the store still fails (a master failing over, say)
+            FilterHarness.await().until(() -> backend.refused() > refusedBefore); // the stream's end was refused
+        }
+        assertThat(storage.events().stream(session, streamId).orElseThrow().closed()).isFalse();
+
+        backend.failAppends(false);
+
+        FilterHarness.await().untilAsserted(() -> {
+            assertThat(storage.events().stream(session, streamId).orElseThrow().closed()).isTrue();
+            List<StoredEvent> stored = stream(streamId);
+            assertThat(JSON.readTree(stored.get(stored.size() - 1).message()).at("/error/code").asInt())
+                    .isEqualTo(-32003);
+        });
+    }
+
+    @Test
     void whileTheStoreIsKnownDownAPostGets503BeforeTheServerRunsIt() {
         backend.unavailable(true);
 

@@ -3,11 +3,25 @@
 -- caller's clock; scripts never read Redis time.
 --
 -- The append scripts share KEYS: seq, events, event-streams, streams[, session] and ARGV: ttl, maxlen, streamId,
--- t, dir, msg, wake channel, publish command ('SPUBLISH', 'PUBLISH', or '' for none)[, more].
+-- t, dir, msg, wake channel, publish command ('SPUBLISH', 'PUBLISH', or '' for none), events the stream must hold
+-- already ('' for any number)[, more].
+--
+-- The streams hash also counts each stream's events, in the field '<streamId>#n' (appended in total, trimmed ones
+-- included), so a producer that pipelines its appends can make each one conditional on the ones before it.
 
 -- Sets the cleanup expiry (milliseconds) on every key in KEYS.
 local function refresh_expiry(ttl)
   for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+
+-- Refuses the append (nothing written) when ARGV[9] names how many events the stream must hold already and it holds
+-- another number: an earlier append of the same producer was lost, and this one must not leave a hole after it.
+local function check_preceding()
+  if ARGV[9] == '' then return end
+  local have = tonumber(redis.call('HGET', KEYS[4], ARGV[3] .. '#n') or '0')
+  if have ~= tonumber(ARGV[9]) then
+    return error({err = 'STREAMGAP stream ' .. ARGV[3] .. ' holds ' .. have .. ' events, not ' .. ARGV[9]})
+  end
 end
 
 -- Adds entries to the stream, in order: a list of {dir, msg}. Entry ids are <n>-0 with n from the session-wide
@@ -24,6 +38,7 @@ local function add_entries(entries)
     redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id, 't', ARGV[4], 'dir', entries[i][1], 'msg', entries[i][2])
   end
   if redis.call('SADD', KEYS[3], ARGV[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[1]) end
+  redis.call('HINCRBY', KEYS[4], ARGV[3] .. '#n', count)
   return id
 end
 

@@ -1,0 +1,26 @@
+package dev.mcpstate.sidecar;
+
+import dev.mcpstate.store.Storage;
+import dev.mcpstate.store.StorageConfig;
+import dev.mcpstate.testing.RedisTestCluster;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.time.Clock;
+
+/**
+ * Races on a real Redis Cluster (3 masters, 3 replicas) through four store instances (four cluster connections),
+ * emptied before each test: every tenant's keys in one hash slot, every script on that slot, the tenant registry in
+ * bucket keys.
+ */
+class RedisSidecarRaceOnClusterIT extends SidecarRaceContract {
+
+    @BeforeEach
+    void flushCluster() {
+        RedisTestCluster.flushAll();
+    }
+
+    @Override
+    protected Storage openStorage(Clock clock) {
+        return Storage.open(StorageConfig.redisCluster(RedisTestCluster.seeds()), clock);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.mcpstate.store.redis;
+
+import dev.mcpstate.store.StorageConfig;
+
+/** The session store contract, and the Redis-specific checks, on a real Redis Cluster (3 masters, 3 replicas). */
+class RedisSessionStoreOnClusterIT extends RedisSessionStoreIT implements OnRedisCluster {
+
+    @Override
+    protected StorageConfig config() {
+        return clusterConfig();
+    }
+}
