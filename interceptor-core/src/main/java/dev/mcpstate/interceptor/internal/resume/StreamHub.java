@@ -136,6 +136,7 @@ public final class StreamHub {
     public CompletableFuture<StoredEvent> appendAfter(String sessionId, String streamId, long precedingEvents,
             Direction direction, String message, boolean last) {
         return events.appendAfter(sessionId, streamId, precedingEvents, direction, message, last).thenApply(event -> {
+            metrics.appended(direction, 1);
             wake(sessionId, streamId);
             return event;
         });
