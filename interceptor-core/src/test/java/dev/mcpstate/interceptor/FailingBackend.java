@@ -17,12 +17,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A storage backend (the open {@link StorageBackend} SPI) whose event appends fail while {@link #failAppends} is on,
- * as a store that just became unreachable; everything else is the wrapped backend's. Thread-safe.
+ * as a store that just became unreachable, and whose response streams' opening writes are overtaken while
+ * {@link #overtakeOpens} is on; everything else is the wrapped backend's. Thread-safe.
  */
 public final class FailingBackend implements StorageBackend {
 
@@ -30,6 +32,9 @@ public final class FailingBackend implements StorageBackend {
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicBoolean unavailable = new AtomicBoolean();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicBoolean overtaking = new AtomicBoolean();
+    /** Opening writes held back, by session and stream, until the next append of their stream was tried. */
+    private final ConcurrentHashMap<String, Runnable> heldOpens = new ConcurrentHashMap<>();
     private final EventStore events;
 
     /** @param inner the backend that does the work; owned by this one */
@@ -41,6 +46,15 @@ public final class FailingBackend implements StorageBackend {
     /** @param on true: every append from now on throws {@link StoreException} (or fails its future) */
     public void failAppends(boolean on) {
         failing.set(on);
+    }
+
+    /**
+     * @param on true: a response stream's opening write reaches the wrapped store only after the stream's next
+     *           {@link EventStore#appendAfter} was tried there — as on Redis, where an opening write sent again with
+     *           {@code EVAL} after Redis lost its script cache arrives behind the appends pipelined after it
+     */
+    public void overtakeOpens(boolean on) {
+        overtaking.set(on);
     }
 
     /** @return how many appends were refused so far */
@@ -155,8 +169,34 @@ public final class FailingBackend implements StorageBackend {
         @Override
         public CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
                 String ownerNode, String request, String firstEvent, boolean last) {
-            return failing.get() ? refusedFuture()
-                    : store.openResponseStream(sessionId, streamId, ownerNode, request, firstEvent, last);
+            if (failing.get()) {
+                return refusedFuture();
+            }
+            if (!overtaking.get()) {
+                return store.openResponseStream(sessionId, streamId, ownerNode, request, firstEvent, last);
+            }
+            CompletableFuture<Optional<StoredEvent>> opened = new CompletableFuture<>();
+            heldOpens.put(sessionId + "/" + streamId, () -> store.openResponseStream(sessionId, streamId, ownerNode,
+                    request, firstEvent, last).whenComplete((event, e) -> {
+                        if (e != null) {
+                            opened.completeExceptionally(e);
+                        } else {
+                            opened.complete(event);
+                        }
+                    }));
+            return opened;
+        }
+
+        @Override
+        public CompletableFuture<StoredEvent> appendAfter(String sessionId, String streamId, long precedingEvents,
+                Direction direction, String message, boolean last) {
+            CompletableFuture<StoredEvent> appended = failing.get() ? refusedFuture()
+                    : store.appendAfter(sessionId, streamId, precedingEvents, direction, message, last);
+            Runnable open = heldOpens.remove(sessionId + "/" + streamId);
+            if (open != null) {
+                open.run();
+            }
+            return appended;
         }
 
         @Override

@@ -1,6 +1,10 @@
 package dev.mcpstate.interceptor;
 
 import dev.mcpstate.store.ClusterBus;
+import dev.mcpstate.store.Direction;
+import dev.mcpstate.store.StreamKind;
+import dev.mcpstate.store.EventId;
+import dev.mcpstate.store.StoredEvent;
 import dev.mcpstate.store.EventStore;
 import dev.mcpstate.store.SessionStore;
 import dev.mcpstate.store.Storage;
@@ -102,6 +106,43 @@ class RedisHotPathIT {
             for (Monitor monitor : monitors) {
                 monitor.close();
             }
+        }
+    }
+
+    @Test
+    void aStreamStaysWholeWhenRedisForgetsItsScriptsUnderIt() throws Exception {
+        FilterHarness node = node("a");
+        String session = node.openSession();
+        for (int round = 0; round < 10; round++) {
+            for (URI server : monitored()) {
+                flushScripts(server); // as after a restart or a failover: the next EVALSHA of each script fails
+            }
+            // then a listening stream's notification loads the append script again, but not the one that opens a
+            // response stream: a call's first append is sent again with EVAL, and its second one overtakes it
+            node.storage().events().openStream(session, "listen-" + round, StreamKind.LISTENING, "a");
+            node.storage().events().append(session, "listen-" + round, Direction.SERVER_TO_CLIENT, "{}");
+            int n = 20;
+            HttpResult call = node.callTool(session, 100 + round, "count", "{\"n\":" + n + "}");
+
+            List<SseFrame> messages = call.messages();
+            assertThat(messages).as(call.toString()).last().satisfies(f -> assertThat(
+                    f.json().at("/result/content/0/text").asText()).isEqualTo("counted " + n));
+            String streamId = EventId.parse(messages.get(0).id()).streamId();
+            assertThat(node.storage().events().readAfter(session, streamId, EventId.START, 1000))
+                    .as("the request, then every message the client got, in order").extracting(StoredEvent::message)
+                    .endsWith(messages.stream().map(SseFrame::data).toArray(String[]::new))
+                    .hasSize(messages.size() + 1);
+        }
+    }
+
+    private static void flushScripts(URI redis) throws IOException {
+        try (Socket s = new Socket(redis.getHost(), redis.getPort())) {
+            OutputStream out = s.getOutputStream();
+            out.write("SCRIPT FLUSH\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String reply = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            assertThat(reply).isEqualTo("+OK");
         }
     }
 

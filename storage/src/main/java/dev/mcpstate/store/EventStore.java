@@ -132,12 +132,14 @@ public interface EventStore {
      * event appended to it since it was opened, trimmed ones included); otherwise nothing is written and the future
      * fails with {@link StoreException}. A producer that pipelines its appends passes the count it expects, so when
      * one append is lost — rejected while the connection to the store is down — the ones sent after it are refused
-     * too, instead of landing after a hole once the store is reachable again. The default does not check: it suits
-     * backends where a failed write cannot be followed by a successful one of the same pipeline.
+     * too, instead of landing after a hole once the store is reachable again. An append that overtook an earlier one
+     * still on its way fails alike; the producer may send it again once the earlier one landed. The default does not
+     * check: it suits backends where a failed write cannot be followed by a successful one of the same pipeline.
      *
      * @param precedingEvents how many events the stream must hold before this one; 0 or more
      * @param last            true to close the stream with this event
-     * @return the stored event, or a future failed with {@link StoreException}
+     * @return the stored event, or a future failed with {@link StreamGapException} when the count differs (nothing
+     *         written), or with {@link StoreException}
      */
     default CompletableFuture<StoredEvent> appendAfter(String sessionId, String streamId, long precedingEvents,
             Direction direction, String message, boolean last) {

@@ -3,7 +3,7 @@ package dev.mcpstate.store.memory;
 import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.EventId;
 import dev.mcpstate.store.EventStore;
-import dev.mcpstate.store.StoreException;
+import dev.mcpstate.store.StreamGapException;
 import dev.mcpstate.store.StoredEvent;
 import dev.mcpstate.store.StreamInfo;
 import dev.mcpstate.store.StreamKind;
@@ -22,7 +22,7 @@ import java.util.function.Predicate;
 /**
  * An {@link EventStore} in memory, the stores of {@link InMemoryBackend}. Entry ids are decimal numbers from one counter, like the SQLite
  * store's; retention and {@link #isKnownPosition} follow the same rules. Thread-safe (one lock); throws
- * {@link StoreException} only for an {@link #appendAfter} whose count does not match.
+ * {@link StreamGapException} only for an {@link #appendAfter} whose count does not match.
  */
 final class InMemoryEventStore implements EventStore {
 
@@ -122,7 +122,7 @@ final class InMemoryEventStore implements EventStore {
         Stream s = stream(sessionId, streamId, false);
         long have = s == null ? 0 : s.appended;
         if (have != precedingEvents) {
-            return CompletableFuture.failedFuture(new StoreException("stream " + streamId + " holds " + have
+            return CompletableFuture.failedFuture(new StreamGapException("stream " + streamId + " holds " + have
                     + " events, not " + precedingEvents));
         }
         StoredEvent event = append(sessionId, streamId, direction, message);

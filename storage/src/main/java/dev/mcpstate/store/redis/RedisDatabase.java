@@ -2,6 +2,7 @@ package dev.mcpstate.store.redis;
 
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StoreException;
+import dev.mcpstate.store.StreamGapException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -92,6 +93,9 @@ final class RedisDatabase implements AutoCloseable {
 
     /** Longest wait between two attempts to reconnect to a Redis that went away: 1 second. */
     static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
+
+    /** How the append scripts' error reply for a count that does not match begins (see {@code common.lua}). */
+    private static final String STREAM_GAP = "STREAMGAP ";
 
     /** Cluster: how often the view of the cluster is refreshed without a reason: every 5 seconds. */
     static final Duration PERIODIC_REFRESH = Duration.ofSeconds(5);
@@ -498,8 +502,14 @@ final class RedisDatabase implements AutoCloseable {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
-                throw cause instanceof StoreException store ? store
-                        : new StoreException("Redis " + what + " failed: " + cause.getMessage(), cause);
+                if (cause instanceof StoreException store) {
+                    throw store;
+                }
+                if (cause instanceof RedisCommandExecutionException && cause.getMessage() != null
+                        && cause.getMessage().startsWith(STREAM_GAP)) {
+                    throw new StreamGapException("Redis " + what + " refused: " + cause.getMessage());
+                }
+                throw new StoreException("Redis " + what + " failed: " + cause.getMessage(), cause);
             }
             return result;
         });

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,6 +50,7 @@ class CaptureTest {
     @AfterEach
     void stop() {
         backend.failAppends(false);
+        backend.overtakeOpens(false);
         node.close();
     }
 
@@ -79,6 +81,22 @@ class CaptureTest {
 
             assertThat(call.messages()).hasSize(4).allSatisfy(this::storedAs);
         }
+    }
+
+    @Test
+    void anAppendThatOvertookTheStreamsOpeningWriteIsSentAgainBehindIt() {
+        backend.overtakeOpens(true);
+
+        HttpResult call = node.callTool(session, 1, "count", "{\"n\":3}");
+
+        List<SseFrame> messages = call.messages();
+        assertThat(messages).last().satisfies(f -> assertThat(f.json().at("/result/content/0/text").asText())
+                .isEqualTo("counted 3"));
+        String streamId = EventId.parse(messages.get(0).id()).streamId();
+        assertThat(stream(streamId)).as("the request, then every message the client got, in order")
+                .extracting(StoredEvent::message).containsExactlyElementsOf(Stream.concat(
+                        Stream.of(stream(streamId).get(0).message()), messages.stream().map(SseFrame::data)).toList());
+        assertThat(messages).allSatisfy(this::storedAs);
     }
 
     @Test
