@@ -2,6 +2,7 @@ package dev.mcpstate.interceptor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,7 @@ import java.util.List;
  */
 public record SseFrame(String id, String event, String data, List<String> comments) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** @return true for a frame that carries a JSON-RPC message (not a priming event, not a comment) */
     public boolean isMessage() {

@@ -2,6 +2,7 @@ package dev.mcpstate.jetty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.interceptor.auth.JwtAuthenticator;
 import dev.mcpstate.store.StorageConfig;
@@ -37,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A Jetty server with {@link McpStateJetty#harden}: what Jetty itself answers, and slow clients. */
 class HardenedJettyIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final String INITIALIZE = """
             {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",
              "capabilities":{},"clientInfo":{"name":"legit","version":"1"}}}""";

@@ -1,6 +1,7 @@
 package dev.mcpstate.jetty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.interceptor.McpStateFilter;
 import dev.mcpstate.store.SessionStatus;
@@ -45,7 +46,7 @@ import static org.awaitility.Awaitility.await;
  */
 class McpStateJettyIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @TempDir
     Path dir;

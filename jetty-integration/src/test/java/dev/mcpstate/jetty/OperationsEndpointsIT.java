@@ -2,6 +2,7 @@ package dev.mcpstate.jetty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.testing.PrometheusText;
@@ -40,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  */
 class OperationsEndpointsIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @TempDir
     Path dir;

@@ -2,6 +2,7 @@ package dev.mcpstate.examples.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.examples.client.Cli;
 import dev.mcpstate.store.SessionRecord;
 import dev.mcpstate.store.Storage;
@@ -70,7 +71,7 @@ public final class RedisMonitor {
             Exit codes: 0 done, 1 Redis unreachable, 2 bad arguments.
             """;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
     private static final String CLEAR_SCREEN = "\033[H\033[2J";

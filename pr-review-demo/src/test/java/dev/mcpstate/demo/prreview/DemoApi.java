@@ -2,6 +2,7 @@ package dev.mcpstate.demo.prreview;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 
 import java.io.IOException;
 import java.net.URI;
@@ -20,7 +21,7 @@ final class DemoApi {
     record Reply(int status, JsonNode json) {
     }
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;

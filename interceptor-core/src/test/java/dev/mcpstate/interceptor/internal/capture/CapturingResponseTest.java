@@ -2,6 +2,7 @@ package dev.mcpstate.interceptor.internal.capture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.interceptor.FilterHarness;
 import dev.mcpstate.interceptor.HttpResult;
 import dev.mcpstate.interceptor.SseFrame;
@@ -38,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CapturingResponseTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Messages the chunk servlet writes; the last one, the final response, gets the request's id. */
     private static final String NOTIFICATION = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","

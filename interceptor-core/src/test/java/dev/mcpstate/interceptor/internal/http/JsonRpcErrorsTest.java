@@ -2,6 +2,7 @@ package dev.mcpstate.interceptor.internal.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The one status-to-code mapping, the error body, and {@code send} on a real Jetty response. */
 class JsonRpcErrorsTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** What {@code send} returned; completed after the client may already have the whole response. */
     private final CompletableFuture<Boolean> sent = new CompletableFuture<>();

@@ -2,6 +2,7 @@ package dev.mcpstate.interceptor.internal.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.interceptor.FailingBackend;
 import dev.mcpstate.interceptor.FilterHarness;
 import dev.mcpstate.interceptor.HttpResult;
@@ -32,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every message of a POST is persisted before the client sees it; the filter owns the event ids. */
 class CaptureTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final MutableClock clock = new MutableClock();
     private final StorageConfig config = StorageConfig.inMemory();
@@ -377,7 +378,7 @@ class CaptureTest {
 
     @Test
     void theFinalResponseIsToldByItsTopLevelIdAlone() throws Exception {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.MAPPER;
         assertThat(Capture.responseId("{\"jsonrpc\":\"2.0\",\"result\":{\"id\":9,\"method\":\"x\"},\"id\":7}"))
                 .isEqualTo(json.readTree("7"));
         assertThat(Capture.responseId("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"error\":{\"code\":-1}}"))
@@ -390,7 +391,7 @@ class CaptureTest {
 
     @Test
     void theAnswerTellsItsErrorCodeAndAFailedToolWithoutReadingNestedValues() throws Exception {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.MAPPER;
         assertThat(Capture.answer("{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"data\":{\"code\":1},\"code\":-32602,"
                 + "\"message\":\"Unknown tool\"}}", true))
                 .isEqualTo(new Capture.Answer(json.readTree("3"), "-32602", false));

@@ -1,6 +1,7 @@
 package dev.mcpstate.interceptor.internal.link;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.interceptor.FilterHarness;
 import dev.mcpstate.interceptor.HttpResult;
 import dev.mcpstate.interceptor.SharedBusBackend;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The stored session follows what the SDK answered: INITIALIZED, ACTIVE, CLOSED; the logging level. */
 class LifecycleTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final MutableClock clock = new MutableClock();
     private final Storage storage = Storage.open(StorageConfig.inMemory(), clock);

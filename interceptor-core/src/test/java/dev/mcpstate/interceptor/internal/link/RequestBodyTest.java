@@ -1,6 +1,7 @@
 package dev.mcpstate.interceptor.internal.link;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.interceptor.FilterHarness;
 import dev.mcpstate.interceptor.HttpResult;
 import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RequestBodyTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

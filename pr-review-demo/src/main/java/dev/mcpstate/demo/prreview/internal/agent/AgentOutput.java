@@ -2,6 +2,7 @@ package dev.mcpstate.demo.prreview.internal.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.PrintStream;
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 final class AgentOutput {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final PrintStream out;
     private final String agentId;

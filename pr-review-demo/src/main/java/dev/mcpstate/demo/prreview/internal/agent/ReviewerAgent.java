@@ -2,6 +2,7 @@ package dev.mcpstate.demo.prreview.internal.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.demo.prreview.internal.diff.DiffFile;
 import dev.mcpstate.demo.prreview.internal.diff.PatchSet;
 import dev.mcpstate.demo.prreview.internal.diff.UnifiedDiff;
@@ -37,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReviewerAgent {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final long PR_TTL_SECONDS = 24 * 3600;
 
     private final AgentOptions options;

@@ -2,6 +2,7 @@ package dev.mcpstate.demo.prreview.internal.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.demo.prreview.AgentTimings;
 import dev.mcpstate.demo.prreview.internal.agent.AgentMain;
 import dev.mcpstate.demo.prreview.internal.agent.AgentOptions;
@@ -48,7 +49,7 @@ final class AgentProcesses implements AutoCloseable {
     static final List<String> JVM_FLAGS = List.of("-Xmx128m", "-Xss512k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-Dlogback.configurationFile=dev/mcpstate/demo/prreview/agent-logback.xml");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** One started agent. Its status moves from starting to running (ready line) to exited or crashed. */
     static final class Agent {

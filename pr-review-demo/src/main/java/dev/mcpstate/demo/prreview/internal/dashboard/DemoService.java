@@ -2,6 +2,7 @@ package dev.mcpstate.demo.prreview.internal.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpstate.demo.prreview.AgentTimings;
@@ -46,7 +47,7 @@ import java.util.concurrent.TimeUnit;
 public final class DemoService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DemoService.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long PR_TTL_SECONDS = 24 * 3600;
     private static final int MAX_AGENTS_PER_CALL = 5;

@@ -2,6 +2,7 @@ package dev.mcpstate.demo.prreview.internal.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayDeque;
@@ -36,7 +37,7 @@ public final class EventHub {
     public record Sse(String name, String data) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final List<Consumer<Sse>> subscribers = new CopyOnWriteArrayList<>();
     private final Deque<Sse> history = new ArrayDeque<>();

@@ -1,6 +1,7 @@
 package dev.mcpstate.demo.prreview.internal.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpstate.demo.prreview.internal.diff.DiffFile;
@@ -23,7 +24,7 @@ import java.util.HexFormat;
  */
 record LoadedPr(String id, String title, String source, String diff, PatchSet patch) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** @throws ApiException 400 when the text is not a unified diff */
     static LoadedPr of(PrSources.Loaded loaded) {

@@ -1,6 +1,7 @@
 package dev.mcpstate.demo.prreview.internal.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpstate.demo.prreview.internal.review.Finding;
@@ -22,7 +23,7 @@ import java.util.Map;
  */
 record ReviewReport(LoadedPr pr, List<RunPart> runs, List<Entry> findings) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /**
      * One kind's run as the report saw it.

@@ -2,6 +2,7 @@ package dev.mcpstate.demo.prreview.internal.sidecar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -37,7 +38,7 @@ public final class SidecarClient implements AutoCloseable {
         CallListener NONE = (tool, args, result, error, millis) -> { };
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final McpSyncClient client;
     private final URI url;

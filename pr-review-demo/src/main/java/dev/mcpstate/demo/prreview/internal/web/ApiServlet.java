@@ -3,6 +3,7 @@ package dev.mcpstate.demo.prreview.internal.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.demo.prreview.internal.dashboard.ApiException;
 import dev.mcpstate.demo.prreview.internal.dashboard.DemoService;
 import jakarta.servlet.http.HttpServlet;
@@ -40,7 +41,7 @@ final class ApiServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(ApiServlet.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Pattern CRASH = Pattern.compile("^/agents/([A-Za-z0-9_-]{1,64})/crash$");
     /** The largest request body: a diff of {@code PrSources.MAX_DIFF_BYTES} escaped as JSON fits. */
     static final int MAX_BODY_BYTES = 2 * 1024 * 1024;

@@ -1,6 +1,7 @@
 package dev.mcpstate.demo.prreview.internal.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpstate.store.internal.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EventHubTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @Test
     void aNewSubscriberGetsTheHistoryThenTheLatestStateThenWhatFollows() {
