@@ -62,7 +62,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>{@code confirm(action)} asks the client through elicitation and returns {@code confirmed <action>} or
  *       {@code declined <action>};</li>
  *   <li>{@code gate()} sends {@code gate open}, then one logging notification per {@link Gate#say} until
- *       {@link Gate#finish}: a producer the test controls.</li>
+ *       {@link Gate#finish}: a producer the test controls;</li>
+ *   <li>{@code broken()} throws an exception whose message names a Java type, as a buggy handler does.</li>
  * </ul>
  *
  * <p>With {@link Builder#sessionless()} the same endpoint serves protocol 2026-07-28 too, through the SDK's modern
@@ -100,7 +101,7 @@ public final class FilterHarness implements AutoCloseable {
         this.mcp = McpServer.sync(transport).serverInfo("harness-" + nodeId, "1")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
                 .requestTimeout(WAIT)
-                .tools(echo(), whoami(), count(), confirm(), gateTool())
+                .tools(echo(), whoami(), count(), confirm(), gateTool(), broken())
                 .build();
         InterceptorConfig config = b.config.apply(InterceptorConfig.builder()
                 .clock(clock).nodeId(nodeId).pollInterval(Duration.ofMillis(20))).build();
@@ -110,7 +111,7 @@ public final class FilterHarness implements AutoCloseable {
                     .builder()
                     .serverInfo(new io.modelcontextprotocol.modern.McpSchema.Implementation("harness-" + nodeId,
                             null, "1", null, null, null))
-                    .features(SessionlessFeatures.builder().tools(List.of(echo(), whoami(), count())).build()
+                    .features(SessionlessFeatures.builder().tools(List.of(echo(), whoami(), count(), broken())).build()
                             .features())
                     .subscriptions(changes)
                     .requestStateCodec(ClusterRequestStateCodec.builder().keys(config.requestStateKeys())
@@ -456,6 +457,16 @@ public final class FilterHarness implements AutoCloseable {
                         log(exchange, "step " + i + " of " + n);
                     }
                     return text("counted " + n);
+                })
+                .build();
+    }
+
+    private static SyncToolSpecification broken() {
+        return SyncToolSpecification.builder()
+                .tool(tool("broken", "{\"type\":\"object\",\"properties\":{}}"))
+                .callHandler((exchange, request) -> {
+                    throw new IllegalStateException("Cannot invoke \"dev.mcpstate.internal.Secret.id()\" because "
+                            + "\"secret\" is null");
                 })
                 .build();
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,12 +68,28 @@ class SessionlessEraTest {
     }
 
     @Test
+    void aToolThatThrowsIsAnsweredWithAPlainInternalErrorInBothEras() {
+        // the exception's message names a Java type; neither era's answer may
+        HttpResult modern = modern("tools/call", "broken", "\"name\":\"broken\",\"arguments\":{}", MODERN, "");
+        String session = node.openSession();
+        HttpResult withSession = node.callTool(session, 3, "broken", "{}");
+
+        assertThat(modern.status()).as(modern.toString()).isEqualTo(200);
+        assertThat(modern.json().at("/error/code").asInt()).isEqualTo(-32603);
+        assertThat(withSession.messages()).last().satisfies(f -> assertThat(f.json().at("/error/code").asInt())
+                .isEqualTo(-32603));
+        for (String body : List.of(modern.body(), withSession.body())) {
+            assertThat(body).doesNotContain("dev.mcpstate", "IllegalStateException", "Secret");
+        }
+    }
+
+    @Test
     void theModernToolListHasTheSessionEraTools() {
         HttpResult list = modern("tools/list", null, "", MODERN, "");
 
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.json().at("/result/tools").findValuesAsText("name")).containsExactly("echo", "whoami",
-                "count");
+                "count", "broken");
     }
 
     @Test
