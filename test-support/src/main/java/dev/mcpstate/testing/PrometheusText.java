@@ -24,7 +24,10 @@ public final class PrometheusText {
     public static double sum(String scrape, String metric, String... labels) {
         return Arrays.stream(scrape.split("\n"))
                 .filter(line -> line.startsWith(metric + "{") || line.startsWith(metric + " "))
-                .filter(line -> Arrays.stream(labels).allMatch(label -> labelsOf(line).contains(label)))
+                .filter(line -> {
+                    String carried = labelsOf(line);
+                    return Arrays.stream(labels).allMatch(carried::contains);
+                })
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 

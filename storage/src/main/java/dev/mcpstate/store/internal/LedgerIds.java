@@ -12,16 +12,16 @@ public final class LedgerIds {
     }
 
     /**
-     * @return {@code id}, checked
+     * Checks a claim's arguments.
+     *
      * @throws IllegalArgumentException when it is blank or longer than {@link RequestStateLedger#MAX_ID_LENGTH}
      */
-    public static String check(String id, Instant expiresAt) {
+    public static void check(String id, Instant expiresAt) {
         Objects.requireNonNull(expiresAt, "expiresAt must not be null");
         Checks.notBlank(id, "id");
         if (id.length() > RequestStateLedger.MAX_ID_LENGTH) {
             throw new IllegalArgumentException("id must be at most " + RequestStateLedger.MAX_ID_LENGTH
                     + " characters, was: " + id.length());
         }
-        return id;
     }
 }

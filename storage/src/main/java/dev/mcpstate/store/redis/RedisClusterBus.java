@@ -159,7 +159,7 @@ final class RedisClusterBus implements ClusterBus {
 
     @Override
     public void publishSessionChanged(String sessionId) {
-        redis.call("publish session change", () -> redis.sync().publish(changedChannel, owner + "\n" + sessionId));
+        publishAsOwner("publish session change", changedChannel, sessionId);
     }
 
     @Override
@@ -170,7 +170,7 @@ final class RedisClusterBus implements ClusterBus {
     @Override
     public void publishServerChange(String change) {
         Objects.requireNonNull(change, "change must not be null");
-        redis.call("publish server change", () -> redis.sync().publish(serverChangesChannel, owner + "\n" + change));
+        publishAsOwner("publish server change", serverChangesChannel, change);
     }
 
     @Override
@@ -278,6 +278,20 @@ final class RedisClusterBus implements ClusterBus {
         subscriber.closeAsync();
     }
 
+    /** Hands the payload of an {@code "<owner>\n<payload>"} broadcast to {@code handlers}, unless this node sent it. */
+    private void fromOthers(String message, List<Consumer<String>> handlers) {
+        int newline = message.indexOf('\n');
+        if (newline > 0 && !message.substring(0, newline).equals(owner)) {
+            String payload = message.substring(newline + 1);
+            handlers.forEach(h -> h.accept(payload));
+        }
+    }
+
+    /** Broadcasts {@code "<owner>\n<payload>"} on a channel every node subscribes to. */
+    private void publishAsOwner(String what, String channel, String payload) {
+        redis.call(what, () -> redis.sync().publish(channel, owner + "\n" + payload));
+    }
+
     private void dispatch(String channel, String message) {
         try {
             if (channel.endsWith(WAKE_SUFFIX)) {
@@ -288,17 +302,9 @@ final class RedisClusterBus implements ClusterBus {
             } else if (channel.equals(endedChannel)) {
                 endedHandlers.forEach(h -> h.accept(message));
             } else if (channel.equals(changedChannel)) {
-                int newline = message.indexOf('\n');
-                if (newline > 0 && !message.substring(0, newline).equals(owner)) {
-                    String sessionId = message.substring(newline + 1);
-                    changedHandlers.forEach(h -> h.accept(sessionId));
-                }
+                fromOthers(message, changedHandlers);
             } else if (channel.equals(serverChangesChannel)) {
-                int newline = message.indexOf('\n');
-                if (newline > 0 && !message.substring(0, newline).equals(owner)) {
-                    String change = message.substring(newline + 1);
-                    serverChangeHandlers.forEach(h -> h.accept(change));
-                }
+                fromOthers(message, serverChangeHandlers);
             } else if (channel.equals(responsesChannel)) {
                 int newline = message.indexOf('\n');
                 if (newline > 0) {

@@ -174,8 +174,7 @@ final class SqliteDatabase implements AutoCloseable {
             for (String ddl : SqliteSchema.STORE) {
                 s.execute(ddl);
             }
-            new SqliteTx(c).update("INSERT INTO schema_version (component, version) VALUES (?, ?) "
-                    + "ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)",
+            new SqliteTx(c).update(SqliteSchema.RECORD_VERSION,
                     SqliteSchema.STORE_COMPONENT, SqliteSchema.STORE_VERSION);
             c.commit();
         } catch (SQLException e) {
@@ -247,8 +246,7 @@ final class SqliteDatabase implements AutoCloseable {
             for (String statement : ddl) {
                 tx.execute(statement);
             }
-            tx.update("INSERT INTO schema_version (component, version) VALUES (?, ?) "
-                    + "ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)",
+            tx.update(SqliteSchema.RECORD_VERSION,
                     component, version);
             return null;
         });

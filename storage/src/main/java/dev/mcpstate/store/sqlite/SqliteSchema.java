@@ -33,6 +33,10 @@ final class SqliteSchema {
     /** The version of the ledger's table. */
     static final int REQUEST_STATE_VERSION = 1;
 
+    /** Records a component's version ({@code ?1} component, {@code ?2} version); a newer recorded one stays. */
+    static final String RECORD_VERSION = "INSERT INTO schema_version (component, version) VALUES (?, ?) "
+            + "ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)";
+
     /** The session and event tables. */
     static final List<String> STORE = List.of(
             """

@@ -80,8 +80,7 @@ final class SqliteSidecarStore implements SidecarStore {
             for (String ddl : SqliteSchema.SIDECAR_INDEXES) {
                 tx.execute(ddl);
             }
-            tx.update("INSERT INTO schema_version (component, version) VALUES (?, ?) "
-                    + "ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)",
+            tx.update(SqliteSchema.RECORD_VERSION,
                     SqliteSchema.SIDECAR_COMPONENT, SqliteSchema.SIDECAR_VERSION);
             if (migrated > 0) {
                 log.info("sidecar tables migrated to version {} path={} tables={}: their rows are the anonymous "
