@@ -3,6 +3,7 @@ package dev.mcpstate.interceptor;
 import dev.mcpstate.store.RequestStateLedger;
 import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.internal.Checks;
+import dev.mcpstate.store.internal.Digests;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.modern.server.HmacRequestStateCodec;
 import io.modelcontextprotocol.modern.server.McpRequestContext;
@@ -10,12 +11,8 @@ import io.modelcontextprotocol.modern.server.RequestStateCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -98,21 +95,12 @@ public final class ClusterRequestStateCodec implements RequestStateCodec {
             return null;
         }
         try {
-            return ledger.claim(digest(sealed), clock.instant().plus(ttl)) ? opened.substring(SINGLE_USE.length())
-                    : null;
+            // the ledger's id of the state: the SHA-256 of its sealed text
+            return ledger.claim(Digests.sha256Hex(sealed), clock.instant().plus(ttl))
+                    ? opened.substring(SINGLE_USE.length()) : null;
         } catch (StoreException e) {
             log.warn("single-use requestState refused: the ledger is unavailable: {}", e.toString());
             return null;
-        }
-    }
-
-    /** @return the hex SHA-256 of the sealed text: the ledger's id of the state */
-    static String digest(String sealed) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(sealed.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 

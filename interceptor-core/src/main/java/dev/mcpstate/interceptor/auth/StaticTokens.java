@@ -1,14 +1,13 @@
 package dev.mcpstate.interceptor.auth;
 
+import dev.mcpstate.store.internal.Digests;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,7 +78,7 @@ public final class StaticTokens implements Authenticator {
                 throw new IllegalArgumentException(where + ": a token must have at least " + MIN_TOKEN_LENGTH
                         + " characters");
             }
-            if (callers.put(digest(parts[0]), new Caller(parts[1], parts.length == 3)) != null) {
+            if (callers.put(Digests.sha256Hex(parts[0]), new Caller(parts[1], parts.length == 3)) != null) {
                 throw new IllegalArgumentException(where + ": this token is listed twice");
             }
         }
@@ -94,7 +93,7 @@ public final class StaticTokens implements Authenticator {
         if (bearerToken == null) {
             throw new Rejected("Authentication required: send Authorization: Bearer <token>");
         }
-        Caller caller = callers.get(digest(bearerToken));
+        Caller caller = callers.get(Digests.sha256Hex(bearerToken));
         if (caller == null) {
             throw new Rejected("The access token is not valid");
         }
@@ -109,15 +108,6 @@ public final class StaticTokens implements Authenticator {
     /** @return how many tokens are known */
     public int size() {
         return callers.size();
-    }
-
-    private static String digest(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 
     @Override

@@ -1,17 +1,14 @@
 package dev.mcpstate.demo.prreview.internal.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mcpstate.store.internal.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpstate.demo.prreview.internal.diff.DiffFile;
 import dev.mcpstate.demo.prreview.internal.diff.PatchSet;
 import dev.mcpstate.demo.prreview.internal.diff.UnifiedDiff;
+import dev.mcpstate.store.internal.Digests;
+import dev.mcpstate.store.internal.Json;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The pull request under review.
@@ -35,17 +32,8 @@ record LoadedPr(String id, String title, String source, String diff, PatchSet pa
             throw new ApiException(400, e.getMessage());
         }
         String title = patch.title() != null ? patch.title() : loaded.name();
-        return new LoadedPr("pr-" + sha256(loaded.text()).substring(0, 10), title, loaded.source(), loaded.text(),
-                patch);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
+        return new LoadedPr("pr-" + Digests.sha256Hex(loaded.text()).substring(0, 10), title, loaded.source(),
+                loaded.text(), patch);
     }
 
     /** @return {@code {id, title, source, additions, deletions, files: [{path, status, additions, deletions}]}} */
