@@ -108,13 +108,13 @@ public final class ClusterChangeFeed implements McpChangePublisher, McpChangeBro
         }
     }
 
-    /** @return the change a message names, or null (logged) for one this version does not know */
-    static ServerChange decode(String text, McpJsonMapper json) {
+    /** @return the change a message names, or null, logged once, for one this version cannot read or does not know */
+    private ServerChange decode(String text) {
+        ServerChange change;
         try {
             Map<String, Object> message = json.readValue(text, MAP);
-            Object method = message.get("method");
             Object params = message.get("params");
-            return switch (String.valueOf(method)) {
+            change = switch (String.valueOf(message.get("method"))) {
                 case "notifications/tools/list_changed" -> new ServerChange.ToolsListChanged();
                 case "notifications/prompts/list_changed" -> new ServerChange.PromptsListChanged();
                 case "notifications/resources/list_changed" -> new ServerChange.ResourcesListChanged();
@@ -123,13 +123,9 @@ public final class ClusterChangeFeed implements McpChangePublisher, McpChangeBro
                 default -> null;
             };
         } catch (IOException | RuntimeException e) {
-            log.warn("unreadable server change from the cluster bus: {}", e.toString());
+            log.warn("unreadable server change from the cluster bus, dropped: {}", e.toString());
             return null;
         }
-    }
-
-    private ServerChange decode(String text) {
-        ServerChange change = decode(text, json);
         if (change == null) {
             log.warn("server change from the cluster bus not understood, dropped: {}", text);
         }

@@ -252,11 +252,6 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         }
     }
 
-    /** @return the servlet of the era without sessions this filter dispatches to, or null */
-    public Servlet sessionless() {
-        return sessionless;
-    }
-
     private static ServletConfig servletConfig(FilterConfig filterConfig) {
         return new ServletConfig() {
             @Override

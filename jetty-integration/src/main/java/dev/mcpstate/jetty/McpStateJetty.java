@@ -85,6 +85,10 @@ public final class McpStateJetty implements AutoCloseable {
     /** The binders {@link #instrument} started that hold resources (listeners, threads) until closed. */
     private final List<AutoCloseable> binders = new ArrayList<>();
     /** Created on first use: the change feed of every modern server this wiring mounts. */
+    /**
+     * Created on first use, never before: it implements an SDK 2.2 type that SDK 2.0.x lacks, so a wiring on the
+     * previous SDK must not load it.
+     */
     private ClusterChangeFeed changeFeed;
 
     private McpStateJetty(Storage storage, InterceptorConfig config, Duration bodyDeadline, int maxConnections) {

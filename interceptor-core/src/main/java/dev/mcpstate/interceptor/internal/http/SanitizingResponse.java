@@ -136,18 +136,18 @@ public final class SanitizingResponse extends HttpServletResponseWrapper {
         if (heldWriter != null) {
             heldWriter.flush();
         }
-        JsonNode json = Json.parseOrNull(held.toByteArray());
+        byte[] body = held.toByteArray();
+        JsonNode json = Json.parseOrNull(body);
         HttpServletResponse real = (HttpServletResponse) getResponse();
         if (json != null && json.isObject() && json.path("error").path("code").isInt()) {
             // a JSON-RPC error of the servlet: kept whole (its data, e.g. the supported versions of an
             // UnsupportedProtocolVersionError), its message and data sanitized
-            JsonRpcErrors.sendBody(real, status,
-                    ErrorMessages.sanitizeResponse(json.toString()).getBytes(StandardCharsets.UTF_8));
+            JsonRpcErrors.sendBody(real, status, ErrorMessages.sanitizeResponse(
+                    new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
             return true;
         }
         JsonNode error = json == null ? null : json.get("error");
-        int code = error != null && error.path("code").isInt() ? error.get("code").asInt()
-                : JsonRpcErrors.codeFor(status);
+        int code = JsonRpcErrors.codeFor(status); // an error with an integer code was sent whole above
         String message = error != null ? ErrorMessages.safe(error.path("message").asText(null), code)
                 : JsonRpcErrors.messageFor(status);
         JsonNode id = json != null && json.has("id") ? json.get("id") : requestId;

@@ -51,11 +51,6 @@ public final class ProtocolGate implements Interceptor {
 
     private final Servlet sessionless;
 
-    /** Hands requests of the era without sessions to the servlet behind the filter. */
-    public ProtocolGate() {
-        this(null);
-    }
-
     /**
      * @param sessionless the servlet that serves the era without sessions (initialized by its owner), or null to
      *                    hand those requests to the servlet behind the filter

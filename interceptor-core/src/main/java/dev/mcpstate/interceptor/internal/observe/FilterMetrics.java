@@ -129,10 +129,10 @@ public final class FilterMetrics {
         };
     }
 
-    /** Counts stored messages. */
-    public void appended(Direction direction, int count) {
+    /** Counts one stored message. */
+    public void appended(Direction direction) {
         if (registry != null) {
-            (direction == Direction.CLIENT_TO_SERVER ? appendedFromClient : appendedFromServer).increment(count);
+            (direction == Direction.CLIENT_TO_SERVER ? appendedFromClient : appendedFromServer).increment();
         }
     }
 

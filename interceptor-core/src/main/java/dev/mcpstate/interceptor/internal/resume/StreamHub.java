@@ -71,7 +71,7 @@ public final class StreamHub {
      */
     public StoredEvent append(String sessionId, String streamId, Direction direction, String message) {
         StoredEvent event = events.append(sessionId, streamId, direction, message);
-        metrics.appended(direction, 1);
+        metrics.appended(direction);
         wake(sessionId, streamId);
         return event;
     }
@@ -84,7 +84,7 @@ public final class StreamHub {
     public StoredEvent openAndAppend(String sessionId, String streamId, StreamKind kind, String owner,
             Direction direction, String message) {
         StoredEvent event = events.openStreamAndAppend(sessionId, streamId, kind, owner, direction, message);
-        metrics.appended(direction, 1);
+        metrics.appended(direction);
         wake(sessionId, streamId);
         return event;
     }
@@ -97,9 +97,9 @@ public final class StreamHub {
             String owner, String request, String firstEvent, boolean last) {
         return events.openResponseStream(sessionId, streamId, owner, request, firstEvent, last).thenApply(stored -> {
             stored.ifPresent(event -> {
-                metrics.appended(Direction.CLIENT_TO_SERVER, 1);
+                metrics.appended(Direction.CLIENT_TO_SERVER);
                 if (firstEvent != null) {
-                    metrics.appended(Direction.SERVER_TO_CLIENT, 1);
+                    metrics.appended(Direction.SERVER_TO_CLIENT);
                 }
                 wake(sessionId, streamId);
             });
@@ -120,7 +120,7 @@ public final class StreamHub {
                 ? events.appendAndCloseAsync(sessionId, streamId, direction, message)
                 : events.appendAsync(sessionId, streamId, direction, message);
         return stored.thenApply(event -> {
-            metrics.appended(direction, 1);
+            metrics.appended(direction);
             wake(sessionId, streamId);
             return event;
         });
@@ -136,7 +136,7 @@ public final class StreamHub {
     public CompletableFuture<StoredEvent> appendAfter(String sessionId, String streamId, long precedingEvents,
             Direction direction, String message, boolean last) {
         return events.appendAfter(sessionId, streamId, precedingEvents, direction, message, last).thenApply(event -> {
-            metrics.appended(direction, 1);
+            metrics.appended(direction);
             wake(sessionId, streamId);
             return event;
         });
