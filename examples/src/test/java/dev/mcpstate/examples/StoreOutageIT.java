@@ -45,6 +45,8 @@ class StoreOutageIT {
     /** The bound: every request during an outage is answered within it. */
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(3);
     private static final Duration RECOVER_WITHIN = Duration.ofSeconds(15);
+    /** One client for the health probes, which Awaitility repeats. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** What happens to the SQLite file under the running node. */
     enum SqliteFault {
@@ -262,7 +264,7 @@ class StoreOutageIT {
     }
 
     private HttpResponse<String> health(String which) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri().resolve("/health/" + which))
+        return HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/health/" + which))
                 .timeout(ANSWER_WITHIN).build(), HttpResponse.BodyHandlers.ofString());
     }
 

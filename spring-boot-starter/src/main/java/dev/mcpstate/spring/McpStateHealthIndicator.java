@@ -8,17 +8,15 @@ import org.springframework.boot.health.contributor.Health;
 import java.util.Objects;
 
 /**
- * Actuator health of mcp-state ({@code /actuator/health/mcpState}): {@code UP} when the store answers a read,
- * {@code DOWN} with the fault when it does not (an unreachable Redis, an unreadable SQLite file). Details: the
+ * Actuator health of mcp-state ({@code /actuator/health/mcpState}): {@code UP} when the store passes
+ * {@link Storage#check()}, the probe behind the Jetty integration's {@code /health/ready} too; {@code DOWN} with the
+ * fault when it does not (an unreachable Redis; a SQLite file that is unreadable, deleted, replaced or read-only). Details: the
  * backend ({@code sqlite}, {@code redis}), whether nodes share it, this node's id and the sessions its MCP server
  * holds now.
  *
- * <p>Each check is one store read (one Redis command, one SQLite query). Thread-safe.
+ * <p>Each check is one probe of the store (a Redis command; a look at the SQLite file and a query). Thread-safe.
  */
 public class McpStateHealthIndicator extends AbstractHealthIndicator {
-
-    /** The session id the check looks up; no session has it, so the read finds nothing. */
-    static final String PROBE_SESSION_ID = "mcp-state-health-probe";
 
     private final Storage storage;
     private final McpStateFilter filter;
@@ -38,7 +36,7 @@ public class McpStateHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        storage.sessions().find(PROBE_SESSION_ID); // throws StoreException when the store cannot be read
+        storage.check(); // throws StoreException naming the fault when the store cannot serve
         builder.up()
                 .withDetail("store", storage.backend().name())
                 .withDetail("shared", storage.backend().shared())

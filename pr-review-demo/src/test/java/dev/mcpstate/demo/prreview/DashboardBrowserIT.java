@@ -15,7 +15,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -204,9 +203,5 @@ class DashboardBrowserIT {
     private void waitFor(String what, Supplier<Boolean> condition) {
         await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions().until(condition::get);
-    }
-
-    static File screenshot() {
-        return SCREENSHOT.toFile();
     }
 }

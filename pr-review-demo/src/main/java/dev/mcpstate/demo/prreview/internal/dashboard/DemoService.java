@@ -119,11 +119,6 @@ public final class DemoService implements AutoCloseable {
         return hub;
     }
 
-    /** @return the current demo session's id */
-    public String demoId() {
-        return session.demoId();
-    }
-
     /** {@code GET /api/fixtures}: {@code {"fixtures": [name...]}}. */
     public ObjectNode fixtures() {
         ObjectNode json = JSON.createObjectNode();

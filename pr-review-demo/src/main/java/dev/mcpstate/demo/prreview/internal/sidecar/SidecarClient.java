@@ -41,12 +41,10 @@ public final class SidecarClient implements AutoCloseable {
     private static final ObjectMapper JSON = Json.MAPPER;
 
     private final McpSyncClient client;
-    private final URI url;
     private final CallListener listener;
 
-    private SidecarClient(McpSyncClient client, URI url, CallListener listener) {
+    private SidecarClient(McpSyncClient client, CallListener listener) {
         this.client = client;
-        this.url = url;
         this.listener = listener;
     }
 
@@ -76,12 +74,7 @@ public final class SidecarClient implements AutoCloseable {
             throw new SidecarException("cannot open an MCP session with the sidecar at " + url + ": "
                     + e.getMessage(), e);
         }
-        return new SidecarClient(client, url, listener);
-    }
-
-    /** @return the sidecar's MCP endpoint */
-    public URI url() {
-        return url;
+        return new SidecarClient(client, listener);
     }
 
     /**
