@@ -177,7 +177,9 @@ public interface EventStore {
     void deleteSession(String sessionId);
 
     /**
-     * Applies retention: trims events older than {@code olderThan}.
+     * Applies retention: trims events older than {@code olderThan}. A closed stream this leaves without events is
+     * removed whole ({@link #stream} empty, none of its positions known), so a long-lived session does not keep one
+     * empty stream per request it answered; an open stream left empty keeps its positions known.
      *
      * @param olderThan events created strictly before this are removed; not null
      * @return how many events were removed, or -1 when the backend cannot count them

@@ -340,6 +340,26 @@ public abstract class EventStoreContract extends StoreContractSupport {
     }
 
     @Test
+    void trimRemovesAClosedStreamWithItsLastEvent() {
+        sessions.save(session(sid));
+        events.openStream(sid, "r1", StreamKind.RESPONSE, "node-a");
+        List<StoredEvent> answered = appendAll("r1", 2);
+        events.closeStream(sid, "r1");
+        events.openStream(sid, "r2", StreamKind.RESPONSE, "node-a");
+        appendAll("r2", 1);
+        clock.advance(Duration.ofHours(2));
+        List<StoredEvent> recent = appendAll("r2", 1);
+        events.closeStream(sid, "r2");
+
+        events.trim(T0.plus(Duration.ofHours(1)));
+
+        assertThat(events.stream(sid, "r1")).isEmpty();
+        assertThat(events.isKnownPosition(sid, "r1", answered.get(1).id().entryId())).isFalse();
+        assertThat(events.stream(sid, "r2")).as("closed, one event left").isPresent();
+        assertThat(readAll("r2")).containsExactlyElementsOf(recent);
+    }
+
+    @Test
     void concurrentAppendsToOneStreamGetUniqueGapFreeIds() throws Exception {
         int threads = 8;
         int perThread = 50;

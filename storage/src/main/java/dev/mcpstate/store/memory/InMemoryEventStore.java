@@ -11,6 +11,7 @@ import dev.mcpstate.store.StreamKind;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -166,10 +167,14 @@ final class InMemoryEventStore implements EventStore {
     public synchronized long trim(Instant olderThan) {
         long removed = 0;
         for (Map<String, Stream> streams : sessions.values()) {
-            for (Stream s : streams.values()) {
+            for (Iterator<Stream> it = streams.values().iterator(); it.hasNext(); ) {
+                Stream s = it.next();
                 int before = s.events.size();
                 s.events.values().removeIf(e -> e.createdAt().isBefore(olderThan));
                 removed += before - s.events.size();
+                if (s.events.isEmpty() && s.info != null && s.info.closed()) {
+                    it.remove(); // a closed stream left empty goes whole
+                }
             }
         }
         return removed;

@@ -37,9 +37,15 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Retention.</b> Each {@code XADD} trims its stream exactly to
  * {@link dev.mcpstate.store.StorageConfig#maxEventsPerStream()} ({@code MAXLEN}, not {@code ~}, so the bound is
- * exact). {@link #trim(Instant)} walks the sessions of every bucket of the retention index and, for each stream, deletes entries
- * from the oldest end while their {@code t} is older than the cutoff, in batches of 100 (bounded by the stream
- * length); it is meant for a periodic background job. Streams of sessions that have no record (so are not in the
+ * exact). Every append also keeps the stream's age — the time of its oldest event — in the sorted set
+ * {@code <prefix>:{<sessionId>}:stream-ages}. {@link #trim(Instant)} walks the sessions of every bucket of the
+ * retention index, asks each for the streams older than the cutoff (one script per session, pipelined), and for each
+ * of those deletes entries from the oldest end while their {@code t} is older than the cutoff, in batches of 100
+ * (bounded by the stream length), and records the stream's new age; a closed stream left empty is removed whole (key,
+ * streams-hash fields, set member, age). So a pass costs one script per session plus one per stream that holds old
+ * events, not one per stream ever answered; it keeps at most 64 trim scripts in flight at once, and is meant for a
+ * periodic background job. A session written before stream ages were kept is visited whole once, which records
+ * them. Streams of sessions that have no record (so are not in the
  * index) are not age-trimmed; like all abandoned keys, they expire after the cleanup expiry of
  * {@link RedisDatabase}.
  *
@@ -65,6 +71,7 @@ final class RedisEventStore implements EventStore {
     private static final LuaScript CLOSE = script("close_stream.lua", ScriptOutputType.INTEGER);
     private static final LuaScript POSITION = script("position.lua", ScriptOutputType.MULTI);
     private static final LuaScript TRIM = script("trim.lua", ScriptOutputType.INTEGER);
+    private static final LuaScript TRIM_CANDIDATES = script("trim_candidates.lua", ScriptOutputType.MULTI);
 
     private static LuaScript script(String name) {
         return script(name, ScriptOutputType.VALUE);
@@ -75,6 +82,8 @@ final class RedisEventStore implements EventStore {
     }
 
     private static final int TRIM_SESSIONS_PER_ROUND = 500;
+    /** Most trim scripts one retention run has on the connection at once. */
+    private static final int TRIMS_IN_FLIGHT = 64;
 
     private final RedisDatabase db;
     private final RedisKeys keys;
@@ -205,7 +214,7 @@ final class RedisEventStore implements EventStore {
         Objects.requireNonNull(request, "request must not be null");
         long now = clock.millis();
         String[] scriptKeys = {keys.sequence(sessionId), keys.events(sessionId, streamId),
-            keys.eventStreams(sessionId), keys.streams(sessionId), keys.session(sessionId)};
+            keys.eventStreams(sessionId), keys.streams(sessionId), keys.streamAges(sessionId), keys.session(sessionId)};
         Direction direction = firstEvent == null ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
         String message = firstEvent == null ? request : firstEvent;
         return db.<String>writeAsync("open response stream", OPEN_RESPONSE_STREAM, scriptKeys,
@@ -219,7 +228,7 @@ final class RedisEventStore implements EventStore {
 
     private String[] appendKeys(String sessionId, String streamId) {
         return new String[] {keys.sequence(sessionId), keys.events(sessionId, streamId),
-            keys.eventStreams(sessionId), keys.streams(sessionId)};
+            keys.eventStreams(sessionId), keys.streams(sessionId), keys.streamAges(sessionId)};
     }
 
     /** "The stream may hold any number of events": the append is unconditional. */
@@ -328,7 +337,8 @@ final class RedisEventStore implements EventStore {
     public void deleteSession(String sessionId) {
         db.call("delete session events", () -> {
             Set<String> streamIds = db.sync().smembers(keys.eventStreams(sessionId));
-            List<String> doomed = new ArrayList<>(List.of(keys.streams(sessionId), keys.eventStreams(sessionId)));
+            List<String> doomed = new ArrayList<>(List.of(keys.streams(sessionId), keys.eventStreams(sessionId),
+                    keys.streamAges(sessionId)));
             streamIds.forEach(streamId -> doomed.add(keys.events(sessionId, streamId)));
             return db.sync().del(doomed.toArray(String[]::new));
         });
@@ -359,18 +369,36 @@ final class RedisEventStore implements EventStore {
         return removed;
     }
 
-    /** Trims every stream of these sessions, pipelined; @return how many events were removed */
+    /**
+     * Trims the streams of these sessions that hold events older than the cutoff (their ages in
+     * {@link RedisKeys#streamAges}), pipelined at most {@link #TRIMS_IN_FLIGHT} scripts at a time, so that a
+     * session with many streams neither queues the hot path's commands behind a long pipeline on the shared
+     * connection nor outlasts the command timeout; @return how many events were removed
+     */
     private long trim(List<String> sessionIds, String cutoff) {
-        List<Set<String>> streams = db.awaitAll("trim events", sessionIds.stream()
-                .map(id -> db.async().smembers(keys.eventStreams(id)).toCompletableFuture()).toList());
-        List<CompletableFuture<Long>> trims = new ArrayList<>();
+        List<List<String>> streams = db.awaitAll("trim events", sessionIds.stream()
+                .map(id -> db.<List<String>>runAsync("trim events", TRIM_CANDIDATES,
+                        new String[] {keys.eventStreams(id), keys.streamAges(id)}, cutoff))
+                .toList());
+        long removed = 0;
+        List<CompletableFuture<Long>> trims = new ArrayList<>(TRIMS_IN_FLIGHT);
         for (int i = 0; i < sessionIds.size(); i++) {
+            String sessionId = sessionIds.get(i);
             for (String streamId : streams.get(i)) {
-                trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionIds.get(i), streamId)},
-                        cutoff));
+                trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionId, streamId),
+                        keys.streams(sessionId), keys.eventStreams(sessionId), keys.streamAges(sessionId)}, cutoff,
+                        streamId));
+                if (trims.size() == TRIMS_IN_FLIGHT) {
+                    removed += sum(db.awaitAll("trim events", trims));
+                    trims.clear();
+                }
             }
         }
-        return db.awaitAll("trim events", trims).stream().mapToLong(Long::longValue).sum();
+        return removed + sum(db.awaitAll("trim events", trims));
+    }
+
+    private static long sum(List<Long> counts) {
+        return counts.stream().mapToLong(Long::longValue).sum();
     }
 
 }

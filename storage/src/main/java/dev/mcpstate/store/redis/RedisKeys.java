@@ -27,6 +27,8 @@ import java.util.function.IntFunction;
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:streams              hash: streamId -&gt; "KIND|closed|openedAtMillis|owner", and
  *                                         streamId#n -&gt; events appended to it (for appendAfter)
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:event-streams        set: ids of the streams that have an events key
+ * &lt;prefix&gt;:{&lt;sessionId&gt;}:stream-ages          sorted set: those stream ids scored by the epoch millis of their
+ *                                         oldest event (inf while empty), so retention visits only old streams
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:seq                  string: session-wide counter behind entry ids
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:events:&lt;streamId&gt;    stream: one entry per event, fields dir, msg, t
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:wake                 shard channel: the stream id of every append (same slot)
@@ -95,6 +97,14 @@ public final class RedisKeys {
         return sessionKey(sessionId, "event-streams");
     }
 
+    /**
+     * @return the sorted set of the ids of {@link #eventStreams}, each scored by the epoch millis of the stream's
+     *         oldest event ({@code inf} while it has none): what retention reads to find the streams it must trim
+     */
+    public String streamAges(String sessionId) {
+        return sessionKey(sessionId, "stream-ages");
+    }
+
     /** @return the counter behind the session's entry ids */
     public String sequence(String sessionId) {
         return sessionKey(sessionId, "seq");
@@ -114,12 +124,13 @@ public final class RedisKeys {
     }
 
     /**
-     * @return the session-level keys of a session (session, streams, event-streams, seq) followed by the events
-     *         keys of the given streams
+     * @return the session-level keys of a session (session, streams, event-streams, seq, stream-ages) followed by
+     *         the events keys of the given streams
      */
     String[] sessionScoped(String sessionId, Collection<String> streamIds) {
-        List<String> all = new ArrayList<>(4 + streamIds.size());
-        all.addAll(List.of(session(sessionId), streams(sessionId), eventStreams(sessionId), sequence(sessionId)));
+        List<String> all = new ArrayList<>(5 + streamIds.size());
+        all.addAll(List.of(session(sessionId), streams(sessionId), eventStreams(sessionId), sequence(sessionId),
+                streamAges(sessionId)));
         streamIds.forEach(streamId -> all.add(events(sessionId, streamId)));
         return all.toArray(String[]::new);
     }

@@ -272,6 +272,11 @@ final class SqliteEventStore implements EventStore {
                     + "WHERE e.session_id = streams.session_id AND e.stream_id = streams.stream_id "
                     + "AND e.created_at < ?) WHERE (session_id, stream_id) IN "
                     + "(SELECT session_id, stream_id FROM events WHERE created_at < ?)", cutoff, cutoff);
+            // a closed stream this trim leaves empty goes whole
+            tx.update("DELETE FROM streams WHERE closed = 1 AND (session_id, stream_id) IN "
+                    + "(SELECT session_id, stream_id FROM events WHERE created_at < ?) AND NOT EXISTS "
+                    + "(SELECT 1 FROM events e WHERE e.session_id = streams.session_id "
+                    + "AND e.stream_id = streams.stream_id AND e.created_at >= ?)", cutoff, cutoff);
             return (long) tx.update("DELETE FROM events WHERE created_at < ?", cutoff);
         });
         log.debug("trimmed events removed={} olderThan={}", removed, olderThan);

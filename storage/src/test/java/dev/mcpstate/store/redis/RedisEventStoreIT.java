@@ -1,17 +1,21 @@
 package dev.mcpstate.store.redis;
 
 import dev.mcpstate.store.Direction;
+import dev.mcpstate.store.EventStore;
 import dev.mcpstate.store.EventStoreContract;
 import dev.mcpstate.store.SessionStatus;
 import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StreamKind;
 import dev.mcpstate.testing.RedisTestServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,7 +50,8 @@ class RedisEventStoreIT extends EventStoreContract {
 
             int bucket = RedisKeys.bucketOf(sid);
             List<String> ofTheSession = List.of("tagged:{" + sid + "}:session", "tagged:{" + sid + "}:streams",
-                    "tagged:{" + sid + "}:event-streams", "tagged:{" + sid + "}:seq",
+                    "tagged:{" + sid + "}:event-streams", "tagged:{" + sid + "}:stream-ages",
+                    "tagged:{" + sid + "}:seq",
                     "tagged:{" + sid + "}:events:listen", "tagged:{" + sid + "}:events:r1");
             assertThat(keys).containsExactlyInAnyOrderElementsOf(concat(ofTheSession,
                     List.of("tagged:sessions:{" + bucket + "}", "tagged:sessions:{" + bucket + "}:terminal")));
@@ -63,6 +68,99 @@ class RedisEventStoreIT extends EventStoreContract {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
+    }
+
+    @Test
+    void trimVisitsOnlyStreamsWithOldEventsAndRemovesEveryKeyOfAClosedOneItEmptied() {
+        Storage storage = open(StorageConfig.DEFAULT_MAX_EVENTS_PER_STREAM);
+        EventStore events = storage.events();
+        String sid = newSessionId();
+        storage.sessions().save(session(sid));
+        int old = 300; // more than the trim scripts a pass keeps in flight at once
+        for (int i = 0; i < old; i++) {
+            answer(events, sid, "r" + i);
+        }
+        events.openStream(sid, "listen", StreamKind.LISTENING, "node-a");
+        events.append(sid, "listen", Direction.SERVER_TO_CLIENT, "{}");
+        clock.advance(Duration.ofHours(25));
+        for (int i = 0; i < 50; i++) {
+            answer(events, sid, "recent" + i);
+        }
+        RedisDatabase db = ((RedisBackend) storage.backend()).database();
+        RedisKeys keys = new RedisKeys(StorageConfig.DEFAULT_REDIS_KEY_PREFIX);
+        long scriptsBefore = scriptCalls();
+
+        long removed = events.trim(clock.instant().minus(Duration.ofHours(24)));
+
+        assertThat(scriptCalls() - scriptsBefore).as("one per session, one per stream with old events")
+                .isEqualTo(1 + old + 1);
+        assertThat(removed).isEqualTo(old + 1);
+        assertThat(db.sync().smembers(keys.eventStreams(sid))).hasSize(51).contains("listen", "recent0")
+                .doesNotContain("r0");
+        assertThat(db.sync().hkeys(keys.streams(sid))).hasSize(102).doesNotContain("r0", "r0#n", "r299");
+        assertThat(db.sync().exists(keys.events(sid, "r0"), keys.events(sid, "r299"))).isZero();
+        assertThat(db.sync().exists(keys.events(sid, "listen"))).as("open: kept, empty").isOne();
+        assertThat(db.sync().zscore(keys.streamAges(sid), "listen")).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(db.sync().zscore(keys.streamAges(sid), "recent0")).isEqualTo((double) clock.millis());
+        assertThat(db.sync().zcard(keys.streamAges(sid))).isEqualTo(51);
+
+        clock.advance(Duration.ofMinutes(1));
+        events.append(sid, "listen", Direction.SERVER_TO_CLIENT, "{}");
+        assertThat(db.sync().zscore(keys.streamAges(sid), "listen")).as("aged again by its next event")
+                .isEqualTo((double) clock.millis());
+    }
+
+    @Test
+    void aSessionWrittenBeforeStreamAgesIsTrimmedWholeOnceAndGetsItsAges() {
+        Storage storage = open(StorageConfig.DEFAULT_MAX_EVENTS_PER_STREAM);
+        EventStore events = storage.events();
+        String sid = newSessionId();
+        storage.sessions().save(session(sid));
+        answer(events, sid, "r-old");
+        clock.advance(Duration.ofHours(25));
+        answer(events, sid, "r-new");
+        RedisDatabase db = ((RedisBackend) storage.backend()).database();
+        RedisKeys keys = new RedisKeys(StorageConfig.DEFAULT_REDIS_KEY_PREFIX);
+        db.sync().del(keys.streamAges(sid)); // as an earlier version left it
+
+        long removed = events.trim(clock.instant().minus(Duration.ofHours(24)));
+
+        assertThat(removed).isOne();
+        assertThat(events.stream(sid, "r-old")).isEmpty();
+        assertThat(db.sync().smembers(keys.eventStreams(sid))).containsExactly("r-new");
+        assertThat(db.sync().zscore(keys.streamAges(sid), "r-new")).isEqualTo((double) clock.millis());
+    }
+
+    /** A request answered at once on its own response stream, which is then closed. */
+    private static void answer(EventStore events, String sid, String streamId) {
+        events.openStream(sid, streamId, StreamKind.RESPONSE, "node-a");
+        events.append(sid, streamId, Direction.CLIENT_TO_SERVER, "{}");
+        events.closeStream(sid, streamId);
+    }
+
+    /** @return the Redis servers the stores under test send their commands to */
+    protected List<String> servers() {
+        return List.of(RedisTestServer.url());
+    }
+
+    /** @return the Lua scripts run (not failed) so far on {@link #servers()}, from {@code INFO commandstats} */
+    private long scriptCalls() {
+        long calls = 0;
+        for (String server : servers()) {
+            RedisClient client = RedisClient.create(server);
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                for (String line : c.sync().info("commandstats").split("\r?\n")) {
+                    if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+                        // an EVALSHA that found no script (NOSCRIPT, then EVAL) ran none
+                        calls += Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"))
+                                - Long.parseLong(line.replaceAll(".*,failed_calls=(\\d+).*", "$1"));
+                    }
+                }
+            } finally {
+                client.shutdown();
+            }
+        }
+        return calls;
     }
 
     @Test

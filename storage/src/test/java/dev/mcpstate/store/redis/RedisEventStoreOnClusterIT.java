@@ -3,9 +3,12 @@ package dev.mcpstate.store.redis;
 import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StoreException;
+import dev.mcpstate.testing.RedisTestCluster;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,6 +22,11 @@ class RedisEventStoreOnClusterIT extends RedisEventStoreIT implements OnRedisClu
     @Override
     protected StorageConfig config() {
         return clusterConfig();
+    }
+
+    @Override
+    protected List<String> servers() {
+        return RedisTestCluster.seeds().stream().map(seed -> "redis://" + seed).toList();
     }
 
     @Test

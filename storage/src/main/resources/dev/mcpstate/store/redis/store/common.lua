@@ -2,9 +2,9 @@
 -- hash tag), so each script runs in one hash slot. Times arrive in ARGV as epoch milliseconds from the
 -- caller's clock; scripts never read Redis time.
 --
--- The append scripts share KEYS: seq, events, event-streams, streams[, session] and ARGV: ttl, maxlen, streamId,
--- t, dir, msg, wake channel, publish command ('SPUBLISH', 'PUBLISH', or '' for none), events the stream must hold
--- already ('' for any number)[, more].
+-- The append scripts share KEYS: seq, events, event-streams, streams, stream-ages[, session] and ARGV: ttl, maxlen,
+-- streamId, t, dir, msg, wake channel, publish command ('SPUBLISH', 'PUBLISH', or '' for none), events the stream must
+-- hold already ('' for any number)[, more].
 --
 -- The streams hash also counts each stream's events, in the field '<streamId>#n' (appended in total, trimmed ones
 -- included), so a producer that pipelines its appends can make each one conditional on the ones before it.
@@ -25,9 +25,10 @@ local function check_preceding()
 end
 
 -- Adds entries to the stream, in order: a list of {dir, msg}. Entry ids are <n>-0 with n from the session-wide
--- counter, so ids are unique across the session's streams and increase. The counter and the set of stream ids
--- get their cleanup expiry when created; the session's other keys get theirs when the session is touched.
--- Returns the last entry's id.
+-- counter, so ids are unique across the session's streams and increase. The counter, the set of stream ids and
+-- their ages get their cleanup expiry when created; the session's other keys get theirs when the session is
+-- touched. A stream's age (score in stream-ages) is the time of its oldest event: set by its first event, and again
+-- by the first event after retention emptied it ('inf'). Returns the last entry's id.
 local function add_entries(entries)
   local count = #entries
   local n = redis.call('INCRBY', KEYS[1], count)
@@ -38,6 +39,10 @@ local function add_entries(entries)
     redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id, 't', ARGV[4], 'dir', entries[i][1], 'msg', entries[i][2])
   end
   if redis.call('SADD', KEYS[3], ARGV[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[1]) end
+  local age = redis.call('ZSCORE', KEYS[5], ARGV[3])
+  if not age or age == 'inf' then
+    if redis.call('ZADD', KEYS[5], ARGV[4], ARGV[3]) == 1 then redis.call('PEXPIRE', KEYS[5], ARGV[1]) end
+  end
   redis.call('HINCRBY', KEYS[4], ARGV[3] .. '#n', count)
   return id
 end

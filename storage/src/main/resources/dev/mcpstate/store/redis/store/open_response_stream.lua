@@ -1,9 +1,9 @@
 -- Opens the response stream of a request with the request and the first event sent on it, while the session is
--- live. KEYS: seq, events, event-streams, streams, session; ARGV: see common.lua (dir and msg: the request), then
+-- live. KEYS: seq, events, event-streams, streams, stream-ages, session; ARGV: see common.lua (dir and msg: the request), then
 -- ARGV[10] stream info, ARGV[11] first event ('' for none), ARGV[12] '1' when that event (or the request) ends the
 -- stream  =>  the entry id of the first event (of the request without one), or nil when the session is not stored,
 -- CLOSED or EXPIRED (nothing written)
-local s = redis.call('HGET', KEYS[5], 'status')
+local s = redis.call('HGET', KEYS[6], 'status')
 if not s or s == 'CLOSED' or s == 'EXPIRED' then return false end
 local info = ARGV[10]
 if ARGV[12] == '1' then info = (string.gsub(info, '^([^|]*)|0|', '%1|1|', 1)) end

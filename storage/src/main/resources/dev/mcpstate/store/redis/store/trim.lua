@@ -1,14 +1,33 @@
--- KEYS: events; ARGV: cutoff millis  =>  entries deleted. Deletes entries older than the cutoff from the
--- oldest end, 100 at a time.
+-- KEYS: events, streams, event-streams, stream-ages; ARGV: cutoff millis, streamId  =>  entries deleted. Deletes
+-- entries older than the cutoff from the oldest end, 100 at a time, then records the stream's new age (the time of its
+-- oldest event, 'inf' when it has none). A closed stream left without entries is removed whole: its events key, its
+-- two fields in the streams hash, its id in the set of stream ids and its age, so a long-lived session does not keep
+-- one empty stream per request it ever answered.
 local cutoff, removed = tonumber(ARGV[1]), 0
+local oldest
 while true do
   local batch, old = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 100), {}
+  oldest = nil
   for _, e in ipairs(batch) do
     local f, t = e[2], nil
     for j = 1, #f, 2 do if f[j] == 't' then t = tonumber(f[j + 1]) end end
-    if t and t >= cutoff then break end
+    if t and t >= cutoff then oldest = t break end
     old[#old + 1] = e[1]
   end
   if #old > 0 then removed = removed + redis.call('XDEL', KEYS[1], unpack(old)) end
-  if #old < 100 then return removed end
+  if #old < 100 then break end
 end
+if oldest then
+  redis.call('ZADD', KEYS[4], oldest, ARGV[2])
+  return removed
+end
+local info = redis.call('HGET', KEYS[2], ARGV[2])
+if redis.call('XLEN', KEYS[1]) == 0 and info and string.find(info, '^[^|]*|1|') then
+  redis.call('DEL', KEYS[1])
+  redis.call('HDEL', KEYS[2], ARGV[2], ARGV[2] .. '#n')
+  redis.call('SREM', KEYS[3], ARGV[2])
+  redis.call('ZREM', KEYS[4], ARGV[2])
+elseif redis.call('XLEN', KEYS[1]) == 0 then
+  redis.call('ZADD', KEYS[4], 'inf', ARGV[2])
+end
+return removed
