@@ -15,6 +15,8 @@ import java.util.Set;
  * @param port          its port; 0 picks a free one
  * @param sidecarUrl    the MCP endpoint of an existing sidecar (the standalone sidecar, the example server, or a
  *                      load balancer in front of nodes), or null to start an embedded sidecar on SQLite
+ * @param sidecarTokenFile a file whose first line is the bearer token to show the sidecar at {@code sidecarUrl}
+ *                      when it authenticates its callers, or null to call it anonymously; needs {@code sidecarUrl}
  * @param db            the embedded sidecar's SQLite file (ignored with {@code sidecarUrl})
  * @param timings       the agents' claim and lease TTLs and pace
  * @param githubApi     the GitHub API base URL for pull request URLs
@@ -23,8 +25,8 @@ import java.util.Set;
  * @param statePoll     how often the live panels' state is read from the sidecar
  * @param help          true when {@code --help} was given
  */
-public record DemoOptions(String host, int port, URI sidecarUrl, Path db, AgentTimings timings, URI githubApi,
-        Duration githubTimeout, Path workDir, Duration statePoll, boolean help) {
+public record DemoOptions(String host, int port, URI sidecarUrl, Path sidecarTokenFile, Path db, AgentTimings timings,
+        URI githubApi, Duration githubTimeout, Path workDir, Duration statePoll, boolean help) {
 
     /** The default port. */
     public static final int DEFAULT_PORT = 8090;
@@ -43,6 +45,8 @@ public record DemoOptions(String host, int port, URI sidecarUrl, Path db, AgentT
               --host HOST              interface to listen on (default 127.0.0.1)
               --sidecar-url URL        use this sidecar's MCP endpoint (e.g. http://127.0.0.1:8000/mcp) instead
                                        of starting an embedded one
+              --sidecar-token-file F   a file whose first line is the bearer token that sidecar wants (one of
+                                       its --auth-tokens); the dashboard and every agent show it
               --db PATH                the embedded sidecar's SQLite file (default pr-review-demo.db)
               --claim-ttl-ms MS        claim lease of a run (default 3000)
               --lease-ttl-ms MS        review-slot lease (default 2000)
@@ -58,11 +62,12 @@ public record DemoOptions(String host, int port, URI sidecarUrl, Path db, AgentT
 
     private static final Set<String> VALUED = Set.of("--port", "--host", "--sidecar-url", "--db", "--claim-ttl-ms",
             "--lease-ttl-ms", "--file-delay-ms", "--poll-ms", "--idle-exit-ms", "--state-poll-ms", "--github-api",
-            "--github-timeout-ms", "--work-dir");
+            "--github-timeout-ms", "--work-dir", "--sidecar-token-file");
 
     /**
      * @throws NullPointerException     for a null host, db, timings, githubApi, githubTimeout, workDir or statePoll
-     * @throws IllegalArgumentException for a port outside 0..65535 or a non-positive duration
+     * @throws IllegalArgumentException for a port outside 0..65535, a non-positive duration, or a token file without
+     *                                  a sidecar URL
      */
     public DemoOptions {
         Objects.requireNonNull(host, "host");
@@ -74,6 +79,10 @@ public record DemoOptions(String host, int port, URI sidecarUrl, Path db, AgentT
         Objects.requireNonNull(statePoll, "statePoll");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, was: " + port);
+        }
+        if (sidecarTokenFile != null && sidecarUrl == null) {
+            throw new IllegalArgumentException("--sidecar-token-file needs --sidecar-url: the embedded sidecar "
+                    + "takes anonymous callers");
         }
         if (githubTimeout.isZero() || githubTimeout.isNegative() || statePoll.isZero() || statePoll.isNegative()) {
             throw new IllegalArgumentException("--github-timeout-ms and --state-poll-ms must be positive");
@@ -97,7 +106,8 @@ public record DemoOptions(String host, int port, URI sidecarUrl, Path db, AgentT
                     + ProcessHandle.current().pid());
         }
         return new DemoOptions(flags.text("--host", "127.0.0.1"), flags.integer("--port", DEFAULT_PORT, 0, 65535),
-                flags.url("--sidecar-url", null), flags.path("--db", Path.of("pr-review-demo.db")), timings,
+                flags.url("--sidecar-url", null), flags.path("--sidecar-token-file", null),
+                flags.path("--db", Path.of("pr-review-demo.db")), timings,
                 flags.url("--github-api", GITHUB_API), flags.millis("--github-timeout-ms", Duration.ofSeconds(5)),
                 workDir, flags.millis("--state-poll-ms", Duration.ofMillis(400)),
                 flags.has("--help") || flags.has("-h"));

@@ -5,7 +5,10 @@ import dev.mcpstate.demo.prreview.internal.web.DashboardServer;
 import dev.mcpstate.sidecar.server.SidecarServer;
 import dev.mcpstate.sidecar.server.SidecarServerConfig;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -57,8 +60,9 @@ public final class PrReviewDemo implements AutoCloseable {
                         "0", "--db", options.db().toString()), Clock.systemUTC());
                 sidecarUrl = embedded.url();
             }
-            demo = DemoService.start(sidecarUrl, options.timings(), options.githubApi(), options.githubTimeout(),
-                    options.workDir().resolve("agents"), options.statePoll());
+            demo = DemoService.start(sidecarUrl, token(options.sidecarTokenFile()), options.timings(),
+                    options.githubApi(), options.githubTimeout(), options.workDir().resolve("agents"),
+                    options.statePoll());
             return new PrReviewDemo(embedded, sidecarUrl, demo, DashboardServer.start(options.host(), options.port(), demo));
         } catch (Exception | Error e) {
             if (demo != null) {
@@ -74,6 +78,18 @@ public final class PrReviewDemo implements AutoCloseable {
     /** @return the dashboard's address, e.g. {@code http://127.0.0.1:8090/} */
     public URI url() {
         return dashboard.url();
+    }
+
+    /** @return the first line of the token file, trimmed; null without a file */
+    private static String token(Path file) throws IOException {
+        if (file == null) {
+            return null;
+        }
+        String token = Files.readAllLines(file).stream().map(String::trim).findFirst().orElse("");
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException("--sidecar-token-file " + file + ": the first line holds no token");
+        }
+        return token;
     }
 
     /** @return the sidecar's MCP endpoint: the embedded one, or the one given */

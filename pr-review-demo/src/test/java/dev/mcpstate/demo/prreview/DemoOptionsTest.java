@@ -17,6 +17,7 @@ class DemoOptionsTest {
         assertThat(options.host()).isEqualTo("127.0.0.1");
         assertThat(options.port()).isEqualTo(DemoOptions.DEFAULT_PORT);
         assertThat(options.sidecarUrl()).isNull();
+        assertThat(options.sidecarTokenFile()).isNull();
         assertThat(options.db()).isEqualTo(Path.of("pr-review-demo.db"));
         assertThat(options.timings()).isEqualTo(AgentTimings.DEFAULTS);
         assertThat(options.githubApi()).isEqualTo(URI.create("https://api.github.com"));
@@ -27,7 +28,8 @@ class DemoOptionsTest {
     void flagsOverrideTheDefaults() {
         DemoOptions options = DemoOptions.parse("--port", "0", "--host=0.0.0.0", "--sidecar-url",
                 "http://127.0.0.1:3000/mcp", "--claim-ttl-ms", "1000", "--lease-ttl-ms", "500", "--file-delay-ms", "0",
-                "--poll-ms", "20", "--idle-exit-ms", "5000", "--github-timeout-ms", "100", "--work-dir", "/tmp/x");
+                "--poll-ms", "20", "--idle-exit-ms", "5000", "--github-timeout-ms", "100", "--work-dir", "/tmp/x",
+                "--sidecar-token-file", "/run/secrets/sidecar");
         assertThat(options.port()).isZero();
         assertThat(options.host()).isEqualTo("0.0.0.0");
         assertThat(options.sidecarUrl()).isEqualTo(URI.create("http://127.0.0.1:3000/mcp"));
@@ -35,6 +37,7 @@ class DemoOptionsTest {
                 Duration.ZERO, Duration.ofMillis(20), Duration.ofSeconds(5)));
         assertThat(options.githubTimeout()).isEqualTo(Duration.ofMillis(100));
         assertThat(options.workDir()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(options.sidecarTokenFile()).isEqualTo(Path.of("/run/secrets/sidecar"));
         assertThat(DemoOptions.parse("--help").help()).isTrue();
     }
 
@@ -45,6 +48,8 @@ class DemoOptionsTest {
         assertThatThrownBy(() -> DemoOptions.parse("--port", "70000")).hasMessageContaining("--port");
         assertThatThrownBy(() -> DemoOptions.parse("--sidecar-url", "ftp://x/mcp")).hasMessageContaining("http");
         assertThatThrownBy(() -> DemoOptions.parse("--claim-ttl-ms", "abc")).hasMessageContaining("--claim-ttl-ms");
+        assertThatThrownBy(() -> DemoOptions.parse("--sidecar-token-file", "/run/secrets/sidecar"))
+                .hasMessageContaining("--sidecar-token-file needs --sidecar-url");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.mcpstate.demo.prreview;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpstate.demo.prreview.internal.sidecar.SidecarClient;
+import dev.mcpstate.demo.prreview.internal.sidecar.SidecarException;
 import dev.mcpstate.testing.FreePort;
 import dev.mcpstate.testing.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,12 +23,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The same flows with the sidecar on three nodes: three example servers ({@code mcp-state-server.jar}, which
  * mounts the sidecar tools) on one Redis, behind the round-robin load balancer ({@code mcp-state-lb.jar}), all real
- * processes. The dashboard and every agent talk to the load balancer only, so consecutive calls of one MCP session
- * land on different nodes.
+ * processes. The nodes authenticate their callers ({@code --auth-tokens}), as a shared sidecar would in production;
+ * the dashboard and every agent show one bearer token ({@code --sidecar-token-file}) and talk to the load balancer
+ * only, so consecutive calls of one MCP session land on different nodes.
  */
 class PrReviewClusterIT extends LiveDemo {
 
@@ -34,11 +38,14 @@ class PrReviewClusterIT extends LiveDemo {
     static Path dir;
     private static final List<JarProcess> processes = new ArrayList<>();
     private static final List<URI> nodes = new ArrayList<>();
+    private static final String TOKEN = "pr-review-demo-token-0123456789";
 
     @BeforeAll
     static void startCluster() throws Exception {
         RedisTestServer.flushAll();
         String redis = RedisTestServer.url();
+        Path tokens = Files.writeString(dir.resolve("auth-tokens"), TOKEN + " pr-review\n");
+        Path token = Files.writeString(dir.resolve("sidecar-token"), TOKEN + "\n");
         List<String> lbArgs = new ArrayList<>(List.of("--port", Integer.toString(FreePort.find())));
         List<CompletableFuture<JarProcess>> starting = new ArrayList<>();
         ExecutorService launcher = Executors.newFixedThreadPool(4); // the common pool has one thread on two cores
@@ -47,7 +54,7 @@ class PrReviewClusterIT extends LiveDemo {
             String node = "node-" + i;
             starting.add(CompletableFuture.supplyAsync(() -> start("server.jar", "mcp-state-server ready",
                     List.of("--port", Integer.toString(port), "--store", "redis", "--redis-url", redis,
-                            "--node-id", node), node), launcher));
+                            "--node-id", node, "--auth-tokens", tokens.toString()), node), launcher));
             nodes.add(URI.create("http://127.0.0.1:" + port + "/mcp"));
             lbArgs.add("--backend");
             lbArgs.add("http://127.0.0.1:" + port);
@@ -67,7 +74,7 @@ class PrReviewClusterIT extends LiveDemo {
             throw failure;
         }
         URI lb = URI.create("http://127.0.0.1:" + lbArgs.get(1) + "/mcp");
-        use(PrReviewDemo.start(Scenarios.options(dir, lb)));
+        use(PrReviewDemo.start(Scenarios.options(dir, lb, "--sidecar-token-file", token.toString())));
     }
 
     @AfterAll
@@ -90,11 +97,13 @@ class PrReviewClusterIT extends LiveDemo {
     void raceThenCrashOnThreeNodesBehindTheLoadBalancer() throws Exception {
         int contested = Scenarios.race(api, events, 5);
         System.out.println("race on three nodes: " + contested + " of 5 rounds saw a refused claim");
-        Scenarios.crashAndRecover(api, events, demo.sidecarUrl(), 0); // the three racers wait for the next run
+        Scenarios.crashAndRecover(api, events, demo.sidecarUrl(), TOKEN, 0); // the three racers wait for the next run
 
         String demoId = api.state().path("demo_id").asText();
         for (URI node : nodes) {
-            try (SidecarClient direct = SidecarClient.connect(node, "test", Duration.ofSeconds(10),
+            assertThatThrownBy(() -> SidecarClient.connect(node, "anonymous", Duration.ofSeconds(10),
+                    SidecarClient.CallListener.NONE)).as("no token").isInstanceOf(SidecarException.class);
+            try (SidecarClient direct = SidecarClient.connect(node, TOKEN, "test", Duration.ofSeconds(10),
                     SidecarClient.CallListener.NONE)) {
                 assertThat(direct.call("sidecar_health", Map.of()).path("backend").asText()).isEqualTo("redis");
                 JsonNode runs = direct.call("workflow_discover", Map.of("tags", Map.of("demo", demoId),

@@ -127,14 +127,15 @@ final class Scenarios {
      * findings, each once.
      */
     static void crashAndRecover(DemoApi api, EventRecorder events, URI sidecarUrl) {
-        crashAndRecover(api, events, sidecarUrl, 3);
+        crashAndRecover(api, events, sidecarUrl, null, 3);
     }
 
     /**
      * The crash, with {@code newSecurityAgents} security agents started for it (0 when agents of an earlier flow
      * still wait for work: together there must be at least two).
      */
-    static void crashAndRecover(DemoApi api, EventRecorder events, URI sidecarUrl, int newSecurityAgents) {
+    static void crashAndRecover(DemoApi api, EventRecorder events, URI sidecarUrl, String sidecarToken,
+            int newSecurityAgents) {
         String fixture = "orders-report";
         JsonNode pr = api.ok("/pr", Map.of("fixture", fixture)).path("pr");
         int files = pr.path("files").size();
@@ -167,7 +168,7 @@ final class Scenarios {
         assertThat(api.agent(api.state(), victim).path("status").asText()).isEqualTo("crashed");
 
         // the sidecar's own record: one checkpoint per file, the victim's first, then the successor's
-        try (SidecarClient sidecar = SidecarClient.connect(sidecarUrl, "test", Duration.ofSeconds(10),
+        try (SidecarClient sidecar = SidecarClient.connect(sidecarUrl, sidecarToken, "test", Duration.ofSeconds(10),
                 SidecarClient.CallListener.NONE)) {
             JsonNode resumed = sidecar.call("workflow_resume", Map.of("run_id", security));
             Map<Integer, String> byStep = new TreeMap<>();

@@ -32,8 +32,8 @@ public final class AgentMain {
         AgentOutput out = new AgentOutput(System.out, options.agentId());
         SidecarClient sidecar;
         try {
-            sidecar = SidecarClient.connect(options.sidecarUrl(), "pr-review-agent/" + options.agentId(),
-                    Duration.ofSeconds(10), out::tool);
+            sidecar = SidecarClient.connect(options.sidecarUrl(), System.getenv(SidecarClient.TOKEN_ENV),
+                    "pr-review-agent/" + options.agentId(), Duration.ofSeconds(10), out::tool);
         } catch (SidecarException e) {
             out.exit(e.getMessage());
             System.exit(1);

@@ -7,6 +7,7 @@ import dev.mcpstate.demo.prreview.AgentTimings;
 import dev.mcpstate.demo.prreview.internal.agent.AgentMain;
 import dev.mcpstate.demo.prreview.internal.agent.AgentOptions;
 import dev.mcpstate.demo.prreview.internal.review.ReviewKind;
+import dev.mcpstate.demo.prreview.internal.sidecar.SidecarClient;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -79,14 +80,16 @@ final class AgentProcesses implements AutoCloseable {
     }
 
     private final URI sidecarUrl;
+    private final String sidecarToken;
     private final AgentTimings timings;
     private final Path logDir;
     private final AgentListener listener;
     private final Map<String, Agent> agents = new LinkedHashMap<>();
     private final Map<String, Integer> counters = new LinkedHashMap<>();
 
-    AgentProcesses(URI sidecarUrl, AgentTimings timings, Path logDir, AgentListener listener) {
+    AgentProcesses(URI sidecarUrl, String sidecarToken, AgentTimings timings, Path logDir, AgentListener listener) {
         this.sidecarUrl = sidecarUrl;
+        this.sidecarToken = sidecarToken;
         this.timings = timings;
         this.logDir = logDir;
         this.listener = listener;
@@ -131,6 +134,11 @@ final class AgentProcesses implements AutoCloseable {
             Files.createDirectories(logDir);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(logDir.resolve(options.agentId() + ".log").toFile()));
+            if (sidecarToken == null) {
+                builder.environment().remove(SidecarClient.TOKEN_ENV);
+            } else {
+                builder.environment().put(SidecarClient.TOKEN_ENV, sidecarToken);
+            }
             return builder.start();
         } catch (IOException e) {
             throw new ApiException(500, "cannot start agent " + options.agentId() + ": " + e.getMessage());

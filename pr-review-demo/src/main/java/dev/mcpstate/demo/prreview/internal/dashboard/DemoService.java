@@ -70,22 +70,22 @@ public final class DemoService implements AutoCloseable {
     private volatile Session session = new Session(newDemoId(), null);
     private volatile JsonNode lastState;
 
-    private DemoService(URI sidecarUrl, AgentTimings timings, PrSources sources, Path logDir) {
+    private DemoService(URI sidecarUrl, String sidecarToken, AgentTimings timings, PrSources sources, Path logDir) {
         this.sidecarUrl = sidecarUrl;
         this.sources = sources;
-        this.actions = SidecarClient.connect(sidecarUrl, "pr-review-dashboard", Duration.ofSeconds(15),
+        this.actions = SidecarClient.connect(sidecarUrl, sidecarToken, "pr-review-dashboard", Duration.ofSeconds(15),
                 (tool, args, result, error, millis) -> hub.tool("dashboard", tool, JSON.valueToTree(args), result,
                         error, millis));
         SidecarClient quiet;
         try {
-            quiet = SidecarClient.connect(sidecarUrl, "pr-review-dashboard-view", Duration.ofSeconds(15),
+            quiet = SidecarClient.connect(sidecarUrl, sidecarToken, "pr-review-dashboard-view", Duration.ofSeconds(15),
                     SidecarClient.CallListener.NONE);
         } catch (RuntimeException e) {
             actions.close();
             throw e;
         }
         this.reader = quiet;
-        this.agents = new AgentProcesses(sidecarUrl, timings, logDir, new Listener());
+        this.agents = new AgentProcesses(sidecarUrl, sidecarToken, timings, logDir, new Listener());
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pr-review-state");
             t.setDaemon(true);
@@ -97,6 +97,7 @@ public final class DemoService implements AutoCloseable {
      * Connects to the sidecar and starts pushing state to the event hub.
      *
      * @param sidecarUrl    the sidecar's MCP endpoint; not null
+     * @param sidecarToken  the bearer token the dashboard and its agents show the sidecar, or null for none
      * @param timings       the agents' timings; not null
      * @param githubApi     the GitHub API base URL, e.g. {@code https://api.github.com}; not null
      * @param githubTimeout the bound of one GitHub fetch; not null
@@ -105,9 +106,10 @@ public final class DemoService implements AutoCloseable {
      * @return the running service
      * @throws SidecarException when the sidecar cannot be reached
      */
-    public static DemoService start(URI sidecarUrl, AgentTimings timings, URI githubApi, Duration githubTimeout,
-            Path logDir, Duration statePoll) {
-        DemoService service = new DemoService(sidecarUrl, timings, new PrSources(githubApi, githubTimeout), logDir);
+    public static DemoService start(URI sidecarUrl, String sidecarToken, AgentTimings timings, URI githubApi,
+            Duration githubTimeout, Path logDir, Duration statePoll) {
+        DemoService service = new DemoService(sidecarUrl, sidecarToken, timings,
+                new PrSources(githubApi, githubTimeout), logDir);
         service.poller.scheduleWithFixedDelay(service::refresh, 0, statePoll.toMillis(), TimeUnit.MILLISECONDS);
         service.hub.event("dashboard", "started", null, "demo session " + service.session.demoId()
                 + " on the sidecar at " + sidecarUrl);

@@ -9,6 +9,7 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.spec.McpSchema;
 
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +50,12 @@ public final class SidecarClient implements AutoCloseable {
     }
 
     /**
+     * The environment variable that hands the bearer token of an authenticating sidecar from the dashboard to the
+     * agent processes it starts (never their command line, which {@code ps} shows).
+     */
+    public static final String TOKEN_ENV = "PR_REVIEW_SIDECAR_TOKEN";
+
+    /**
      * Connects and initializes an MCP session.
      *
      * @param url        the sidecar's MCP endpoint, e.g. {@code http://127.0.0.1:8000/mcp}; not null
@@ -59,12 +66,29 @@ public final class SidecarClient implements AutoCloseable {
      * @throws SidecarException when the sidecar cannot be reached or refuses the session
      */
     public static SidecarClient connect(URI url, String clientName, Duration timeout, CallListener listener) {
+        return connect(url, null, clientName, timeout, listener);
+    }
+
+    /**
+     * Opens an MCP session with a sidecar that authenticates its callers, showing it a bearer token on every
+     * request ({@code Authorization: Bearer}, MCP spec 2025-11-25, "Authorization"); the sidecar's tenant is then the
+     * token's principal, so every client of one demo must show the same token.
+     *
+     * @param token the bearer token, or null to call anonymously
+     * @see #connect(URI, String, Duration, CallListener)
+     */
+    public static SidecarClient connect(URI url, String token, String clientName, Duration timeout,
+            CallListener listener) {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(listener, "listener");
         String base = url.getScheme() + "://" + url.getRawAuthority();
         String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/mcp" : url.getRawPath();
+        HttpRequest.Builder requests = HttpRequest.newBuilder();
+        if (token != null) {
+            requests.header("Authorization", "Bearer " + token);
+        }
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
-                .endpoint(endpoint).connectTimeout(timeout).build();
+                .endpoint(endpoint).connectTimeout(timeout).requestBuilder(requests).build();
         McpSyncClient client = McpClient.sync(transport).requestTimeout(timeout)
                 .clientInfo(McpSchema.Implementation.builder(clientName, "1").build()).build();
         try {
