@@ -10,7 +10,7 @@ import dev.mcpstate.interceptor.auth.StaticTokens;
 import dev.mcpstate.sidecar.SidecarTools;
 import dev.mcpstate.spring.internal.UnsupportedProtocolCondition;
 import dev.mcpstate.store.Storage;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -64,10 +64,11 @@ import java.util.List;
  * {@code SSE} or {@code STATELESS} with mcp-state enabled fails the startup: mcp-state supports neither.
  *
  * <p>Beans (each but the filter and its registrations replaceable by one of your own): {@link InterceptorConfig}
- * (from {@link McpStateProperties}, an {@link Authenticator} bean if any, then {@link McpStateCustomizer} beans),
+ * (from {@link McpStateProperties}, an {@link Authenticator} bean if any, the application's {@link MeterRegistry}
+ * if there is one — Actuator's — for the filter's meters, then {@link McpStateCustomizer} beans),
  * {@link Storage} (opened at startup; closed at shutdown), {@link ClusterTransportProvider} (wrapping the SDK
  * servlet), {@link McpStateFilter}; with {@code mcp-state.sidecar.enabled=true} the state-sidecar tools as a
- * {@code List<SyncToolSpecification>}; with Actuator a {@link McpStateHealthIndicator} and {@link McpStateMetrics}.
+ * {@code List<SyncToolSpecification>}; with Actuator a {@link McpStateHealthIndicator}.
  */
 @AutoConfiguration(before = McpServerAutoConfiguration.class)
 @ConditionalOnClass({HttpServletStreamableServerTransportProvider.class, McpServerAutoConfiguration.class,
@@ -93,8 +94,10 @@ public class McpStateAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         InterceptorConfig mcpStateInterceptorConfig(McpStateProperties properties,
-                ObjectProvider<Authenticator> authenticators, ObjectProvider<McpStateCustomizer> customizers) {
+                ObjectProvider<Authenticator> authenticators, ObjectProvider<MeterRegistry> meterRegistries,
+                ObjectProvider<McpStateCustomizer> customizers) {
             InterceptorConfig.Builder settings = properties.applyTo(InterceptorConfig.builder());
+            settings.meterRegistry(meterRegistries.getIfUnique()); // Actuator's: the filter's meters join the app's
             Authenticator authenticator = authenticators.getIfUnique();
             if (properties.getAuthTokens() != null) {
                 if (authenticator != null) {
@@ -210,16 +213,6 @@ public class McpStateAutoConfiguration {
             }
         }
 
-        @Configuration(proxyBeanMethods = false)
-        @ConditionalOnClass(MeterBinder.class)
-        static class Metrics {
-
-            @Bean
-            @ConditionalOnMissingBean
-            McpStateMetrics mcpStateMetrics(McpStateFilter filter, InterceptorConfig config) {
-                return new McpStateMetrics(filter, config.nodeId());
-            }
-        }
     }
 
     /** Fails the startup when Spring AI is set to a protocol mcp-state cannot wrap. */

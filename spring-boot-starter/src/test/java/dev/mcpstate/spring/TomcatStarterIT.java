@@ -1,5 +1,6 @@
 package dev.mcpstate.spring;
 
+import dev.mcpstate.interceptor.ops.McpStateMetrics;
 import dev.mcpstate.store.Storage;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A Spring AI MCP server with the starter, served by a real Tomcat on a free loopback port: MCP requests pass the
@@ -93,8 +95,10 @@ class TomcatStarterIT {
                 type -> assertThat(type).startsWith("text/event-stream"));
         assertThat(call.body()).contains("id: r").contains("hello tomcat");
 
-        assertThat(app.getBean(MeterRegistry.class).get("mcp.state.sessions.local").gauge().value())
-                .isGreaterThanOrEqualTo(1);
+        MeterRegistry meters = app.getBean(MeterRegistry.class); // Actuator's: the filter records its meters there
+        assertThat(meters.get(McpStateMetrics.SESSIONS_ACTIVE).gauge().value()).isGreaterThanOrEqualTo(1);
+        await().untilAsserted(() -> assertThat(meters.get(McpStateMetrics.OPERATION_DURATION)
+                .tag(McpStateMetrics.TOOL, "greet").timer().count()).isEqualTo(1));
     }
 
     @Test
