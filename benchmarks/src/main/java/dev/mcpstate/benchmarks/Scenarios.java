@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -343,9 +344,21 @@ final class Scenarios {
      */
     void streams10k(Procs.Node node, int count) throws Exception {
         String before = node.ask("stats");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4))
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        // daemon threads, shut down at the end: a pool left running kept the harness's JVM (and run.sh) from exiting
+        ExecutorService clientThreads = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "streams-10k-client");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            streams10k(node, count, before, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .executor(clientThreads).connectTimeout(Duration.ofSeconds(10)).build());
+        } finally {
+            clientThreads.shutdownNow();
+        }
+    }
+
+    private void streams10k(Procs.Node node, int count, String before, HttpClient http) throws Exception {
         CountDownLatch delivered = new CountDownLatch(count);
         long tOpen = System.nanoTime();
         for (int done = 0; done < count; done += 100) {
