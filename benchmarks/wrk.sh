@@ -33,7 +33,6 @@ stop_node() {
   NODE_PID=
 }
 trap 'stop_node; rm -rf "$WORK"; cleanup' EXIT INT TERM
-REDIS_SERVER_PID=$REDIS_PID
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, in clock ticks
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
@@ -42,7 +41,7 @@ for variant in "${VARIANTS[@]}"; do
   case "$variant" in
     bare) args=(--bare) ;;
     floor-redis) args=(--floor-redis "$REDIS_URL") ;;
-    floor-sqlite) args=(--floor-sqlite "$WORK/floor-$variant.db") ;;
+    floor-sqlite) args=(--floor-sqlite "$WORK/floor.db") ;;
     filter+redis) args=(--store redis --redis-url "$REDIS_URL") ;;
     filter+sqlite) args=(--store sqlite --db "$WORK/filter.db") ;;
     *) echo "unknown variant: $variant" >&2; exit 2 ;;
@@ -58,10 +57,10 @@ for variant in "${VARIANTS[@]}"; do
   wrk -t"$SESSIONS" -c"$SESSIONS" -d"${WARM}s" -s benchmarks/wrk/echo.lua "$url" >/dev/null 2>&1
   rows=()
   for round in $(seq 1 "$ROUNDS"); do
-    j0=$(cpu_ticks "$NODE_PID"); r0=$(cpu_ticks "$REDIS_SERVER_PID")
+    j0=$(cpu_ticks "$NODE_PID"); r0=$(cpu_ticks "$REDIS_PID")
     line=$(wrk -t"$SESSIONS" -c"$SESSIONS" -d"${SECONDS_PER_ROUND}s" -s benchmarks/wrk/echo.lua "$url" 2>/dev/null \
       | grep '^{')
-    j1=$(cpu_ticks "$NODE_PID"); r1=$(cpu_ticks "$REDIS_SERVER_PID")
+    j1=$(cpu_ticks "$NODE_PID"); r1=$(cpu_ticks "$REDIS_PID")
     row=$(python3 - "$line" "$((j1 - j0))" "$((r1 - r0))" "$TICK_US" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]); n = max(r["requests"], 1); tick = int(sys.argv[4])

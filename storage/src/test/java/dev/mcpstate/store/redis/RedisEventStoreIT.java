@@ -72,10 +72,9 @@ class RedisEventStoreIT extends EventStoreContract {
 
     @Test
     void trimVisitsOnlyStreamsWithOldEventsAndRemovesEveryKeyOfAClosedOneItEmptied() {
-        Storage storage = open(StorageConfig.DEFAULT_MAX_EVENTS_PER_STREAM);
-        EventStore events = storage.events();
-        String sid = newSessionId();
-        storage.sessions().save(session(sid));
+        Opened opened = openWithSession();
+        EventStore events = opened.events();
+        String sid = opened.sid();
         int old = 300; // more than the trim scripts a pass keeps in flight at once
         for (int i = 0; i < old; i++) {
             answer(events, sid, "r" + i);
@@ -86,8 +85,6 @@ class RedisEventStoreIT extends EventStoreContract {
         for (int i = 0; i < 50; i++) {
             answer(events, sid, "recent" + i);
         }
-        RedisDatabase db = ((RedisBackend) storage.backend()).database();
-        RedisKeys keys = new RedisKeys(StorageConfig.DEFAULT_REDIS_KEY_PREFIX);
         long scriptsBefore = scriptCalls();
 
         long removed = events.trim(clock.instant().minus(Duration.ofHours(24)));
@@ -95,40 +92,50 @@ class RedisEventStoreIT extends EventStoreContract {
         assertThat(scriptCalls() - scriptsBefore).as("one per session, one per stream with old events")
                 .isEqualTo(1 + old + 1);
         assertThat(removed).isEqualTo(old + 1);
-        assertThat(db.sync().smembers(keys.eventStreams(sid))).hasSize(51).contains("listen", "recent0")
+        assertThat(opened.redis().smembers(KEYS.eventStreams(sid))).hasSize(51).contains("listen", "recent0")
                 .doesNotContain("r0");
-        assertThat(db.sync().hkeys(keys.streams(sid))).hasSize(102).doesNotContain("r0", "r0#n", "r299");
-        assertThat(db.sync().exists(keys.events(sid, "r0"), keys.events(sid, "r299"))).isZero();
-        assertThat(db.sync().exists(keys.events(sid, "listen"))).as("open: kept, empty").isOne();
-        assertThat(db.sync().zscore(keys.streamAges(sid), "listen")).isEqualTo(Double.POSITIVE_INFINITY);
-        assertThat(db.sync().zscore(keys.streamAges(sid), "recent0")).isEqualTo((double) clock.millis());
-        assertThat(db.sync().zcard(keys.streamAges(sid))).isEqualTo(51);
+        assertThat(opened.redis().hkeys(KEYS.streams(sid))).hasSize(102).doesNotContain("r0", "r0#n", "r299");
+        assertThat(opened.redis().exists(KEYS.events(sid, "r0"), KEYS.events(sid, "r299"))).isZero();
+        assertThat(opened.redis().exists(KEYS.events(sid, "listen"))).as("open: kept, empty").isOne();
+        assertThat(opened.redis().zscore(KEYS.streamAges(sid), "listen")).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(opened.redis().zscore(KEYS.streamAges(sid), "recent0")).isEqualTo((double) clock.millis());
+        assertThat(opened.redis().zcard(KEYS.streamAges(sid))).isEqualTo(51);
 
         clock.advance(Duration.ofMinutes(1));
         events.append(sid, "listen", Direction.SERVER_TO_CLIENT, "{}");
-        assertThat(db.sync().zscore(keys.streamAges(sid), "listen")).as("aged again by its next event")
+        assertThat(opened.redis().zscore(KEYS.streamAges(sid), "listen")).as("aged again by its next event")
                 .isEqualTo((double) clock.millis());
     }
 
     @Test
     void aSessionWrittenBeforeStreamAgesIsTrimmedWholeOnceAndGetsItsAges() {
-        Storage storage = open(StorageConfig.DEFAULT_MAX_EVENTS_PER_STREAM);
-        EventStore events = storage.events();
-        String sid = newSessionId();
-        storage.sessions().save(session(sid));
+        Opened opened = openWithSession();
+        EventStore events = opened.events();
+        String sid = opened.sid();
         answer(events, sid, "r-old");
         clock.advance(Duration.ofHours(25));
         answer(events, sid, "r-new");
-        RedisDatabase db = ((RedisBackend) storage.backend()).database();
-        RedisKeys keys = new RedisKeys(StorageConfig.DEFAULT_REDIS_KEY_PREFIX);
-        db.sync().del(keys.streamAges(sid)); // as an earlier version left it
+        opened.redis().del(KEYS.streamAges(sid)); // as an earlier version left it
 
         long removed = events.trim(clock.instant().minus(Duration.ofHours(24)));
 
         assertThat(removed).isOne();
         assertThat(events.stream(sid, "r-old")).isEmpty();
-        assertThat(db.sync().smembers(keys.eventStreams(sid))).containsExactly("r-new");
-        assertThat(db.sync().zscore(keys.streamAges(sid), "r-new")).isEqualTo((double) clock.millis());
+        assertThat(opened.redis().smembers(KEYS.eventStreams(sid))).containsExactly("r-new");
+        assertThat(opened.redis().zscore(KEYS.streamAges(sid), "r-new")).isEqualTo((double) clock.millis());
+    }
+
+    private static final RedisKeys KEYS = new RedisKeys(StorageConfig.DEFAULT_REDIS_KEY_PREFIX);
+
+    /** Stores opened anew on the backend under test, a session saved in them, and their Redis commands. */
+    private record Opened(String sid, EventStore events, RedisClusterCommands<String, String> redis) {
+    }
+
+    private Opened openWithSession() {
+        Storage storage = open(StorageConfig.DEFAULT_MAX_EVENTS_PER_STREAM);
+        String sid = newSessionId();
+        storage.sessions().save(session(sid));
+        return new Opened(sid, storage.events(), ((RedisBackend) storage.backend()).database().sync());
     }
 
     /** A request answered at once on its own response stream, which is then closed. */

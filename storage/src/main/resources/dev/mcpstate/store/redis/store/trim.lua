@@ -21,13 +21,14 @@ if oldest then
   redis.call('ZADD', KEYS[4], oldest, ARGV[2])
   return removed
 end
+-- no entry was recent enough to stop the loop: the stream is empty now
 local info = redis.call('HGET', KEYS[2], ARGV[2])
-if redis.call('XLEN', KEYS[1]) == 0 and info and string.find(info, '^[^|]*|1|') then
+if info and string.find(info, '^[^|]*|1|') then
   redis.call('DEL', KEYS[1])
   redis.call('HDEL', KEYS[2], ARGV[2], ARGV[2] .. '#n')
   redis.call('SREM', KEYS[3], ARGV[2])
   redis.call('ZREM', KEYS[4], ARGV[2])
-elseif redis.call('XLEN', KEYS[1]) == 0 then
+else
   redis.call('ZADD', KEYS[4], 'inf', ARGV[2])
 end
 return removed
