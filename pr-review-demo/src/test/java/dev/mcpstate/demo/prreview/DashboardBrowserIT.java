@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -192,8 +193,13 @@ class DashboardBrowserIT {
     }
 
     private String text(String css) {
-        List<WebElement> found = all(css);
-        return found.isEmpty() ? "" : found.get(0).getText();
+        // the panels are rendered anew on every state poll: an element found a moment ago may be gone, so find it
+        // again until its text is read
+        return await("the text of " + css).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .ignoreException(StaleElementReferenceException.class).until(() -> {
+                    List<WebElement> found = all(css);
+                    return found.isEmpty() ? "" : found.get(0).getText();
+                }, read -> true);
     }
 
     private void click(String css) {
