@@ -81,9 +81,10 @@ final class SqliteDatabase implements AutoCloseable {
     private static final Task<Void> STOP = new Task<>("stop", tx -> null, new CompletableFuture<>());
 
     private final Path path;
-    private final Connection writer;
-    private final BlockingQueue<Connection> readers;
-    private final List<Connection> readerConnections;
+    /** The write connection, used by the writer thread only. */
+    private final SqliteTx writer;
+    private final BlockingQueue<SqliteTx> readers;
+    private final List<SqliteTx> readerConnections;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writerThread;
     /** The identity of the file opened ({@link BasicFileAttributes#fileKey()}); null where the file system has none. */
@@ -96,7 +97,7 @@ final class SqliteDatabase implements AutoCloseable {
     private volatile StoreException fileFault;
     private volatile long lastLook;
 
-    private SqliteDatabase(Path path, Connection writer, List<Connection> readerConnections, Object fileKey) {
+    private SqliteDatabase(Path path, SqliteTx writer, List<SqliteTx> readerConnections, Object fileKey) {
         this.path = path;
         this.fileKey = fileKey;
         this.posix = path.getFileSystem().supportedFileAttributeViews().contains("posix");
@@ -125,14 +126,14 @@ final class SqliteDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("could not create the folder of SQLite file " + absolute, e);
         }
-        List<Connection> opened = new ArrayList<>();
+        List<SqliteTx> opened = new ArrayList<>();
         try {
-            Connection writer = connect(absolute, false);
+            SqliteTx writer = connect(absolute, false);
             opened.add(writer);
-            createSchema(writer);
-            List<Connection> readerConnections = new ArrayList<>();
+            createSchema(writer.connection());
+            List<SqliteTx> readerConnections = new ArrayList<>();
             for (int i = 0; i < READERS; i++) {
-                Connection reader = connect(absolute, true);
+                SqliteTx reader = connect(absolute, true);
                 opened.add(reader);
                 readerConnections.add(reader);
             }
@@ -155,7 +156,7 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    private static Connection connect(Path file, boolean readOnly) throws SQLException {
+    private static SqliteTx connect(Path file, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         if (!readOnly) {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL); // a property of the file: readers find it set
@@ -165,7 +166,7 @@ final class SqliteDatabase implements AutoCloseable {
         config.enforceForeignKeys(true);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         config.setReadOnly(readOnly);
-        return config.createConnection("jdbc:sqlite:" + file);
+        return new SqliteTx(config.createConnection("jdbc:sqlite:" + file));
     }
 
     private static void createSchema(Connection c) throws SQLException {
@@ -199,7 +200,7 @@ final class SqliteDatabase implements AutoCloseable {
     <T> T read(String what, Work<T> work) {
         ensureOpen(what);
         ensureNotLost(what);
-        Connection c;
+        SqliteTx c;
         try {
             c = readers.take();
         } catch (InterruptedException e) {
@@ -208,7 +209,7 @@ final class SqliteDatabase implements AutoCloseable {
         }
         try {
             ensureOpen(what);
-            return work.run(new SqliteTx(c));
+            return work.run(c);
         } catch (SQLException e) {
             throw new StoreException("SQLite " + what + " failed: " + e.getMessage(), e);
         } finally {
@@ -317,9 +318,10 @@ final class SqliteDatabase implements AutoCloseable {
         }
         Object[] results = new Object[batch.size()];
         StoreException[] failures = new StoreException[batch.size()];
-        SqliteTx tx = new SqliteTx(writer);
+        SqliteTx tx = writer;
+        Connection connection = writer.connection();
         try {
-            writer.setAutoCommit(false);
+            connection.setAutoCommit(false);
             try {
                 for (int i = 0; i < batch.size(); i++) {
                     Task<?> task = batch.get(i);
@@ -334,14 +336,14 @@ final class SqliteDatabase implements AutoCloseable {
                                 : new StoreException("SQLite " + task.what() + " failed: " + e.getMessage(), e);
                     }
                 }
-                writer.commit();
+                connection.commit();
             } catch (SQLException e) {
                 rollbackQuietly();
                 StoreException failed = new StoreException("SQLite commit failed: " + e.getMessage(), e);
                 batch.forEach(t -> t.result().completeExceptionally(failed));
                 return;
             } finally {
-                writer.setAutoCommit(true);
+                connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
             StoreException failed = new StoreException("SQLite transaction failed: " + e.getMessage(), e);
@@ -370,7 +372,7 @@ final class SqliteDatabase implements AutoCloseable {
 
     private void rollbackQuietly() {
         try {
-            writer.rollback();
+            writer.connection().rollback();
         } catch (SQLException e) {
             log.warn("SQLite rollback failed path={} error={}", path, e.toString());
         }
@@ -493,13 +495,13 @@ final class SqliteDatabase implements AutoCloseable {
         }
         failWaiting();
         closeQuietly(writer);
-        for (Connection reader : readerConnections) {
+        for (SqliteTx reader : readerConnections) {
             closeQuietly(reader);
         }
         log.info("SQLite store closed path={}", path);
     }
 
-    private static void closeQuietly(Connection c) {
+    private static void closeQuietly(SqliteTx c) {
         try {
             c.close();
         } catch (SQLException e) {

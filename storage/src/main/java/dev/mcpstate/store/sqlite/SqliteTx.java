@@ -4,17 +4,26 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Statement helpers bound to one connection: the writer's (inside the current transaction) or a reader's. Values
  * bind with {@link PreparedStatement#setObject(int, Object)}: {@code String}, {@code Long}, {@code Integer} or null.
- * Not thread-safe.
+ *
+ * <p>Prepared statements are kept per SQL text (the {@value #CACHED} used last), so a statement run again is not
+ * compiled again: sqlite-jdbc compiles on every {@code prepareStatement} and keeps no cache of its own. A kept
+ * statement is reset when its result set closes (or its update ends) and holds no read snapshot between uses; one
+ * that failed is closed and compiled afresh next time. Not thread-safe: one thread at a time, as the
+ * {@link SqliteDatabase} hands out its connections.
  */
-final class SqliteTx {
+final class SqliteTx implements AutoCloseable {
+
+    /** The most prepared statements kept per connection. */
+    static final int CACHED = 64;
 
     /** Maps the current row of a result set. */
     @FunctionalInterface
@@ -23,18 +32,37 @@ final class SqliteTx {
     }
 
     private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new LinkedHashMap<>(CACHED, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+            if (size() <= CACHED) {
+                return false;
+            }
+            closeQuietly(eldest.getValue());
+            return true;
+        }
+    };
 
     SqliteTx(Connection connection) {
         this.connection = connection;
     }
 
+    /** @return the connection these helpers run on */
+    Connection connection() {
+        return connection;
+    }
+
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+        PreparedStatement ps = prepare(sql, params);
+        try (ResultSet rs = ps.executeQuery()) {
             List<T> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(mapper.map(rs));
             }
             return rows;
+        } catch (SQLException | RuntimeException e) {
+            forget(sql);
+            throw e;
         }
     }
 
@@ -49,8 +77,12 @@ final class SqliteTx {
 
     /** Runs a statement without parameters or results, e.g. {@code SAVEPOINT}. */
     void execute(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
+        PreparedStatement ps = prepare(sql);
+        try {
+            ps.execute();
+        } catch (SQLException | RuntimeException e) {
+            forget(sql);
+            throw e;
         }
     }
 
@@ -61,14 +93,22 @@ final class SqliteTx {
 
     /** @return the first column of the first row as a Long; null when there is no row or it holds NULL */
     Long firstLong(String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+        PreparedStatement ps = prepare(sql, params);
+        try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? nullableLong(rs, 1) : null;
+        } catch (SQLException | RuntimeException e) {
+            forget(sql);
+            throw e;
         }
     }
 
     int update(String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(sql, params)) {
+        PreparedStatement ps = prepare(sql, params);
+        try {
             return ps.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            forget(sql);
+            throw e;
         }
     }
 
@@ -95,17 +135,46 @@ final class SqliteTx {
                 previousValue, agentId, now);
     }
 
+    /** @return the kept statement for the SQL (compiled when not kept), its parameters bound */
     private PreparedStatement prepare(String sql, Object... params) throws SQLException {
-        PreparedStatement ps = connection.prepareStatement(sql);
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
         try {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
             return ps;
-        } catch (SQLException e) {
-            ps.close();
+        } catch (SQLException | RuntimeException e) {
+            forget(sql);
             throw e;
         }
+    }
+
+    /** Closes and drops the kept statement for the SQL, if any: after a failure it is compiled afresh. */
+    private void forget(String sql) {
+        PreparedStatement ps = statements.remove(sql);
+        if (ps != null) {
+            closeQuietly(ps);
+        }
+    }
+
+    private static void closeQuietly(PreparedStatement ps) {
+        try {
+            ps.close();
+        } catch (SQLException e) {
+            // a statement that cannot be closed is released with its connection
+        }
+    }
+
+    /** Closes every kept statement, then the connection. */
+    @Override
+    public void close() throws SQLException {
+        statements.values().forEach(SqliteTx::closeQuietly);
+        statements.clear();
+        connection.close();
     }
 
     /** @return the column as a Long, null for SQL NULL */
