@@ -113,12 +113,23 @@ public final class BodyFirstHandler extends Handler.Wrapper {
                     fail(413);
                     return;
                 }
-                byte[] copy = new byte[bytes.remaining()];
-                bytes.get(copy);
-                body.write(copy, 0, copy.length);
+                if (last && body.size() == 0) { // the whole body in one chunk: the usual case, one copy
+                    byte[] whole = new byte[bytes.remaining()];
+                    bytes.get(whole);
+                    chunk.release();
+                    complete(whole);
+                    return;
+                }
+                if (bytes.hasArray()) {
+                    body.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+                } else {
+                    byte[] copy = new byte[bytes.remaining()];
+                    bytes.get(copy);
+                    body.write(copy, 0, copy.length);
+                }
                 chunk.release();
                 if (last) {
-                    complete();
+                    complete(body.toByteArray());
                     return;
                 }
             }
@@ -132,12 +143,12 @@ public final class BodyFirstHandler extends Handler.Wrapper {
             }
         }
 
-        private void complete() {
+        private void complete(byte[] whole) {
             if (!done.compareAndSet(false, true)) {
                 return;
             }
             cancelDeadline();
-            Request buffered = new Buffered(request, body.toByteArray());
+            Request buffered = new Buffered(request, whole);
             try {
                 boolean handled = BodyFirstHandler.super.handle(buffered, response, callback);
                 if (!handled) {

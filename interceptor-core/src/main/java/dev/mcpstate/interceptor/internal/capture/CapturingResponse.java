@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -240,7 +239,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     public synchronized PrintWriter getWriter() {
         startIfEventStream();
         if (writer == null) {
-            writer = new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), false);
+            writer = new PrintWriter(new Utf8Writer(stream), false);
         }
         return writer;
     }

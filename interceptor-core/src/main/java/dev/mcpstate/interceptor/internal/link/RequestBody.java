@@ -57,7 +57,7 @@ public final class RequestBody implements Interceptor {
             return;
         }
         long declared = exchange.request().getContentLengthLong();
-        byte[] body = declared > maxBodyBytes ? null : readAtMost(exchange.request().getInputStream());
+        byte[] body = declared > maxBodyBytes ? null : readAtMost(exchange.request().getInputStream(), declared);
         if (body == null) {
             JsonRpcErrors.send(exchange.response(), 413, null, ErrorCodes.TOO_LARGE,
                     "Request body larger than " + maxBodyBytes + " bytes");
@@ -98,7 +98,15 @@ public final class RequestBody implements Interceptor {
         chain.proceed();
     }
 
-    private byte[] readAtMost(InputStream in) throws IOException {
+    /**
+     * @param declared the Content-Length, or -1 when the body is chunked
+     * @return the body, or null when it is larger than the limit
+     */
+    private byte[] readAtMost(InputStream in, long declared) throws IOException {
+        if (declared >= 0) {
+            byte[] body = in.readNBytes((int) declared); // the container ends the body at its Content-Length
+            return in.read() == -1 ? body : null;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
         int n;
