@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/call echo under wrk (an outside load generator), one server at a time, with the CPU each request costs.
 #   benchmarks/wrk.sh [--sessions N] [--warm S] [--rounds N] [--seconds S] [--no-build] [VARIANT...]
-# VARIANT: bare, floor-redis, floor-sqlite, filter+redis, filter+sqlite (default: all five, in that order).
+# VARIANT: bare, floor-redis, floor-sqlite, filter+redis, filter+sqlite (default: these five, in that order), or
+# filter+memory (the filter on the in-memory store: what the filter costs without any store round trip).
 # Each variant: a fresh NodeMain process, N sessions (default 8, one wrk connection each, closed loop), a warm-up of
 # S seconds (default 60: the filter has more code for the JIT than the bare server), then rounds (default 3 x 10 s).
 # Prints one line per round and a median line per variant: req/s, p50/p99 ms, server and Redis CPU per request
@@ -44,6 +45,7 @@ for variant in "${VARIANTS[@]}"; do
     floor-sqlite) args=(--floor-sqlite "$WORK/floor.db") ;;
     filter+redis) args=(--store redis --redis-url "$REDIS_URL") ;;
     filter+sqlite) args=(--store sqlite --db "$WORK/filter.db") ;;
+    filter+memory) args=(--store memory) ;;
     *) echo "unknown variant: $variant" >&2; exit 2 ;;
   esac
   redis-cli -p "$REDIS_PORT" flushall >/dev/null
