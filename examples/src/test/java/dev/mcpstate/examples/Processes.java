@@ -27,7 +27,9 @@ final class Processes implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -jar jar args...} and waits for its first line of standard output.
+     * Starts {@code java -jar jar args...} and waits for its first line of standard output. The JIT stops at its
+     * first tier ({@code -XX:TieredStopAtLevel=1}): a test's process lives for seconds, too short to earn back the
+     * CPU of the optimizing compiler.
      *
      * @return the process; its first output line must start with {@code readyPrefix}
      */
@@ -36,7 +38,7 @@ final class Processes implements AutoCloseable {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build it with ./mvnw package");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", jar.toAbsolutePath().toString()));
+                .toString(), "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString()));
         command.addAll(args);
         Path log = logDir.resolve(jar.getFileName() + "-" + started.size() + ".err");
         ProcessBuilder builder = new ProcessBuilder(command).directory(logDir.toFile()).redirectError(log.toFile());

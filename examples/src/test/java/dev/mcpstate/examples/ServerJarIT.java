@@ -162,7 +162,7 @@ class ServerJarIT {
 
     private Process launch(List<String> args, Path workDir) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", JAR.toAbsolutePath().toString()));
+                .toString(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toAbsolutePath().toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectError(workDir.resolve("server.err").toFile());

@@ -81,7 +81,7 @@ class ShadedJarIT {
     private Launched launch(String... args) throws Exception {
         assertThat(JAR).as("shaded jar, built by the package phase").exists();
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).start();
         resources.add(() -> {

@@ -33,7 +33,7 @@ final class JarProcess implements AutoCloseable {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build it with ./mvnw package");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", jar.toAbsolutePath().toString()));
+                .toString(), "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         builder.environment().remove("REDIS_URL");

@@ -96,7 +96,8 @@ class SidecarJarIT {
     @Test
     void theJarServesStdio() throws Exception {
         ServerParameters params = ServerParameters.builder(JAVA)
-                .args("-jar", JAR.toString(), "--stdio", "--db", dir.resolve("stdio.db").toString())
+                .args("-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--stdio", "--db",
+                        dir.resolve("stdio.db").toString())
                 .build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         List<String> stderr = Collections.synchronizedList(new ArrayList<>());
@@ -118,7 +119,7 @@ class SidecarJarIT {
 
     @Test
     void helpPrintsUsageAndExitsZero() throws Exception {
-        Process help = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "--help").redirectErrorStream(true).start();
+        Process help = new ProcessBuilder(JAVA, "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--help").redirectErrorStream(true).start();
         String out = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(help.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(help.exitValue()).isZero();
@@ -127,7 +128,7 @@ class SidecarJarIT {
 
     private void startJar(Map<String, String> env, String... args) throws IOException {
         assertThat(JAR).as("the shaded jar (built by package)").exists();
-        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("stderr.log").toFile());
         builder.environment().putAll(env);
