@@ -1,5 +1,7 @@
 package dev.mcpstate.examples;
 
+import dev.mcpstate.testing.TestJvm;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,9 +29,7 @@ final class Processes implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -jar jar args...} and waits for its first line of standard output. The JIT stops at its
-     * first tier ({@code -XX:TieredStopAtLevel=1}): a test's process lives for seconds, too short to earn back the
-     * CPU of the optimizing compiler.
+     * Starts {@code java -jar jar args...} ({@link TestJvm}) and waits for its first line of standard output.
      *
      * @return the process; its first output line must start with {@code readyPrefix}
      */
@@ -37,8 +37,7 @@ final class Processes implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build it with ./mvnw package");
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString()));
+        List<String> command = TestJvm.javaJar(jar.toAbsolutePath());
         command.addAll(args);
         Path log = logDir.resolve(jar.getFileName() + "-" + started.size() + ".err");
         ProcessBuilder builder = new ProcessBuilder(command).directory(logDir.toFile()).redirectError(log.toFile());

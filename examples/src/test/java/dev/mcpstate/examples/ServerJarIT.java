@@ -8,6 +8,7 @@ import dev.mcpstate.testing.PrometheusText;
 import dev.mcpstate.testing.FreePort;
 import dev.mcpstate.testing.RedisTestCluster;
 import dev.mcpstate.testing.RedisTestServer;
+import dev.mcpstate.testing.TestJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,8 +162,7 @@ class ServerJarIT {
     }
 
     private Process launch(List<String> args, Path workDir) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toAbsolutePath().toString()));
+        List<String> command = TestJvm.javaJar(JAR.toAbsolutePath());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectError(workDir.resolve("server.err").toFile());

@@ -4,6 +4,8 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mcpstate.testing.TestJvm;
+
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -80,9 +82,7 @@ class ShadedJarIT {
 
     private Launched launch(String... args) throws Exception {
         assertThat(JAR).as("shaded jar, built by the package phase").exists();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
-        command.addAll(List.of(args));
+        List<String> command = TestJvm.javaJar(JAR, args);
         Process process = new ProcessBuilder(command).start();
         resources.add(() -> {
             process.destroy();

@@ -1,5 +1,7 @@
 package dev.mcpstate.springexample;
 
+import dev.mcpstate.testing.TestJvm;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -63,8 +65,7 @@ final class Jars implements AutoCloseable {
      */
     Running start(Path jar, String readyPrefix, List<String> args) throws Exception {
         requireBuilt(jar);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString()));
+        List<String> command = TestJvm.javaJar(jar.toAbsolutePath());
         command.addAll(args);
         Path log;
         Process process;

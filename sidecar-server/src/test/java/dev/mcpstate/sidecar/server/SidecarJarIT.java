@@ -5,6 +5,7 @@ import dev.mcpstate.sidecar.SidecarTools;
 import dev.mcpstate.sidecar.ToolHarness;
 import dev.mcpstate.testing.FreePort;
 import dev.mcpstate.testing.RedisTestServer;
+import dev.mcpstate.testing.TestJvm;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -36,7 +37,6 @@ import static org.awaitility.Awaitility.await;
 class SidecarJarIT {
 
     private static final Path JAR = Path.of(System.getProperty("sidecar.jar", "target/mcp-state-sidecar.jar"));
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     @TempDir
     Path dir;
@@ -95,9 +95,9 @@ class SidecarJarIT {
 
     @Test
     void theJarServesStdio() throws Exception {
-        ServerParameters params = ServerParameters.builder(JAVA)
-                .args("-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--stdio", "--db",
-                        dir.resolve("stdio.db").toString())
+        List<String> command = TestJvm.javaJar(JAR, "--stdio", "--db", dir.resolve("stdio.db").toString());
+        ServerParameters params = ServerParameters.builder(command.get(0))
+                .args(command.subList(1, command.size()).toArray(String[]::new))
                 .build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         List<String> stderr = Collections.synchronizedList(new ArrayList<>());
@@ -119,7 +119,7 @@ class SidecarJarIT {
 
     @Test
     void helpPrintsUsageAndExitsZero() throws Exception {
-        Process help = new ProcessBuilder(JAVA, "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--help").redirectErrorStream(true).start();
+        Process help = new ProcessBuilder(TestJvm.javaJar(JAR, "--help")).redirectErrorStream(true).start();
         String out = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(help.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(help.exitValue()).isZero();
@@ -128,8 +128,7 @@ class SidecarJarIT {
 
     private void startJar(Map<String, String> env, String... args) throws IOException {
         assertThat(JAR).as("the shaded jar (built by package)").exists();
-        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
-        command.addAll(List.of(args));
+        List<String> command = TestJvm.javaJar(JAR, args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("stderr.log").toFile());
         builder.environment().putAll(env);
         process = builder.start();
