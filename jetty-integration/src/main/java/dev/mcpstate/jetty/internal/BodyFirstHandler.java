@@ -7,6 +7,7 @@ import org.eclipse.jetty.io.content.ByteBufferContentSource;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -114,19 +115,12 @@ public final class BodyFirstHandler extends Handler.Wrapper {
                     return;
                 }
                 if (last && body.size() == 0) { // the whole body in one chunk: the usual case, one copy
-                    byte[] whole = new byte[bytes.remaining()];
-                    bytes.get(whole);
+                    byte[] whole = BufferUtil.toArray(bytes);
                     chunk.release();
                     complete(whole);
                     return;
                 }
-                if (bytes.hasArray()) {
-                    body.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-                } else {
-                    byte[] copy = new byte[bytes.remaining()];
-                    bytes.get(copy);
-                    body.write(copy, 0, copy.length);
-                }
+                body.writeBytes(BufferUtil.toArray(bytes)); // a body in several chunks: rare
                 chunk.release();
                 if (last) {
                     complete(body.toByteArray());

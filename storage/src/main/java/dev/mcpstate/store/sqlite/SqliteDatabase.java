@@ -318,20 +318,19 @@ final class SqliteDatabase implements AutoCloseable {
         }
         Object[] results = new Object[batch.size()];
         StoreException[] failures = new StoreException[batch.size()];
-        SqliteTx tx = writer;
         Connection connection = writer.connection();
         try {
             connection.setAutoCommit(false);
             try {
                 for (int i = 0; i < batch.size(); i++) {
                     Task<?> task = batch.get(i);
-                    tx.execute("SAVEPOINT work");
+                    writer.execute("SAVEPOINT work");
                     try {
-                        results[i] = task.work().run(tx);
-                        tx.execute("RELEASE work");
+                        results[i] = task.work().run(writer);
+                        writer.execute("RELEASE work");
                     } catch (SQLException | RuntimeException e) {
-                        tx.execute("ROLLBACK TO work");
-                        tx.execute("RELEASE work");
+                        writer.execute("ROLLBACK TO work");
+                        writer.execute("RELEASE work");
                         failures[i] = e instanceof StoreException store ? store
                                 : new StoreException("SQLite " + task.what() + " failed: " + e.getMessage(), e);
                     }

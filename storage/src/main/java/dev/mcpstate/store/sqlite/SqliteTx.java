@@ -52,18 +52,22 @@ final class SqliteTx implements AutoCloseable {
         return connection;
     }
 
+    /** Work on a kept statement, its parameters bound. */
+    @FunctionalInterface
+    private interface StatementWork<T> {
+        T run(PreparedStatement ps) throws SQLException;
+    }
+
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        PreparedStatement ps = prepare(sql, params);
-        try (ResultSet rs = ps.executeQuery()) {
-            List<T> rows = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(mapper.map(rs));
+        return run(sql, params, ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+                return rows;
             }
-            return rows;
-        } catch (SQLException | RuntimeException e) {
-            forget(sql);
-            throw e;
-        }
+        });
     }
 
     <T> Optional<T> first(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
@@ -77,13 +81,7 @@ final class SqliteTx implements AutoCloseable {
 
     /** Runs a statement without parameters or results, e.g. {@code SAVEPOINT}. */
     void execute(String sql) throws SQLException {
-        PreparedStatement ps = prepare(sql);
-        try {
-            ps.execute();
-        } catch (SQLException | RuntimeException e) {
-            forget(sql);
-            throw e;
-        }
+        run(sql, NO_PARAMS, PreparedStatement::execute);
     }
 
     /** @return the first column of every row, as strings */
@@ -93,23 +91,15 @@ final class SqliteTx implements AutoCloseable {
 
     /** @return the first column of the first row as a Long; null when there is no row or it holds NULL */
     Long firstLong(String sql, Object... params) throws SQLException {
-        PreparedStatement ps = prepare(sql, params);
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? nullableLong(rs, 1) : null;
-        } catch (SQLException | RuntimeException e) {
-            forget(sql);
-            throw e;
-        }
+        return run(sql, params, ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? nullableLong(rs, 1) : null;
+            }
+        });
     }
 
     int update(String sql, Object... params) throws SQLException {
-        PreparedStatement ps = prepare(sql, params);
-        try {
-            return ps.executeUpdate();
-        } catch (SQLException | RuntimeException e) {
-            forget(sql);
-            throw e;
-        }
+        return run(sql, params, PreparedStatement::executeUpdate);
     }
 
     /**
@@ -135,8 +125,13 @@ final class SqliteTx implements AutoCloseable {
                 previousValue, agentId, now);
     }
 
-    /** @return the kept statement for the SQL (compiled when not kept), its parameters bound */
-    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+    private static final Object[] NO_PARAMS = {};
+
+    /**
+     * Runs work on the kept statement for the SQL (compiled when not kept), its parameters bound. When binding or
+     * the work fails, the statement is closed and dropped: it is compiled afresh next time.
+     */
+    private <T> T run(String sql, Object[] params, StatementWork<T> work) throws SQLException {
         PreparedStatement ps = statements.get(sql);
         if (ps == null) {
             ps = connection.prepareStatement(sql);
@@ -146,18 +141,11 @@ final class SqliteTx implements AutoCloseable {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
-            return ps;
+            return work.run(ps);
         } catch (SQLException | RuntimeException e) {
-            forget(sql);
-            throw e;
-        }
-    }
-
-    /** Closes and drops the kept statement for the SQL, if any: after a failure it is compiled afresh. */
-    private void forget(String sql) {
-        PreparedStatement ps = statements.remove(sql);
-        if (ps != null) {
+            statements.remove(sql);
             closeQuietly(ps);
+            throw e;
         }
     }
 

@@ -99,13 +99,12 @@ public final class RequestBody implements Interceptor {
     }
 
     /**
-     * @param declared the Content-Length, or -1 when the body is chunked
-     * @return the body, or null when it is larger than the limit
+     * @param declared the Content-Length (not above the limit), or -1 when the body is chunked
+     * @return the body, or null when a chunked body is larger than the limit
      */
     private byte[] readAtMost(InputStream in, long declared) throws IOException {
-        if (declared >= 0) {
-            byte[] body = in.readNBytes((int) declared); // the container ends the body at its Content-Length
-            return in.read() == -1 ? body : null;
+        if (declared >= 0) { // at most maxBodyBytes (checked before); the container ends the body there
+            return in.readNBytes((int) declared);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
