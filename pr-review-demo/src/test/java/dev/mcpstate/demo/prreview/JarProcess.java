@@ -24,7 +24,7 @@ final class JarProcess implements AutoCloseable {
     }
 
     /**
-     * @param jarProperty the system property naming the jar (set by the build: demo.jar, server.jar, lb.jar)
+     * @param jarProperty the system property naming the jar (set by the build: demo.jar, sidecar.jar, lb.jar)
      * @param readyPrefix how its first line of standard output starts
      * @param log         where its standard error goes
      */

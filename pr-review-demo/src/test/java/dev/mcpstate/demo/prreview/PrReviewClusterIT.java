@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The same flows with the sidecar on three nodes: three example servers ({@code mcp-state-server.jar}, which
- * mounts the sidecar tools) on one Redis, behind the round-robin load balancer ({@code mcp-state-lb.jar}), all real
- * processes. The nodes authenticate their callers ({@code --auth-tokens}), as a shared sidecar would in production;
+ * The same flows with the sidecar on three nodes: three standalone sidecars ({@code mcp-state-sidecar.jar}, the
+ * sidecar tools behind the mcp-state session filter) on one Redis, behind the round-robin load balancer
+ * ({@code mcp-state-lb.jar}), all real processes. The nodes authenticate their callers ({@code --auth-tokens}), as a shared sidecar would in production;
  * the dashboard and every agent show one bearer token ({@code --sidecar-token-file}) and talk to the load balancer
  * only, so consecutive calls of one MCP session land on different nodes.
  */
@@ -52,9 +52,9 @@ class PrReviewClusterIT extends LiveDemo {
         for (int i = 1; i <= 3; i++) {
             int port = FreePort.find();
             String node = "node-" + i;
-            starting.add(CompletableFuture.supplyAsync(() -> start("server.jar", "mcp-state-server ready",
-                    List.of("--port", Integer.toString(port), "--store", "redis", "--redis-url", redis,
-                            "--node-id", node, "--auth-tokens", tokens.toString()), node), launcher));
+            starting.add(CompletableFuture.supplyAsync(() -> start("sidecar.jar", "mcp-state sidecar ready",
+                    List.of("--port", Integer.toString(port), "--backend", "redis", "--redis-url", redis,
+                            "--auth-tokens", tokens.toString()), node), launcher));
             nodes.add(URI.create("http://127.0.0.1:" + port + "/mcp"));
             lbArgs.add("--backend");
             lbArgs.add("http://127.0.0.1:" + port);
