@@ -307,6 +307,19 @@ public abstract class EventStoreContract extends StoreContractSupport {
     }
 
     @Test
+    void openResponseStreamKeepsTheStreamWithinItsBound() {
+        use(1);
+        sessions.save(session(sid));
+
+        StoredEvent response = events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}", "{\"result\":{}}", true)
+                .join().orElseThrow();
+
+        assertThat(readAll("r1")).containsExactly(response);
+        assertThat(events.lastEntryId(sid, "r1")).isEqualTo(response.id().entryId());
+        assertThat(events.stream(sid, "r1")).hasValueSatisfying(info -> assertThat(info.closed()).isTrue());
+    }
+
+    @Test
     void trimRemovesEventsOlderThanTheCutoff() {
         sessions.save(session(sid));
         List<StoredEvent> old = appendAll("r1", 3);

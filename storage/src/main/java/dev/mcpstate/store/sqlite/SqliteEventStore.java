@@ -14,6 +14,7 @@ import dev.mcpstate.store.StoreException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,6 +51,27 @@ final class SqliteEventStore implements EventStore {
             + "opened_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, stream_id) DO UPDATE SET "
             + "kind = excluded.kind, owner_node = excluded.owner_node, opened_at = excluded.opened_at "
             + "WHERE streams.kind IS NULL";
+    /** Parameters: session. */
+    private static final String LIVE_SESSION = "SELECT 1 FROM sessions WHERE session_id = ? "
+            + "AND status NOT IN ('CLOSED', 'EXPIRED')";
+    /** Parameters: session, stream, direction, message, created at. Returns the seq. */
+    private static final String INSERT_EVENT = "INSERT INTO events (session_id, stream_id, direction, message, "
+            + "created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq";
+    /** Parameters: session, stream, request, created at, session, stream, event, created at. Returns both seqs. */
+    private static final String INSERT_REQUEST_AND_EVENT = "INSERT INTO events (session_id, stream_id, direction, "
+            + "message, created_at) VALUES (?, ?, 'CLIENT_TO_SERVER', ?, ?), (?, ?, 'SERVER_TO_CLIENT', ?, ?) "
+            + "RETURNING seq";
+    /**
+     * Parameters: session, stream, kind, owner, opened at, closed (0 or 1), newest seq, events added. Opens the stream
+     * unless it was opened before, closes it when asked, and counts the events; returns the stream's event count.
+     */
+    private static final String OPEN_RESPONSE_STREAM = "INSERT INTO streams (session_id, stream_id, kind, owner_node, "
+            + "opened_at, closed, last_seq, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (session_id, stream_id) DO UPDATE SET kind = coalesce(streams.kind, excluded.kind), "
+            + "owner_node = iif(streams.kind IS NULL, excluded.owner_node, streams.owner_node), "
+            + "opened_at = iif(streams.kind IS NULL, excluded.opened_at, streams.opened_at), "
+            + "closed = max(streams.closed, excluded.closed), last_seq = excluded.last_seq, "
+            + "event_count = streams.event_count + excluded.event_count RETURNING event_count";
     /** Parameters: session, stream. */
     private static final String CLOSE_STREAM = "UPDATE streams SET closed = 1" + STREAM + " AND kind IS NOT NULL";
 
@@ -117,7 +139,10 @@ final class SqliteEventStore implements EventStore {
                 (tx, now) -> tx.update(CLOSE_STREAM, sessionId, streamId)));
     }
 
-    /** One group-committed piece of work: the liveness check, the stream row, the request and the first event. */
+    /**
+     * One group-committed piece of work in three statements: the liveness check, the request and the first event in
+     * one insert, and the stream row (opened, closed when {@code last}, its bookkeeping) in one upsert.
+     */
     @Override
     public CompletableFuture<Optional<StoredEvent>> openResponseStream(String sessionId, String streamId,
             String ownerNode, String request, String firstEvent, boolean last) {
@@ -126,20 +151,23 @@ final class SqliteEventStore implements EventStore {
         Objects.requireNonNull(request, "request must not be null");
         long now = clock.millis();
         return db.writeAsync("open response stream", tx -> {
-            Long live = tx.firstLong("SELECT 1 FROM sessions WHERE session_id = ? "
-                    + "AND status NOT IN ('CLOSED', 'EXPIRED')", sessionId);
-            if (live == null) {
+            if (tx.firstLong(LIVE_SESSION, sessionId) == null) {
                 return Optional.empty();
             }
-            tx.update(OPEN_STREAM, sessionId, streamId, StreamKind.RESPONSE.name(), ownerNode, now);
-            StoredEvent stored = insert(tx, sessionId, streamId, Direction.CLIENT_TO_SERVER, request, now);
-            if (firstEvent != null) {
-                stored = insert(tx, sessionId, streamId, Direction.SERVER_TO_CLIENT, firstEvent, now);
+            long issued;
+            if (firstEvent == null) {
+                issued = tx.firstLong(INSERT_EVENT, sessionId, streamId, Direction.CLIENT_TO_SERVER.name(), request,
+                        now);
+            } else { // one row each, in this order: the request's seq is the smaller
+                issued = Collections.max(tx.query(INSERT_REQUEST_AND_EVENT, rs -> rs.getLong(1), sessionId, streamId,
+                        request, now, sessionId, streamId, firstEvent, now));
             }
-            if (last) {
-                tx.update(CLOSE_STREAM, sessionId, streamId);
-            }
-            return Optional.of(stored);
+            long count = tx.firstLong(OPEN_RESPONSE_STREAM, sessionId, streamId, StreamKind.RESPONSE.name(),
+                    ownerNode, now, last ? 1 : 0, issued, firstEvent == null ? 1 : 2);
+            keepBound(tx, sessionId, streamId, count);
+            return Optional.of(new StoredEvent(sessionId, new EventId(streamId, Long.toString(issued)),
+                    firstEvent == null ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT,
+                    firstEvent == null ? request : firstEvent, Instant.ofEpochMilli(now)));
         });
     }
 
@@ -192,19 +220,23 @@ final class SqliteEventStore implements EventStore {
     /** Inserts one event inside the writer's transaction, keeping the stream's bookkeeping and its length bound. */
     private StoredEvent insert(SqliteTx tx, String sessionId, String streamId, Direction direction, String message,
             long now) throws SQLException {
-        long issued = tx.firstLong("INSERT INTO events (session_id, stream_id, direction, message, created_at) "
-                + "VALUES (?, ?, ?, ?, ?) RETURNING seq", sessionId, streamId, direction.name(), message, now);
+        long issued = tx.firstLong(INSERT_EVENT, sessionId, streamId, direction.name(), message, now);
         long count = tx.firstLong("INSERT INTO streams (session_id, stream_id, last_seq, event_count) "
                 + "VALUES (?, ?, ?, 1) ON CONFLICT (session_id, stream_id) DO UPDATE SET "
                 + "last_seq = excluded.last_seq, event_count = event_count + 1 RETURNING event_count",
                 sessionId, streamId, issued);
+        keepBound(tx, sessionId, streamId, count);
+        return new StoredEvent(sessionId, new EventId(streamId, Long.toString(issued)), direction, message,
+                Instant.ofEpochMilli(now));
+    }
+
+    /** Deletes a stream's oldest events past the bound, given the count its bookkeeping returned. */
+    private void keepBound(SqliteTx tx, String sessionId, String streamId, long count) throws SQLException {
         if (count > maxEventsPerStream) {
             tx.update("DELETE FROM events WHERE seq IN (SELECT seq FROM events" + STREAM
                     + " ORDER BY seq LIMIT ?)", sessionId, streamId, count - maxEventsPerStream);
             tx.update("UPDATE streams SET event_count = ?" + STREAM, maxEventsPerStream, sessionId, streamId);
         }
-        return new StoredEvent(sessionId, new EventId(streamId, Long.toString(issued)), direction, message,
-                Instant.ofEpochMilli(now));
     }
 
     @Override
