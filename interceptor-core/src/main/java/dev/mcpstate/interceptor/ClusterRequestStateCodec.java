@@ -23,6 +23,10 @@ import java.util.function.Function;
  * on any other, and a single-use ledger in the store ({@link RequestStateLedger}).
  *
  * <ul>
+ *   <li><b>Keys.</b> Configured ones ({@link Builder#keys}); else, with a ledger, the key the ledger's store keeps for
+ *       every node ({@link RequestStateLedger#sharedKey()}), read on first use and then kept by this codec (a store
+ *       fault then fails that seal or refuses that open, and the next use tries again); else a random key of this
+ *       process, which no other node opens.</li>
  *   <li><b>Rotation.</b> The current key seals; opening tries the current key, then the previous one.</li>
  *   <li><b>Single use.</b> State sealed from {@link #singleUse(String)} opens once: the first open claims a digest of
  *       the sealed text in the ledger (until the state's expiry), every later one, on any node, is refused. Other
@@ -40,8 +44,10 @@ public final class ClusterRequestStateCodec implements RequestStateCodec {
     /** Prefix, inside the sealed payload, of state that opens once. */
     private static final String SINGLE_USE = "mcp-state/single-use:";
 
-    private final HmacRequestStateCodec current;
+    /** The sealing codec; null until the ledger's shared key is read, when no keys are configured. */
+    private volatile HmacRequestStateCodec current;
     private final HmacRequestStateCodec previous;
+    private final Function<byte[], HmacRequestStateCodec> codecOf;
     private final RequestStateLedger ledger;
     private final Duration ttl;
     private final Clock clock;
@@ -50,17 +56,36 @@ public final class ClusterRequestStateCodec implements RequestStateCodec {
         this.ttl = b.ttl;
         this.clock = b.clock;
         this.ledger = b.ledger;
-        byte[] key = b.keys == null ? null : b.keys.current();
-        this.current = hmac(key, b);
-        this.previous = b.keys == null ? null : b.keys.previous().map(k -> hmac(k, b)).orElse(null);
+        Function<McpTransportContext, String> principal = b.principal;
+        this.codecOf = key -> HmacRequestStateCodec.builder().key(key).ttl(ttl).clock(clock)
+                .principalExtractor(principal).build();
+        if (b.keys != null) {
+            this.current = codecOf.apply(b.keys.current());
+            this.previous = b.keys.previous().map(codecOf).orElse(null);
+        } else {
+            this.current = ledger == null ? codecOf.apply(null) : null; // a null key: the SDK draws a random one
+            this.previous = null;
+        }
     }
 
-    private static HmacRequestStateCodec hmac(byte[] key, Builder b) {
-        return HmacRequestStateCodec.builder().key(key).ttl(b.ttl).clock(b.clock)
-                .principalExtractor(b.principal).build();
+    /** @throws StoreException when the shared key is still to be read and the store fails */
+    private HmacRequestStateCodec current() {
+        HmacRequestStateCodec codec = current;
+        if (codec == null) {
+            synchronized (codecOf) {
+                if (current == null) {
+                    current = codecOf.apply(RequestStateKeys.of(ledger.sharedKey()).current());
+                }
+                codec = current;
+            }
+        }
+        return codec;
     }
 
-    /** @return a builder: no keys (a random one per process), {@link InterceptorConfig#DEFAULT_REQUEST_STATE_TTL} */
+    /**
+     * @return a builder: no keys (the ledger's shared key; without a ledger a random one per process),
+     *         {@link InterceptorConfig#DEFAULT_REQUEST_STATE_TTL}
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -78,12 +103,18 @@ public final class ClusterRequestStateCodec implements RequestStateCodec {
 
     @Override
     public String seal(McpRequestContext ctx, String state) {
-        return current.seal(ctx, state);
+        return current().seal(ctx, state);
     }
 
     @Override
     public String open(McpRequestContext ctx, String sealed) {
-        String opened = current.open(ctx, sealed);
+        String opened;
+        try {
+            opened = current().open(ctx, sealed);
+        } catch (StoreException e) {
+            log.warn("requestState refused: the shared key cannot be read: {}", e.toString());
+            return null;
+        }
         if (opened == null && previous != null) {
             opened = previous.open(ctx, sealed);
         }
@@ -115,7 +146,10 @@ public final class ClusterRequestStateCodec implements RequestStateCodec {
         private Builder() {
         }
 
-        /** @param keys the keys, the same on every node; null for a random key per process (one node only) */
+        /**
+         * @param keys the keys, the same on every node; null for the {@linkplain RequestStateLedger#sharedKey() key
+         *             the ledger's store shares} (a random key per process when there is no ledger: one node only)
+         */
         public Builder keys(RequestStateKeys keys) {
             this.keys = keys;
             return this;

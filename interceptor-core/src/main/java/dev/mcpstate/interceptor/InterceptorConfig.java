@@ -242,8 +242,8 @@ public final class InterceptorConfig {
 
     /**
      * @return the keys that seal and open {@code requestState} of the era without sessions, the same on every
-     *         node; null when not configured (then each process draws a random key, and state minted by one node is
-     *         refused by every other)
+     *         node; null when not configured (then {@link ClusterRequestStateCodec} seals with the random key the
+     *         store keeps for every node sharing it, {@link dev.mcpstate.store.RequestStateLedger#sharedKey()})
      */
     public RequestStateKeys requestStateKeys() {
         return requestStateKeys;
@@ -302,7 +302,8 @@ public final class InterceptorConfig {
          * The keys of {@code requestState} (spec 2026-07-28, "Multi Round-Trip Requests"): give every node the same
          * ones, so that any node opens state another minted ({@link ClusterRequestStateCodec}).
          *
-         * @param keys the current key and, after a rotation, the previous one; null for a random key per process
+         * @param keys the current key and, after a rotation, the previous one; null for the random key the store
+         *             keeps for every node ({@link dev.mcpstate.store.RequestStateLedger#sharedKey()})
          */
         public Builder requestStateKeys(RequestStateKeys keys) {
             this.requestStateKeys = keys;

@@ -14,7 +14,9 @@ import io.modelcontextprotocol.modern.server.feature.McpSyncToolRepository;
 import io.modelcontextprotocol.modern.server.feature.ToolsFeature;
 import io.modelcontextprotocol.modern.server.feature.ToolsPage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code requestState} between nodes, on the SDK's real modern server: state sealed on one node opens on another
- * with the same keys, and after a rotation with the previous key; tampered, foreign, expired and replayed
+ * with the same keys, or without keys with the key their store shares (two connections to one SQLite file), and
+ * after a rotation with the previous key; tampered, foreign, expired and replayed
  * single-use state is refused with the SDK's {@code -32602} on every node.
  */
 class ClusterRequestStateCodecTest {
@@ -39,6 +42,17 @@ class ClusterRequestStateCodecTest {
 
     /** A node: the modern server with the tool {@code ask}, its codec on the shared store. */
     private McpServer node(RequestStateKeys keys) {
+        return node(keys, store);
+    }
+
+    /** A node: the modern server with the tool {@code ask}, its codec on {@code store}. */
+    private McpServer node(RequestStateKeys keys, Storage store) {
+        return node(ClusterRequestStateCodec.builder().keys(keys).ttl(Duration.ofMinutes(5)).clock(clock)
+                .ledger(store.requestStates()).principal(context -> (String) context.get(PRINCIPAL)).build());
+    }
+
+    /** A node: the modern server with the tool {@code ask} and {@code codec}. */
+    private static McpServer node(ClusterRequestStateCodec codec) {
         McpSchema.Tool ask = McpSchema.Tool.builder("ask", Map.of("type", "object")).build();
         McpSyncTool tool = McpSyncTool.of(ask, (ctx, request) -> McpSyncResponse.result(request.requestState() == null
                 ? McpSchema.InputRequiredResult.builder().requestState(Boolean.TRUE.equals(
@@ -59,9 +73,7 @@ class ClusterRequestStateCodecTest {
                         return tool;
                     }
                 }))
-                .requestStateCodec(ClusterRequestStateCodec.builder().keys(keys).ttl(Duration.ofMinutes(5))
-                        .clock(clock).ledger(store.requestStates())
-                        .principal(context -> (String) context.get(PRINCIPAL)).build())
+                .requestStateCodec(codec)
                 .build();
     }
 
@@ -115,6 +127,35 @@ class ClusterRequestStateCodecTest {
 
         assertThat(text(call(b, "alice", false, state))).isEqualTo("opened s1");
         assertThat(text(call(a, "alice", false, state))).as("reusable until it expires").isEqualTo("opened s1");
+    }
+
+    @Test
+    void withoutKeysNodesOnOneStoreShareTheKeyItKeeps(@TempDir Path dir) {
+        Path file = dir.resolve("state.db");
+        try (Storage first = Storage.open(StorageConfig.sqlite(file), clock);
+                Storage second = Storage.open(StorageConfig.sqlite(file), clock)) { // as two processes on one file
+            McpServer a = node(null, first);
+            McpServer b = node(null, second);
+
+            String state = mint(a, "alice", true);
+
+            assertThat(text(call(b, "alice", true, state))).isEqualTo("opened s1");
+            assertRefused(call(a, "alice", true, state));
+            assertRefused(call(node(RequestStateKeys.of(KEY_1), first), "alice", false, mint(a, "alice", false)));
+        }
+    }
+
+    @Test
+    void withoutKeysOrLedgerEachNodeSealsWithAKeyOfItsOwn() {
+        ClusterRequestStateCodec.Builder noLedger = ClusterRequestStateCodec.builder().clock(clock)
+                .principal(context -> (String) context.get(PRINCIPAL));
+        McpServer a = node(noLedger.build());
+        McpServer b = node(noLedger.build());
+
+        String state = mint(a, "alice", false);
+
+        assertThat(text(call(a, "alice", false, state))).isEqualTo("opened s1");
+        assertRefused(call(b, "alice", false, state));
     }
 
     @Test

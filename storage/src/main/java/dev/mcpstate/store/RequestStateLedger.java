@@ -33,4 +33,17 @@ public interface RequestStateLedger {
      * @throws StoreException           when the store cannot be reached or the write fails
      */
     boolean claim(String id, Instant expiresAt);
+
+    /**
+     * The key that seals {@code requestState} when the nodes are given none: drawn at random (32 bytes from a
+     * {@link java.security.SecureRandom}, in base64: 44 characters) by the first call on any node and kept in the
+     * store, so every node sharing the backend gets the same one, and state minted on one node opens on every other.
+     * It is kept until the store loses it (a Redis without persistence restarted, the SQLite file replaced); then
+     * state sealed with the old one is refused, as after a rotation without a previous key. Whoever can read the
+     * store can read it, as they can the sessions and events; a key given in the configuration is never stored.
+     *
+     * @return the key text, at least 32 characters; the same on every call and on every instance of the backend
+     * @throws StoreException when the store cannot be reached or the write fails
+     */
+    String sharedKey();
 }

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * What every {@link RequestStateLedger} must do: the first claim of an id wins and every later one loses until the
  * id expires by the store's (injected) clock; expired ids are never claimed; of many concurrent claims exactly one
- * wins, over two instances of the backend too (two nodes, two processes on one file). Subclasses name the backend.
+ * wins, over two instances of the backend too (two nodes, two processes on one file); the shared key is one for
+ * every instance, however many ask first at once. Subclasses name the backend.
  */
 public abstract class RequestStateLedgerContract extends StoreContractSupport {
 
@@ -47,6 +48,33 @@ public abstract class RequestStateLedgerContract extends StoreContractSupport {
         assertThat(ledger.claim("a1", expiry)).isFalse();
         assertThat(ledger.claim("a1", in(Duration.ofHours(1)))).as("a later expiry changes nothing").isFalse();
         assertThat(ledger.claim("b2", expiry)).as("another id is independent").isTrue();
+    }
+
+    @Test
+    void theSharedKeyIsLongEnoughAndTheSameOnEveryCall() {
+        String key = ledger.sharedKey();
+
+        assertThat(key).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(ledger.sharedKey()).isEqualTo(key);
+    }
+
+    @Test
+    void concurrentFirstCallsOnTwoInstancesOfTheBackendGetOneSharedKey() throws Exception {
+        RequestStateLedger otherNode = anotherInstance();
+        CyclicBarrier start = new CyclicBarrier(8);
+        List<Callable<String>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            RequestStateLedger target = i % 2 == 0 ? ledger : otherNode;
+            calls.add(() -> {
+                start.await();
+                return target.sharedKey();
+            });
+        }
+
+        List<String> keys = runConcurrently(calls);
+
+        assertThat(keys).hasSize(8).containsOnly(keys.get(0));
+        assertThat(otherNode.sharedKey()).isEqualTo(ledger.sharedKey());
     }
 
     @Test

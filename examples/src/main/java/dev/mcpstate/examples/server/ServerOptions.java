@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
  *                 ({@link SidecarOptions#allowAnonymousReset()}); admin principals may always reset
  * @param help     true when {@code --help} was given
  * @param requestStateKeys the keys that seal {@code requestState} of protocol 2026-07-28 ({@code CURRENT[,PREVIOUS]}),
- *                 the same on every node; null for a random key per process
+ *                 the same on every node; null for the key the store keeps for every node
  */
 public record ServerOptions(String host, int port, String store, Path db, String redisUrl, Redis redis,
         String nodeId, Security security, int rateLimit, int rateLimitBurst, Duration storeTimeout, boolean allowReset,
@@ -171,9 +171,10 @@ public record ServerOptions(String host, int port, String store, Path db, String
               --store-timeout T  MCP_STATE_STORE_TIMEOUT   2s      longest wait for one store command
               --log-format F     MCP_STATE_LOG_FORMAT  text          text | json (one JSON object per log line)
               --request-state-key K[,PREVIOUS]
-                                 MCP_STATE_REQUEST_STATE_KEY  random  HMAC key(s) of requestState (protocol
+                                 MCP_STATE_REQUEST_STATE_KEY  stored  HMAC key(s) of requestState (protocol
                                                                  2026-07-28), at least 32 characters; the same
                                                                  on every node; PREVIOUS still opens after a rotation
+                                                                 (default: a random key kept in the store)
               --help                                                 print this text
             """;
 

@@ -23,15 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Protocol 2026-07-28 over three conformance-server nodes on one real Redis, with the same
- * {@code --request-state-key}: {@code subscriptions/listen} changes made on one node reach the listeners of every
+ * Protocol 2026-07-28 over three conformance-server nodes on one real Redis, given no {@code --request-state-key}
+ * (they seal with the key the first of them writes into Redis; {@code scripts/conformance-cluster.sh}, run by
+ * {@link ConformanceClusterIT}, gives its nodes one): {@code subscriptions/listen} changes made on one node reach the listeners of every
  * node exactly once and in order, and {@code requestState} minted on one node opens on another, while tampered and
  * replayed single-use state is refused on every node.
  */
 class SessionlessClusterIT {
 
     private static final String VERSION = "2026-07-28";
-    private static final String KEY = "cluster-it-request-state-key-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static final List<McpStateServer> NODES = new ArrayList<>();
@@ -41,7 +41,7 @@ class SessionlessClusterIT {
         RedisTestServer.flushAll();
         for (String id : List.of("a", "b", "c")) {
             NODES.add(ConformanceServer.start(ServerOptions.parse(new String[] {"--port", "0", "--store", "redis",
-                "--redis-url", RedisTestServer.url(), "--node-id", id, "--request-state-key", KEY}, Map.of())));
+                "--redis-url", RedisTestServer.url(), "--node-id", id}, Map.of())));
         }
     }
 

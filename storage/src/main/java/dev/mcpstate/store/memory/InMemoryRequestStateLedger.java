@@ -24,6 +24,8 @@ final class InMemoryRequestStateLedger implements RequestStateLedger {
     /** id to expiry, epoch millis. */
     private final Map<String, Long> used = new ConcurrentHashMap<>();
     private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
+    /** This instance's {@link #sharedKey()}: nothing is shared beyond it. */
+    private final String sharedKey = LedgerIds.newSharedKey();
 
     InMemoryRequestStateLedger(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
@@ -47,6 +49,12 @@ final class InMemoryRequestStateLedger implements RequestStateLedger {
             return until;
         });
         return won.get();
+    }
+
+    /** @return this instance's key: drawn when it was created, shared with no other instance */
+    @Override
+    public String sharedKey() {
+        return sharedKey;
     }
 
     private void sweep(long now) {

@@ -41,6 +41,7 @@ import java.util.function.IntFunction;
  * &lt;prefix&gt;:sessions:changed                channel (broadcast): ids of sessions whose record changed
  * &lt;prefix&gt;:ratelimit:&lt;key&gt;               hash with expiry: one token bucket, fields tokens, at (millis)
  * &lt;prefix&gt;:requeststate:&lt;id&gt;             string with expiry: a consumed single-use requestState
+ * &lt;prefix&gt;:requeststate-key                 string: the requestState key every node shares when configured none
  * &lt;prefix&gt;:changes                        channel: server changes (list changed, resource updated) for every node
  * &lt;prefix&gt;:sidecar:{sc}:...                 the state-sidecar tools' keys of the anonymous tenant, built by
  *                                         the sidecar scripts from {@link #sidecarBase()} (see
@@ -247,6 +248,11 @@ public final class RedisKeys {
      */
     public String requestState(String id) {
         return prefix + ":requeststate:" + Objects.requireNonNull(id, "id must not be null");
+    }
+
+    /** @return the key of {@link dev.mcpstate.store.RequestStateLedger#sharedKey()} */
+    public String requestStateKey() {
+        return prefix + ":requeststate-key";
     }
 
     /**

@@ -13,6 +13,9 @@ import java.util.Objects;
  * round trip, atomic for every node sharing the Redis; the key expires when the state does ({@code PX} counts from
  * now by this store's clock, so nodes whose clocks differ a little keep the use a little longer or shorter).
  *
+ * The {@linkplain #sharedKey() shared key} is the string {@code <prefix>:requeststate-key}, without expiry, written
+ * once by {@code SET NX GET}: the first node's key wins, every other node reads it in the same round trip.
+ *
  * <p>Thread-safe: the backend's one multiplexed connection is shared by all callers.
  */
 final class RedisRequestStateLedger implements RequestStateLedger {
@@ -35,5 +38,13 @@ final class RedisRequestStateLedger implements RequestStateLedger {
         String reply = db.call("request state claim",
                 () -> db.sync().set(db.keys().requestState(id), "1", SetArgs.Builder.nx().px(ttl)));
         return "OK".equals(reply);
+    }
+
+    @Override
+    public String sharedKey() {
+        String drawn = LedgerIds.newSharedKey();
+        String kept = db.call("request state key",
+                () -> db.sync().setGet(db.keys().requestStateKey(), drawn, SetArgs.Builder.nx()));
+        return kept == null ? drawn : kept;
     }
 }

@@ -14,6 +14,9 @@ import java.util.Objects;
  * {@code INSERT OR IGNORE} it, and delete up to {@value #PURGE_BATCH} other expired rows — inside the writer's
  * {@code BEGIN IMMEDIATE} transaction, so it is atomic for every thread and every process on the file.
  *
+ * The {@linkplain #sharedKey() shared key} is the one row of {@code request_state_key}, inserted once by whichever
+ * writer comes first ({@code INSERT OR IGNORE}) and read back in the same transaction.
+ *
  * <p>Thread-safe.
  */
 final class SqliteRequestStateLedger implements RequestStateLedger {
@@ -51,6 +54,15 @@ final class SqliteRequestStateLedger implements RequestStateLedger {
             tx.update("DELETE FROM request_states WHERE id IN (SELECT id FROM request_states "
                     + "WHERE expires_at <= ? LIMIT " + PURGE_BATCH + ")", now);
             return inserted == 1;
+        });
+    }
+
+    @Override
+    public String sharedKey() {
+        String drawn = LedgerIds.newSharedKey();
+        return db.write("request state key", tx -> {
+            tx.update("INSERT OR IGNORE INTO request_state_key (only_row, key) VALUES (1, ?)", drawn);
+            return tx.strings("SELECT key FROM request_state_key WHERE only_row = 1").get(0);
         });
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * The table {@code schema_version(component, version)} records one row per component: {@value #STORE_COMPONENT}
  * (sessions, streams, events), {@value #SIDECAR_COMPONENT} (the {@code sidecar_*} tables, created on first use
  * of the sidecar store), {@value #RATE_LIMIT_COMPONENT} (the {@code rate_limits} table, created when the backend
- * opens) and {@value #REQUEST_STATE_COMPONENT} (the {@code request_states} table, likewise).
+ * opens) and {@value #REQUEST_STATE_COMPONENT} (the {@code request_states} and {@code request_state_key} tables, likewise).
  */
 final class SqliteSchema {
 
@@ -190,12 +190,19 @@ final class SqliteSchema {
               expires_at INTEGER NOT NULL)""",
             "CREATE INDEX IF NOT EXISTS rate_limits_by_expiry ON rate_limits (expires_at)");
 
-    /** The single-use requestState ledger: one row per consumed state, deletable once past {@code expires_at}. */
+    /**
+     * The single-use requestState ledger: one row per consumed state, deletable once past {@code expires_at}; and the
+     * shared requestState key, one row written once (a table added later, created on files made before it too).
+     */
     static final List<String> REQUEST_STATE = List.of(
             """
             CREATE TABLE IF NOT EXISTS request_states (
               id         TEXT PRIMARY KEY,
               expires_at INTEGER NOT NULL)""",
+            """
+            CREATE TABLE IF NOT EXISTS request_state_key (
+              only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+              key      TEXT NOT NULL)""",
             "CREATE INDEX IF NOT EXISTS request_states_by_expiry ON request_states (expires_at)");
 
     /** Tables the sidecar's {@code reset} empties; {@code sidecar_counters} survives so versions and tokens keep rising. */
