@@ -51,7 +51,9 @@ class DashboardBrowserIT {
     static void startDemo() throws Exception {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--db", dir.resolve("sidecar.db").toString(),
                 "--work-dir", dir.toString(), "--state-poll-ms", "150", "--claim-ttl-ms", "3000", "--lease-ttl-ms",
-                "1500", "--file-delay-ms", "300", "--poll-ms", "50", "--idle-exit-ms", "60000"));
+                "1500", "--file-delay-ms", "1000", "--poll-ms", "50", "--idle-exit-ms", "60000"));
+        // a run of five files takes 5 s: the window in which the test must see it claimed and crash its agent,
+        // wide enough while the rest of the build loads both cores
         demo = JarProcess.start("demo.jar", "mcp-state-pr-review-demo ready", args, dir.resolve("demo.err"));
         url = URI.create(demo.readyLine().split(" ")[2]);
     }
