@@ -68,16 +68,17 @@ public final class ClusterRequestStateCodec implements RequestStateCodec {
         }
     }
 
-    /** @throws StoreException when the shared key is still to be read and the store fails */
+    /**
+     * Reads the shared key on first use. Threads that race here build equal codecs: the key is the same on every
+     * call ({@link RequestStateLedger#sharedKey()}), so no lock is needed.
+     *
+     * @throws StoreException when the shared key is still to be read and the store fails
+     */
     private HmacRequestStateCodec current() {
         HmacRequestStateCodec codec = current;
         if (codec == null) {
-            synchronized (codecOf) {
-                if (current == null) {
-                    current = codecOf.apply(RequestStateKeys.of(ledger.sharedKey()).current());
-                }
-                codec = current;
-            }
+            codec = codecOf.apply(RequestStateKeys.of(ledger.sharedKey()).current());
+            current = codec;
         }
         return codec;
     }

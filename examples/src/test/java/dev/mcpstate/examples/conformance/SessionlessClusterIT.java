@@ -25,8 +25,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Protocol 2026-07-28 over three conformance-server nodes on one real Redis, given no {@code --request-state-key}
  * (they seal with the key the first of them writes into Redis; {@code scripts/conformance-cluster.sh}, run by
- * {@link ConformanceClusterIT}, gives its nodes one): {@code subscriptions/listen} changes made on one node reach the listeners of every
- * node exactly once and in order, and {@code requestState} minted on one node opens on another, while tampered and
+ * {@link ConformanceClusterIT}, gives its nodes one): {@code subscriptions/listen} changes made on one node reach
+ * the listeners of every node exactly once and in order, and {@code requestState} minted on one node opens on another, while tampered and
  * replayed single-use state is refused on every node.
  */
 class SessionlessClusterIT {

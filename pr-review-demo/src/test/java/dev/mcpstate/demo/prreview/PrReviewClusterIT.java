@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The same flows with the sidecar on three nodes: three standalone sidecars ({@code mcp-state-sidecar.jar}, the
  * sidecar tools behind the mcp-state session filter) on one Redis, behind the round-robin load balancer
- * ({@code mcp-state-lb.jar}), all real processes. The nodes authenticate their callers ({@code --auth-tokens}), as a shared sidecar would in production;
- * the dashboard and every agent show one bearer token ({@code --sidecar-token-file}) and talk to the load balancer
- * only, so consecutive calls of one MCP session land on different nodes.
+ * ({@code mcp-state-lb.jar}), all real processes. The nodes authenticate their callers ({@code --auth-tokens}), as a
+ * shared sidecar would in production; the dashboard and every agent show one bearer token
+ * ({@code --sidecar-token-file}) and talk to the load balancer only, so consecutive calls of one MCP session land
+ * on different nodes.
  */
 class PrReviewClusterIT extends LiveDemo {
 

@@ -13,7 +13,7 @@ import java.util.Objects;
  * round trip, atomic for every node sharing the Redis; the key expires when the state does ({@code PX} counts from
  * now by this store's clock, so nodes whose clocks differ a little keep the use a little longer or shorter).
  *
- * The {@linkplain #sharedKey() shared key} is the string {@code <prefix>:requeststate-key}, without expiry, written
+ * <p>The {@linkplain #sharedKey() shared key} is the string {@code <prefix>:requeststate-key}, without expiry, written
  * once by {@code SET NX GET}: the first node's key wins, every other node reads it in the same round trip.
  *
  * <p>Thread-safe: the backend's one multiplexed connection is shared by all callers.

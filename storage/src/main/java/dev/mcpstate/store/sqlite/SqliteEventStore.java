@@ -154,20 +154,19 @@ final class SqliteEventStore implements EventStore {
             if (tx.firstLong(LIVE_SESSION, sessionId) == null) {
                 return Optional.empty();
             }
-            long issued;
-            if (firstEvent == null) {
-                issued = tx.firstLong(INSERT_EVENT, sessionId, streamId, Direction.CLIENT_TO_SERVER.name(), request,
-                        now);
-            } else { // one row each, in this order: the request's seq is the smaller
-                issued = Collections.max(tx.query(INSERT_REQUEST_AND_EVENT, rs -> rs.getLong(1), sessionId, streamId,
-                        request, now, sessionId, streamId, firstEvent, now));
-            }
+            // the stored event returned: the first event, or the request when there is none
+            Direction direction = firstEvent == null ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
+            String message = firstEvent == null ? request : firstEvent;
+            long issued = firstEvent == null
+                    ? tx.firstLong(INSERT_EVENT, sessionId, streamId, direction.name(), request, now)
+                    // one row each, in this order: the request's seq is the smaller
+                    : Collections.max(tx.query(INSERT_REQUEST_AND_EVENT, rs -> rs.getLong(1), sessionId, streamId,
+                            request, now, sessionId, streamId, firstEvent, now));
             long count = tx.firstLong(OPEN_RESPONSE_STREAM, sessionId, streamId, StreamKind.RESPONSE.name(),
                     ownerNode, now, last ? 1 : 0, issued, firstEvent == null ? 1 : 2);
             keepBound(tx, sessionId, streamId, count);
-            return Optional.of(new StoredEvent(sessionId, new EventId(streamId, Long.toString(issued)),
-                    firstEvent == null ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT,
-                    firstEvent == null ? request : firstEvent, Instant.ofEpochMilli(now)));
+            return Optional.of(new StoredEvent(sessionId, new EventId(streamId, Long.toString(issued)), direction,
+                    message, Instant.ofEpochMilli(now)));
         });
     }
 

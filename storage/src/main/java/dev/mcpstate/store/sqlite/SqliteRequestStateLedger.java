@@ -14,7 +14,7 @@ import java.util.Objects;
  * {@code INSERT OR IGNORE} it, and delete up to {@value #PURGE_BATCH} other expired rows — inside the writer's
  * {@code BEGIN IMMEDIATE} transaction, so it is atomic for every thread and every process on the file.
  *
- * The {@linkplain #sharedKey() shared key} is the one row of {@code request_state_key}, inserted once by whichever
+ * <p>The {@linkplain #sharedKey() shared key} is the one row of {@code request_state_key}, inserted once by whichever
  * writer comes first ({@code INSERT OR IGNORE}) and read back in the same transaction.
  *
  * <p>Thread-safe.

@@ -10,7 +10,8 @@ import java.util.Map;
  * The table {@code schema_version(component, version)} records one row per component: {@value #STORE_COMPONENT}
  * (sessions, streams, events), {@value #SIDECAR_COMPONENT} (the {@code sidecar_*} tables, created on first use
  * of the sidecar store), {@value #RATE_LIMIT_COMPONENT} (the {@code rate_limits} table, created when the backend
- * opens) and {@value #REQUEST_STATE_COMPONENT} (the {@code request_states} and {@code request_state_key} tables, likewise).
+ * opens) and {@value #REQUEST_STATE_COMPONENT} (the {@code request_states} and {@code request_state_key} tables,
+ * likewise).
  */
 final class SqliteSchema {
 
