@@ -234,8 +234,8 @@ public final class FailingBackend implements StorageBackend {
         }
 
         @Override
-        public long trim(Instant olderThan) {
-            return store.trim(olderThan);
+        public long trim(Instant olderThan, Instant closedBefore) {
+            return store.trim(olderThan, closedBefore);
         }
     }
 }

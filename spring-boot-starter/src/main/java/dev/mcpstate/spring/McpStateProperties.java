@@ -80,6 +80,9 @@ public class McpStateProperties {
     /** Events older than this are trimmed. */
     private Duration eventMaxAge = StorageConfig.DEFAULT_EVENT_MAX_AGE;
 
+    /** A stream closed longer than this ago is removed whole: it is replayed only to a client that just lost it. */
+    private Duration closedStreamMaxAge = StorageConfig.DEFAULT_CLOSED_STREAM_MAX_AGE;
+
     /** SSE streams (GETs) one node serves at once; more get 503. */
     private int maxOpenStreams = InterceptorConfig.DEFAULT_MAX_OPEN_STREAMS;
 
@@ -126,6 +129,7 @@ public class McpStateProperties {
                 .sessionIdleTtl(sessionIdleTtl)
                 .maxEventsPerStream(maxEventsPerStream)
                 .eventMaxAge(eventMaxAge)
+                .closedStreamMaxAge(closedStreamMaxAge)
                 .build();
     }
 
@@ -318,6 +322,16 @@ public class McpStateProperties {
     /** @param eventMaxAge the age after which events are trimmed; positive */
     public void setEventMaxAge(Duration eventMaxAge) {
         this.eventMaxAge = eventMaxAge;
+    }
+
+    /** @return how long a closed stream stays replayable */
+    public Duration getClosedStreamMaxAge() {
+        return closedStreamMaxAge;
+    }
+
+    /** @param closedStreamMaxAge how long a closed stream stays replayable; positive */
+    public void setClosedStreamMaxAge(Duration closedStreamMaxAge) {
+        this.closedStreamMaxAge = closedStreamMaxAge;
     }
 
     /** @return the SSE streams one node serves at once */

@@ -12,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>A session has many streams: one {@link StreamKind#RESPONSE} stream per POSTed request and one
  * {@link StreamKind#LISTENING} stream. Within a stream, events are totally ordered by entry id; entry ids are
  * unique across all streams of a session. Retention is bounded: a stream keeps at most
- * {@link StorageConfig#maxEventsPerStream()} events, and events older than {@link StorageConfig#eventMaxAge()}
- * are trimmed.
+ * {@link StorageConfig#maxEventsPerStream()} events, events older than {@link StorageConfig#eventMaxAge()}
+ * are trimmed, and a stream closed longer than {@link StorageConfig#closedStreamMaxAge()} ago is removed whole
+ * ({@link #trim}).
  *
  * <p>Implementations are thread-safe. Every method throws {@link StoreException} on a storage fault.
  */
@@ -35,7 +36,9 @@ public interface EventStore {
     Optional<StreamInfo> stream(String sessionId, String streamId);
 
     /**
-     * Marks a stream as ended. Idempotent; a stream that is not stored is ignored.
+     * Marks a stream as ended and records when (the store's clock), the time {@link #trim}'s {@code closedBefore}
+     * compares; every method here that closes a stream records it so. Idempotent: closing again keeps the first
+     * time; a stream that is not stored is ignored.
      */
     void closeStream(String sessionId, String streamId);
 
@@ -177,13 +180,16 @@ public interface EventStore {
     void deleteSession(String sessionId);
 
     /**
-     * Applies retention: trims events older than {@code olderThan}. A closed stream this leaves without events is
-     * removed whole ({@link #stream} empty, none of its positions known), so a long-lived session does not keep one
-     * empty stream per request it answered; an open stream left empty keeps its positions known.
+     * Applies retention. A stream closed strictly before {@code closedBefore} is removed whole with its events
+     * ({@link #stream} empty, none of its positions known): a closed stream is replayed only to a client that lost
+     * it moments ago, so a long-lived session keeps the calls of the last minutes, not one stream per request it
+     * ever answered. Then events created strictly before {@code olderThan} are trimmed from every stream; a closed
+     * stream this leaves without events is removed whole too, an open one left empty keeps its positions known.
      *
-     * @param olderThan events created strictly before this are removed; not null
+     * @param olderThan    events created strictly before this are removed; not null
+     * @param closedBefore streams closed strictly before this are removed whole; not null
      * @return how many events were removed, or -1 when the backend cannot count them
      */
-    long trim(Instant olderThan);
+    long trim(Instant olderThan, Instant closedBefore);
 
 }

@@ -30,6 +30,8 @@ public final class StorageConfig {
     public static final int DEFAULT_MAX_EVENTS_PER_STREAM = 10_000;
     /** Default age after which events are trimmed: 24 hours. */
     public static final Duration DEFAULT_EVENT_MAX_AGE = Duration.ofHours(24);
+    /** Default time a closed stream stays replayable before it is removed whole: 10 minutes. */
+    public static final Duration DEFAULT_CLOSED_STREAM_MAX_AGE = Duration.ofMinutes(10);
     /** Default prefix of every Redis key written by mcp-state. */
     public static final String DEFAULT_REDIS_KEY_PREFIX = "mcp";
     /** Default longest wait for one store command (and for connecting to Redis): 2 seconds. */
@@ -60,6 +62,7 @@ public final class StorageConfig {
     private final Duration sessionIdleTtl;
     private final int maxEventsPerStream;
     private final Duration eventMaxAge;
+    private final Duration closedStreamMaxAge;
     private final Duration commandTimeout;
 
     private StorageConfig(Builder b) {
@@ -73,6 +76,7 @@ public final class StorageConfig {
         this.sessionIdleTtl = b.sessionIdleTtl;
         this.maxEventsPerStream = b.maxEventsPerStream;
         this.eventMaxAge = b.eventMaxAge;
+        this.closedStreamMaxAge = b.closedStreamMaxAge;
         this.commandTimeout = b.commandTimeout;
     }
 
@@ -153,6 +157,7 @@ public final class StorageConfig {
         b.sessionIdleTtl = sessionIdleTtl;
         b.maxEventsPerStream = maxEventsPerStream;
         b.eventMaxAge = eventMaxAge;
+        b.closedStreamMaxAge = closedStreamMaxAge;
         b.commandTimeout = commandTimeout;
         return b;
     }
@@ -233,6 +238,19 @@ public final class StorageConfig {
     }
 
     /**
+     * How long a closed stream (a response stream once its response or its end is stored) stays replayable:
+     * retention removes it whole, every event and position of it, once it was closed longer than this. A client
+     * resumes a broken stream within seconds (the SSE {@code retry} and its backoff), so this bounds what a
+     * long-lived session keeps to the calls of the last minutes rather than of {@link #eventMaxAge()}. Open streams
+     * keep their events for {@link #eventMaxAge()}; a value above it changes nothing.
+     *
+     * @return positive; default {@link #DEFAULT_CLOSED_STREAM_MAX_AGE}
+     */
+    public Duration closedStreamMaxAge() {
+        return closedStreamMaxAge;
+    }
+
+    /**
      * How long one store command may take before it fails with {@link StoreException}, so that a request meets a
      * store fault within about this time instead of hanging. Redis: the timeout of every command, Lua scripts
      * included, and of connecting; while Redis is unreachable commands fail at once rather than queue. SQLite: not
@@ -281,6 +299,7 @@ public final class StorageConfig {
         private Duration sessionIdleTtl = DEFAULT_SESSION_IDLE_TTL;
         private int maxEventsPerStream = DEFAULT_MAX_EVENTS_PER_STREAM;
         private Duration eventMaxAge = DEFAULT_EVENT_MAX_AGE;
+        private Duration closedStreamMaxAge = DEFAULT_CLOSED_STREAM_MAX_AGE;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
 
         private Builder() {
@@ -392,6 +411,15 @@ public final class StorageConfig {
         /** @param age age after which events are trimmed; positive */
         public Builder eventMaxAge(Duration age) {
             this.eventMaxAge = Checks.positive(age, "eventMaxAge");
+            return this;
+        }
+
+        /**
+         * @param age how long a closed stream stays replayable; positive, see
+         *            {@link StorageConfig#closedStreamMaxAge()}
+         */
+        public Builder closedStreamMaxAge(Duration age) {
+            this.closedStreamMaxAge = Checks.positive(age, "closedStreamMaxAge");
             return this;
         }
 

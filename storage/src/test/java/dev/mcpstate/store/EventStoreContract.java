@@ -3,6 +3,7 @@ package dev.mcpstate.store;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 public abstract class EventStoreContract extends StoreContractSupport {
 
     private final String sid = newSessionId();
+    /** A closed cutoff no stream closed before: {@link EventStore#trim} removes no stream for having closed. */
+    private static final Instant KEEP_CLOSED = Instant.EPOCH;
 
     private List<StoredEvent> appendAll(String streamId, int count) {
         return IntStream.range(0, count)
@@ -327,7 +330,7 @@ public abstract class EventStoreContract extends StoreContractSupport {
         List<StoredEvent> recent = appendAll("r1", 2);
         List<StoredEvent> otherStream = appendAll("r2", 1);
 
-        long removed = events.trim(T0.plus(Duration.ofHours(1)));
+        long removed = events.trim(T0.plus(Duration.ofHours(1)), KEEP_CLOSED);
 
         assertThat(removed).isIn(3L, -1L);
         assertThat(readAll("r1")).containsExactlyElementsOf(recent);
@@ -341,7 +344,7 @@ public abstract class EventStoreContract extends StoreContractSupport {
         List<StoredEvent> old = appendAll("r1", 3);
         clock.advance(Duration.ofHours(2));
 
-        events.trim(clock.instant());
+        events.trim(clock.instant(), KEEP_CLOSED);
 
         assertThat(readAll("r1")).isEmpty();
         assertThat(events.lastEntryId(sid, "r1")).isEqualTo(EventId.START);
@@ -364,12 +367,64 @@ public abstract class EventStoreContract extends StoreContractSupport {
         List<StoredEvent> recent = appendAll("r2", 1);
         events.closeStream(sid, "r2");
 
-        events.trim(T0.plus(Duration.ofHours(1)));
+        events.trim(T0.plus(Duration.ofHours(1)), KEEP_CLOSED);
 
         assertThat(events.stream(sid, "r1")).isEmpty();
         assertThat(events.isKnownPosition(sid, "r1", answered.get(1).id().entryId())).isFalse();
         assertThat(events.stream(sid, "r2")).as("closed, one event left").isPresent();
         assertThat(readAll("r2")).containsExactlyElementsOf(recent);
+    }
+
+    @Test
+    void trimRemovesAStreamClosedBeforeTheClosedCutoffWholeWhateverTheAgeOfItsEvents() {
+        sessions.save(session(sid));
+        events.openStream(sid, "r1", StreamKind.RESPONSE, "node-a");
+        List<StoredEvent> answered = appendAll("r1", 2);
+        events.closeStream(sid, "r1");
+        events.openStream(sid, "listen", StreamKind.LISTENING, "node-a");
+        List<StoredEvent> listened = appendAll("listen", 1);
+        clock.advance(Duration.ofMinutes(10));
+        events.openStream(sid, "r2", StreamKind.RESPONSE, "node-a");
+        List<StoredEvent> recent = appendAll("r2", 1);
+        events.closeStream(sid, "r2");
+
+        long removed = events.trim(T0.minus(Duration.ofHours(1)), T0.plus(Duration.ofMinutes(5)));
+
+        assertThat(removed).isIn(2L, -1L);
+        assertThat(events.stream(sid, "r1")).as("closed at T0").isEmpty();
+        assertThat(readAll("r1")).isEmpty();
+        assertThat(events.isKnownPosition(sid, "r1", answered.get(1).id().entryId())).isFalse();
+        assertThat(readAll("listen")).as("open since T0").containsExactlyElementsOf(listened);
+        assertThat(events.stream(sid, "r2")).as("closed at T0 + 10 min").isPresent();
+        assertThat(readAll("r2")).containsExactlyElementsOf(recent);
+    }
+
+    @Test
+    void everyWayOfClosingAStreamRecordsWhenAndClosingAgainKeepsTheFirstTime() {
+        sessions.save(session(sid));
+        events.openResponseStream(sid, "answered-at-once", "node-a", "{\"id\":1}", "{\"result\":{}}", true).join();
+        events.openResponseStream(sid, "request-only", "node-a", "{\"id\":2}", null, true).join();
+        events.openStream(sid, "closed", StreamKind.RESPONSE, "node-a");
+        events.closeStream(sid, "closed");
+        events.openStream(sid, "append-and-close", StreamKind.RESPONSE, "node-a");
+        events.appendAndClose(sid, "append-and-close", Direction.SERVER_TO_CLIENT, "{\"result\":{}}");
+        events.openStream(sid, "async", StreamKind.RESPONSE, "node-a");
+        events.appendAndCloseAsync(sid, "async", Direction.SERVER_TO_CLIENT, "{\"result\":{}}").join();
+        events.openResponseStream(sid, "after", "node-a", "{\"id\":3}", null, false).join();
+        events.appendAfter(sid, "after", 1, Direction.SERVER_TO_CLIENT, "{\"result\":{}}", true).join();
+        events.openResponseStream(sid, "still-open", "node-a", "{\"id\":4}", "{\"method\":\"m\"}", false).join();
+        clock.advance(Duration.ofMinutes(10));
+        events.closeStream(sid, "closed");
+
+        events.trim(T0.minus(Duration.ofHours(1)), T0.plusMillis(1));
+
+        for (String closed : List.of("answered-at-once", "request-only", "closed", "append-and-close", "async",
+                "after")) {
+            assertThat(events.stream(sid, closed)).as(closed).isEmpty();
+            assertThat(readAll(closed)).as(closed).isEmpty();
+        }
+        assertThat(events.stream(sid, "still-open")).isPresent();
+        assertThat(readAll("still-open")).hasSize(2);
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.Optional;
 /**
  * Keeps storage and this node's SDK bounded: evicts from this node's SDK the sessions the store no longer considers
  * live (marking those that went idle past their TTL EXPIRED first, so that the node that does so records their end),
- * then purges sessions idle longer than their TTL (and terminal ones) with their events, and trims events older than
+ * then purges sessions idle longer than their TTL (and terminal ones) with their events, removes the streams closed
+ * longer than {@link StorageConfig#closedStreamMaxAge()} ago and trims events older than
  * {@link StorageConfig#eventMaxAge()}. Runs periodically on one thread; {@link #run()} is also callable
  * directly. A storage fault is logged and retried at the next run.
  */
@@ -69,7 +70,8 @@ public final class Retention implements Runnable {
                 hub.events().deleteSession(id);
                 bus.publishSessionEnded(id);
             }
-            long trimmed = hub.events().trim(now.minus(storage.eventMaxAge()));
+            long trimmed = hub.events().trim(now.minus(storage.eventMaxAge()),
+                    now.minus(storage.closedStreamMaxAge()));
             if (!purged.isEmpty() || trimmed > 0 || evicted > 0) {
                 log.info("retention: purgedSessions={} trimmedEvents={} evictedLocal={}", purged.size(), trimmed,
                         evicted);

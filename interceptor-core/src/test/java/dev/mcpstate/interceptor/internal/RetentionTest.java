@@ -19,16 +19,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code filter.runRetention()} keeps storage and the SDK bounded: sessions idle past their TTL (2 h) and terminal
  * ones are purged with their events and evicted from the SDK; events older than {@code eventMaxAge} (1 h) are
- * trimmed from sessions that live on.
+ * trimmed from sessions that live on, and response streams closed longer than {@code closedStreamMaxAge} (10 min)
+ * ago are removed whole.
  */
 class RetentionTest {
 
     private static final Duration TTL = Duration.ofHours(2);
     private static final Duration EVENT_MAX_AGE = Duration.ofHours(1);
+    private static final Duration CLOSED_STREAM_MAX_AGE = Duration.ofMinutes(10);
 
     private final MutableClock clock = new MutableClock();
     private final Storage storage = Storage.open(StorageConfig.inMemory().toBuilder().sessionIdleTtl(TTL)
-            .eventMaxAge(EVENT_MAX_AGE).build(), clock);
+            .eventMaxAge(EVENT_MAX_AGE).closedStreamMaxAge(CLOSED_STREAM_MAX_AGE).build(), clock);
     private FilterHarness node;
 
     @BeforeEach
@@ -101,6 +103,21 @@ class RetentionTest {
         assertThat(storage.events().readAfter(session, old, EventId.START, 10)).isEmpty();
         assertThat(storage.events().readAfter(session, recent, EventId.START, 10)).hasSize(4);
         assertThat(node.callTool(session, 3, "echo", "{\"text\":\"still here\"}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void removesResponseStreamsClosedLongerThanClosedStreamMaxAgeAgoAndKeepsTheRecentOnes() {
+        String session = node.openSession();
+        String answered = streamOf(node.callTool(session, 1, "count", "{\"n\":2}").messages());
+        clock.advance(CLOSED_STREAM_MAX_AGE.plusSeconds(1));
+        String recent = streamOf(node.callTool(session, 2, "count", "{\"n\":2}").messages());
+
+        node.filter().runRetention();
+
+        assertThat(storage.events().stream(session, answered)).isEmpty();
+        assertThat(storage.events().readAfter(session, answered, EventId.START, 10)).isEmpty();
+        assertThat(storage.events().stream(session, recent)).hasValueSatisfying(s -> assertThat(s.closed()).isTrue());
+        assertThat(storage.events().readAfter(session, recent, EventId.START, 10)).hasSize(4);
     }
 
     @Test

@@ -32,6 +32,8 @@ final class InMemoryEventStore implements EventStore {
         long lastIssued;
         /** Events appended since the stream was opened, trimmed ones included. */
         long appended;
+        /** When the stream was closed; null while open. */
+        Instant closedAt;
         final TreeMap<Long, StoredEvent> events = new TreeMap<>();
     }
 
@@ -99,6 +101,9 @@ final class InMemoryEventStore implements EventStore {
         if (s != null && s.info != null) {
             StreamInfo i = s.info;
             s.info = new StreamInfo(i.sessionId(), i.streamId(), i.kind(), true, i.ownerNode(), i.openedAt());
+            if (s.closedAt == null) {
+                s.closedAt = clock.instant();
+            }
         }
     }
 
@@ -164,11 +169,18 @@ final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public synchronized long trim(Instant olderThan) {
+    public synchronized long trim(Instant olderThan, Instant closedBefore) {
+        Objects.requireNonNull(olderThan, "olderThan must not be null");
+        Objects.requireNonNull(closedBefore, "closedBefore must not be null");
         long removed = 0;
         for (Map<String, Stream> streams : sessions.values()) {
             for (Iterator<Stream> it = streams.values().iterator(); it.hasNext(); ) {
                 Stream s = it.next();
+                if (s.closedAt != null && s.closedAt.isBefore(closedBefore)) {
+                    removed += s.events.size();
+                    it.remove(); // closed long enough ago: goes whole
+                    continue;
+                }
                 int before = s.events.size();
                 s.events.values().removeIf(e -> e.createdAt().isBefore(olderThan));
                 removed += before - s.events.size();

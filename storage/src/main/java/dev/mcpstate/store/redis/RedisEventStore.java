@@ -38,12 +38,14 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Retention.</b> Each {@code XADD} trims its stream exactly to
  * {@link dev.mcpstate.store.StorageConfig#maxEventsPerStream()} ({@code MAXLEN}, not {@code ~}, so the bound is
  * exact). Every append also keeps the stream's age — the time of its oldest event — in the sorted set
- * {@code <prefix>:{<sessionId>}:stream-ages}. {@link #trim(Instant)} walks the sessions of every bucket of the
- * retention index, asks each for the streams older than the cutoff (one script per session, pipelined), and for each
- * of those deletes entries from the oldest end while their {@code t} is older than the cutoff, in batches of 100
- * (bounded by the stream length), and records the stream's new age; a closed stream left empty is removed whole (key,
- * streams-hash fields, set member, age). So a pass costs one script per session plus one per stream that holds old
- * events, not one per stream ever answered; it keeps at most 64 trim scripts in flight at once, and is meant for a
+ * {@code <prefix>:{<sessionId>}:stream-ages}, and every script that closes a stream records when in the sorted set
+ * {@code <prefix>:{<sessionId>}:closed-streams}. {@link #trim(Instant, Instant)} walks the sessions of every bucket
+ * of the retention index, asks each for the streams closed before the closed cutoff or older than the cutoff (one
+ * script per session, pipelined); a stream closed before the closed cutoff goes whole (key, streams-hash fields, set
+ * member, age, closing time), from the others it deletes entries from the oldest end while their {@code t} is older
+ * than the cutoff, in batches of 100 (bounded by the stream length), and records the stream's new age; a closed
+ * stream left empty is removed whole too. So a pass costs one script per session plus one per stream due, not one
+ * per stream ever answered; it keeps at most 64 trim scripts in flight at once, and is meant for a
  * periodic background job. A session written before stream ages were kept is visited whole once, which records
  * them. Streams of sessions that have no record (so are not in the
  * index) are not age-trimmed; like all abandoned keys, they expire after the cleanup expiry of
@@ -137,7 +139,8 @@ final class RedisEventStore implements EventStore {
     @Override
     public void closeStream(String sessionId, String streamId) {
         Objects.requireNonNull(streamId, "streamId must not be null");
-        db.write("close stream", CLOSE, new String[] {keys.streams(sessionId)}, streamId);
+        db.write("close stream", CLOSE, new String[] {keys.streams(sessionId), keys.closedStreams(sessionId)},
+                streamId, Long.toString(clock.millis()), ttl);
     }
 
     @Override
@@ -214,7 +217,8 @@ final class RedisEventStore implements EventStore {
         Objects.requireNonNull(request, "request must not be null");
         long now = clock.millis();
         String[] scriptKeys = {keys.sequence(sessionId), keys.events(sessionId, streamId),
-            keys.eventStreams(sessionId), keys.streams(sessionId), keys.streamAges(sessionId), keys.session(sessionId)};
+            keys.eventStreams(sessionId), keys.streams(sessionId), keys.streamAges(sessionId),
+            keys.closedStreams(sessionId), keys.session(sessionId)};
         Direction direction = firstEvent == null ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
         String message = firstEvent == null ? request : firstEvent;
         return db.<String>writeAsync("open response stream", OPEN_RESPONSE_STREAM, scriptKeys,
@@ -228,7 +232,8 @@ final class RedisEventStore implements EventStore {
 
     private String[] appendKeys(String sessionId, String streamId) {
         return new String[] {keys.sequence(sessionId), keys.events(sessionId, streamId),
-            keys.eventStreams(sessionId), keys.streams(sessionId), keys.streamAges(sessionId)};
+            keys.eventStreams(sessionId), keys.streams(sessionId), keys.streamAges(sessionId),
+            keys.closedStreams(sessionId)};
     }
 
     /** "The stream may hold any number of events": the append is unconditional. */
@@ -338,7 +343,7 @@ final class RedisEventStore implements EventStore {
         db.call("delete session events", () -> {
             Set<String> streamIds = db.sync().smembers(keys.eventStreams(sessionId));
             List<String> doomed = new ArrayList<>(List.of(keys.streams(sessionId), keys.eventStreams(sessionId),
-                    keys.streamAges(sessionId)));
+                    keys.streamAges(sessionId), keys.closedStreams(sessionId)));
             streamIds.forEach(streamId -> doomed.add(keys.events(sessionId, streamId)));
             return db.sync().del(doomed.toArray(String[]::new));
         });
@@ -350,8 +355,10 @@ final class RedisEventStore implements EventStore {
      * @return how many events were removed
      */
     @Override
-    public long trim(Instant olderThan) {
+    public long trim(Instant olderThan, Instant closedBefore) {
         String cutoff = Long.toString(Objects.requireNonNull(olderThan, "olderThan must not be null").toEpochMilli());
+        String closedCutoff = Long.toString(Objects.requireNonNull(closedBefore, "closedBefore must not be null")
+                .toEpochMilli());
         long removed = db.call("trim events", () -> {
             long total = 0;
             for (String index : keys.everySessionIndex()) {
@@ -360,7 +367,7 @@ final class RedisEventStore implements EventStore {
                     if (sessionIds.isEmpty()) {
                         break;
                     }
-                    total += trim(sessionIds, cutoff);
+                    total += trim(sessionIds, cutoff, closedCutoff);
                 }
             }
             return total;
@@ -370,15 +377,16 @@ final class RedisEventStore implements EventStore {
     }
 
     /**
-     * Trims the streams of these sessions that hold events older than the cutoff (their ages in
-     * {@link RedisKeys#streamAges}), pipelined at most {@link #TRIMS_IN_FLIGHT} scripts at a time, so that a
+     * Trims the streams of these sessions that closed before the closed cutoff ({@link RedisKeys#closedStreams}) or
+     * hold events older than the cutoff (their ages in {@link RedisKeys#streamAges}), pipelined at most {@link #TRIMS_IN_FLIGHT} scripts at a time, so that a
      * session with many streams neither queues the hot path's commands behind a long pipeline on the shared
      * connection nor outlasts the command timeout; @return how many events were removed
      */
-    private long trim(List<String> sessionIds, String cutoff) {
+    private long trim(List<String> sessionIds, String cutoff, String closedCutoff) {
         List<List<String>> streams = db.awaitAll("trim events", sessionIds.stream()
                 .map(id -> db.<List<String>>runAsync("trim events", TRIM_CANDIDATES,
-                        new String[] {keys.eventStreams(id), keys.streamAges(id)}, cutoff))
+                        new String[] {keys.eventStreams(id), keys.streamAges(id), keys.closedStreams(id)}, cutoff,
+                        closedCutoff))
                 .toList());
         long removed = 0;
         List<CompletableFuture<Long>> trims = new ArrayList<>(TRIMS_IN_FLIGHT);
@@ -386,8 +394,8 @@ final class RedisEventStore implements EventStore {
             String sessionId = sessionIds.get(i);
             for (String streamId : streams.get(i)) {
                 trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionId, streamId),
-                        keys.streams(sessionId), keys.eventStreams(sessionId), keys.streamAges(sessionId)}, cutoff,
-                        streamId));
+                        keys.streams(sessionId), keys.eventStreams(sessionId), keys.streamAges(sessionId),
+                        keys.closedStreams(sessionId)}, cutoff, streamId, closedCutoff));
                 if (trims.size() == TRIMS_IN_FLIGHT) {
                     removed += sum(db.awaitAll("trim events", trims));
                     trims.clear();

@@ -106,6 +106,15 @@ public final class RedisKeys {
         return sessionKey(sessionId, "stream-ages");
     }
 
+    /**
+     * @return the sorted set of the ids of closed streams, each scored by the epoch millis it closed at: what
+     *         retention reads to find the streams closed longer than
+     *         {@link dev.mcpstate.store.StorageConfig#closedStreamMaxAge()} ago
+     */
+    public String closedStreams(String sessionId) {
+        return sessionKey(sessionId, "closed-streams");
+    }
+
     /** @return the counter behind the session's entry ids */
     public String sequence(String sessionId) {
         return sessionKey(sessionId, "seq");
@@ -125,13 +134,14 @@ public final class RedisKeys {
     }
 
     /**
-     * @return the session-level keys of a session (session, streams, event-streams, seq, stream-ages) followed by
+     * @return the session-level keys of a session (session, streams, event-streams, seq, stream-ages,
+     *         closed-streams) followed by
      *         the events keys of the given streams
      */
     String[] sessionScoped(String sessionId, Collection<String> streamIds) {
-        List<String> all = new ArrayList<>(5 + streamIds.size());
+        List<String> all = new ArrayList<>(6 + streamIds.size());
         all.addAll(List.of(session(sessionId), streams(sessionId), eventStreams(sessionId), sequence(sessionId),
-                streamAges(sessionId)));
+                streamAges(sessionId), closedStreams(sessionId)));
         streamIds.forEach(streamId -> all.add(events(sessionId, streamId)));
         return all.toArray(String[]::new);
     }

@@ -175,7 +175,12 @@ final class SqliteDatabase implements AutoCloseable {
             for (String ddl : SqliteSchema.STORE) {
                 s.execute(ddl);
             }
-            new SqliteTx(c).update(SqliteSchema.RECORD_VERSION,
+            SqliteTx tx = new SqliteTx(c);
+            if (tx.count("SELECT count(*) FROM pragma_table_info('streams') WHERE name = 'closed_at'") == 0) {
+                s.execute(SqliteSchema.STORE_V2_COLUMN);
+            }
+            s.execute(SqliteSchema.STORE_V2);
+            tx.update(SqliteSchema.RECORD_VERSION,
                     SqliteSchema.STORE_COMPONENT, SqliteSchema.STORE_VERSION);
             c.commit();
         } catch (SQLException e) {

@@ -62,18 +62,21 @@ final class SqliteEventStore implements EventStore {
             + "message, created_at) VALUES (?, ?, 'CLIENT_TO_SERVER', ?, ?), (?, ?, 'SERVER_TO_CLIENT', ?, ?) "
             + "RETURNING seq";
     /**
-     * Parameters: session, stream, kind, owner, opened at, closed (0 or 1), newest seq, events added. Opens the stream
-     * unless it was opened before, closes it when asked, and counts the events; returns the stream's event count.
+     * Parameters: session, stream, kind, owner, opened at, closed (0 or 1), closed at (null while open), newest seq,
+     * events added. Opens the stream unless it was opened before, closes it when asked (keeping an earlier closing
+     * time), and counts the events; returns the stream's event count.
      */
     private static final String OPEN_RESPONSE_STREAM = "INSERT INTO streams (session_id, stream_id, kind, owner_node, "
-            + "opened_at, closed, last_seq, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            + "opened_at, closed, closed_at, last_seq, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (session_id, stream_id) DO UPDATE SET kind = coalesce(streams.kind, excluded.kind), "
             + "owner_node = iif(streams.kind IS NULL, excluded.owner_node, streams.owner_node), "
             + "opened_at = iif(streams.kind IS NULL, excluded.opened_at, streams.opened_at), "
-            + "closed = max(streams.closed, excluded.closed), last_seq = excluded.last_seq, "
+            + "closed = max(streams.closed, excluded.closed), "
+            + "closed_at = coalesce(streams.closed_at, excluded.closed_at), last_seq = excluded.last_seq, "
             + "event_count = streams.event_count + excluded.event_count RETURNING event_count";
-    /** Parameters: session, stream. */
-    private static final String CLOSE_STREAM = "UPDATE streams SET closed = 1" + STREAM + " AND kind IS NOT NULL";
+    /** Parameters: closed at, session, stream. */
+    private static final String CLOSE_STREAM = "UPDATE streams SET closed = 1, closed_at = coalesce(closed_at, ?)"
+            + STREAM + " AND kind IS NOT NULL";
 
     private final SqliteDatabase db;
     private final Clock clock;
@@ -114,7 +117,8 @@ final class SqliteEventStore implements EventStore {
     @Override
     public void closeStream(String sessionId, String streamId) {
         requireStream(sessionId, streamId);
-        db.write("close stream", tx -> tx.update(CLOSE_STREAM, sessionId, streamId));
+        long now = clock.millis();
+        db.write("close stream", tx -> tx.update(CLOSE_STREAM, now, sessionId, streamId));
     }
 
     @Override
@@ -136,7 +140,7 @@ final class SqliteEventStore implements EventStore {
     @Override
     public StoredEvent appendAndClose(String sessionId, String streamId, Direction direction, String message) {
         return join(appendWith(sessionId, streamId, direction, message, "append and close", NOTHING,
-                (tx, now) -> tx.update(CLOSE_STREAM, sessionId, streamId)));
+                (tx, now) -> tx.update(CLOSE_STREAM, now, sessionId, streamId)));
     }
 
     /**
@@ -163,7 +167,7 @@ final class SqliteEventStore implements EventStore {
                     : Collections.max(tx.query(INSERT_REQUEST_AND_EVENT, rs -> rs.getLong(1), sessionId, streamId,
                             request, now, sessionId, streamId, firstEvent, now));
             long count = tx.firstLong(OPEN_RESPONSE_STREAM, sessionId, streamId, StreamKind.RESPONSE.name(),
-                    ownerNode, now, last ? 1 : 0, issued, firstEvent == null ? 1 : 2);
+                    ownerNode, now, last ? 1 : 0, last ? now : null, issued, firstEvent == null ? 1 : 2);
             keepBound(tx, sessionId, streamId, count);
             return Optional.of(new StoredEvent(sessionId, new EventId(streamId, Long.toString(issued)), direction,
                     message, Instant.ofEpochMilli(now)));
@@ -182,7 +186,7 @@ final class SqliteEventStore implements EventStore {
     public CompletableFuture<StoredEvent> appendAndCloseAsync(String sessionId, String streamId, Direction direction,
             String message) {
         return appendWith(sessionId, streamId, direction, message, "append and close", NOTHING,
-                (tx, now) -> tx.update(CLOSE_STREAM, sessionId, streamId));
+                (tx, now) -> tx.update(CLOSE_STREAM, now, sessionId, streamId));
     }
 
     /** A step of an append transaction, given the transaction and the event time. */
@@ -295,10 +299,15 @@ final class SqliteEventStore implements EventStore {
     }
 
     @Override
-    public long trim(Instant olderThan) {
+    public long trim(Instant olderThan, Instant closedBefore) {
         Objects.requireNonNull(olderThan, "olderThan must not be null");
         long cutoff = olderThan.toEpochMilli();
+        long closedCutoff = Objects.requireNonNull(closedBefore, "closedBefore must not be null").toEpochMilli();
         long removed = db.write("trim events", tx -> {
+            // closed long enough ago: the stream goes whole (streams_by_closed_at finds them)
+            long closed = tx.update("DELETE FROM events WHERE (session_id, stream_id) IN "
+                    + "(SELECT session_id, stream_id FROM streams WHERE closed_at < ?)", closedCutoff);
+            tx.update("DELETE FROM streams WHERE closed_at < ?", closedCutoff);
             tx.update("UPDATE streams SET event_count = event_count - (SELECT COUNT(*) FROM events e "
                     + "WHERE e.session_id = streams.session_id AND e.stream_id = streams.stream_id "
                     + "AND e.created_at < ?) WHERE (session_id, stream_id) IN "
@@ -308,7 +317,7 @@ final class SqliteEventStore implements EventStore {
                     + "(SELECT session_id, stream_id FROM events WHERE created_at < ?) AND NOT EXISTS "
                     + "(SELECT 1 FROM events e WHERE e.session_id = streams.session_id "
                     + "AND e.stream_id = streams.stream_id AND e.created_at >= ?)", cutoff, cutoff);
-            return (long) tx.update("DELETE FROM events WHERE created_at < ?", cutoff);
+            return closed + tx.update("DELETE FROM events WHERE created_at < ?", cutoff);
         });
         log.debug("trimmed events removed={} olderThan={}", removed, olderThan);
         return removed;

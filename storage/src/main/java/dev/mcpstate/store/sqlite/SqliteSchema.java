@@ -17,8 +17,8 @@ final class SqliteSchema {
 
     /** The component of the session and event tables. */
     static final String STORE_COMPONENT = "store";
-    /** The version of the session and event tables. */
-    static final int STORE_VERSION = 1;
+    /** The version of the session and event tables: 2 since a closed stream records when ({@link #STORE_V2}). */
+    static final int STORE_VERSION = 2;
     /** The component of the sidecar tables. */
     static final String SIDECAR_COMPONENT = "sidecar";
     /** The version of the sidecar tables: 2 since every row carries its tenant ({@link #SIDECAR_V1_TABLES}). */
@@ -58,7 +58,8 @@ final class SqliteSchema {
                 last_seen_at        INTEGER NOT NULL,
                 logging_level       TEXT)""",
             // One row per stream that was opened or appended to. kind/owner_node/opened_at stay NULL until the
-            // stream is opened; last_seq and event_count are bookkeeping for retention and isKnownPosition.
+            // stream is opened, closed_at until it is closed; last_seq and event_count are bookkeeping for
+            // retention and isKnownPosition.
             """
             CREATE TABLE IF NOT EXISTS streams (
                 session_id  TEXT NOT NULL,
@@ -67,6 +68,7 @@ final class SqliteSchema {
                 closed      INTEGER NOT NULL DEFAULT 0,
                 owner_node  TEXT,
                 opened_at   INTEGER,
+                closed_at   INTEGER,
                 last_seq    INTEGER NOT NULL DEFAULT 0,
                 event_count INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (session_id, stream_id)) WITHOUT ROWID""",
@@ -81,6 +83,15 @@ final class SqliteSchema {
             "CREATE INDEX IF NOT EXISTS events_by_stream ON events (session_id, stream_id, seq)",
             "CREATE INDEX IF NOT EXISTS events_by_age ON events (created_at)",
             "CREATE INDEX IF NOT EXISTS sessions_by_last_seen ON sessions (last_seen_at)");
+
+    /**
+     * What version 2 adds to a version-1 file, after {@link #STORE}: the {@code closed_at} column of {@code streams},
+     * run only where the table lacks it. Streams closed under version 1 keep NULL and go by event age alone.
+     */
+    static final String STORE_V2_COLUMN = "ALTER TABLE streams ADD COLUMN closed_at INTEGER";
+    /** The index of closed streams by closing time, created after {@link #STORE_V2_COLUMN}. */
+    static final String STORE_V2 = "CREATE INDEX IF NOT EXISTS streams_by_closed_at ON streams (closed_at) "
+            + "WHERE closed_at IS NOT NULL";
 
     /**
      * The sidecar tables. Every row belongs to one tenant ({@code tenant}: the principal name, {@code ''} for the

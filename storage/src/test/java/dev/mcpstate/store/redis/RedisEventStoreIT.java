@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -87,7 +88,7 @@ class RedisEventStoreIT extends EventStoreContract {
         }
         long scriptsBefore = scriptCalls();
 
-        long removed = events.trim(clock.instant().minus(Duration.ofHours(24)));
+        long removed = events.trim(clock.instant().minus(Duration.ofHours(24)), Instant.EPOCH);
 
         assertThat(scriptCalls() - scriptsBefore).as("one per session, one per stream with old events")
                 .isEqualTo(1 + old + 1);
@@ -117,7 +118,7 @@ class RedisEventStoreIT extends EventStoreContract {
         answer(events, sid, "r-new");
         opened.redis().del(KEYS.streamAges(sid)); // as an earlier version left it
 
-        long removed = events.trim(clock.instant().minus(Duration.ofHours(24)));
+        long removed = events.trim(clock.instant().minus(Duration.ofHours(24)), Instant.EPOCH);
 
         assertThat(removed).isOne();
         assertThat(events.stream(sid, "r-old")).isEmpty();

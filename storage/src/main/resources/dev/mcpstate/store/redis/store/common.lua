@@ -2,7 +2,8 @@
 -- hash tag), so each script runs in one hash slot. Times arrive in ARGV as epoch milliseconds from the
 -- caller's clock; scripts never read Redis time.
 --
--- The append scripts share KEYS: seq, events, event-streams, streams, stream-ages[, session] and ARGV: ttl, maxlen,
+-- The append scripts share KEYS: seq, events, event-streams, streams, stream-ages, closed-streams[, session] and
+-- ARGV: ttl, maxlen,
 -- streamId, t, dir, msg, wake channel, publish command ('SPUBLISH', 'PUBLISH', or '' for none), events the stream must
 -- hold already ('' for any number)[, more].
 --
@@ -58,10 +59,20 @@ local function appended()
   if ARGV[8] ~= '' then redis.call(ARGV[8], ARGV[7], ARGV[3]) end
 end
 
--- Sets the closed flag of a stream's "KIND|closed|openedAt|owner" in the streams hash; returns the old value
--- or false when the stream is not stored.
-local function close_stream(hash, stream)
+-- Records that a stream closed at t (epoch millis) in the sorted set closes (closed-streams), unless it closed
+-- before: retention removes a stream whole once it closed long enough ago.
+local function record_close(closes, stream, t, ttl)
+  redis.call('ZADD', closes, 'NX', t, stream)
+  redis.call('PEXPIRE', closes, ttl)
+end
+
+-- Sets the closed flag of a stream's "KIND|closed|openedAt|owner" in the streams hash and records when it closed;
+-- returns the old value or false when the stream is not stored (nothing written).
+local function close_stream(hash, closes, stream, t, ttl)
   local v = redis.call('HGET', hash, stream)
-  if v then redis.call('HSET', hash, stream, (string.gsub(v, '^([^|]*)|0|', '%1|1|', 1))) end
+  if v then
+    redis.call('HSET', hash, stream, (string.gsub(v, '^([^|]*)|0|', '%1|1|', 1)))
+    record_close(closes, stream, t, ttl)
+  end
   return v
 end
