@@ -185,7 +185,11 @@ public final class InterceptorConfig {
         return touchInterval;
     }
 
-    /** @return how often expired sessions are purged and old events trimmed */
+    /**
+     * @return how often retention runs: each node evicts the sessions the store no longer holds from its SDK, and the
+     *         node whose turn it is (one of those sharing the store; the turn lasts twice this, renewed every run)
+     *         purges expired sessions and trims old streams and events
+     */
     public Duration sweepInterval() {
         return sweepInterval;
     }

@@ -313,7 +313,9 @@ public final class McpStateFilter implements Filter, AutoCloseable {
     }
 
     /**
-     * Runs retention once now (purge expired sessions, trim old events, evict stale SDK sessions).
+     * Runs retention once now (purge expired sessions, remove old closed streams, trim old events, evict stale SDK
+     * sessions), whichever node's turn it is: the periodic runs every {@link InterceptorConfig#sweepInterval()} purge
+     * and trim only on this node's turn, one node of those sharing the store at a time.
      *
      * @throws IllegalStateException before {@link #init} or after {@link #destroy()}
      */
@@ -322,7 +324,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         if (running == null) {
             throw new IllegalStateException("the mcp-state filter is not started: call init first");
         }
-        running.retention().run();
+        running.retention().runNow();
     }
 
     @Override

@@ -98,6 +98,26 @@ public interface ClusterBus extends AutoCloseable {
     }
 
     /**
+     * Claims this node instance's turn at a store-wide task that one node at a time should run, such as the purge and
+     * trim of retention: true when no other live instance holds the turn, which then belongs to this one for
+     * {@code turn}; the holder renews it by claiming again within that time. An instance that stops claiming (or dies)
+     * loses the turn after {@code turn}, and {@link #close()} gives it up at once. Two instances may both hold it
+     * briefly only when the store's clock of expiry and theirs disagree, so the task must stay safe to run twice.
+     *
+     * <p>The default returns true: a bus of one node has no other node to take turns with.
+     *
+     * @param task names the task, e.g. {@code "retention"}; not null
+     * @param turn how long the turn lasts unless renewed; positive
+     * @return true when this instance should run the task now
+     * @throws StoreException when the store cannot be reached: the caller skips the task this time
+     */
+    default boolean claimTurn(String task, java.time.Duration turn) {
+        java.util.Objects.requireNonNull(task, "task must not be null");
+        java.util.Objects.requireNonNull(turn, "turn must not be null");
+        return true;
+    }
+
+    /**
      * @param owner a node instance's owner tag; not null
      * @return true when that node instance has proved recently that it is alive
      */

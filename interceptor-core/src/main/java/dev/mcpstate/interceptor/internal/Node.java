@@ -101,7 +101,8 @@ public final class Node implements AutoCloseable {
                 metrics);
         this.admission = new Admission(sdk, listening, metrics);
         this.chain = new InterceptorChain(links(storage, sdk, hub, config, owner, listening, sessionless, metrics));
-        this.retention = new Retention(storage.sessions(), hub, sdk, storage.config(), config.clock(), bus, metrics);
+        this.retention = new Retention(storage.sessions(), hub, sdk, storage.config(), config.clock(), bus, metrics,
+                config.sweepInterval().multipliedBy(2));
         this.gauges = metrics.gauges(sdk::count, resumption::openStreams);
         bus.onSessionEnded(sessionId -> {
             cache.invalidate(sessionId);

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -22,12 +23,17 @@ import java.util.Optional;
  * live (marking those that went idle past their TTL EXPIRED first, so that the node that does so records their end),
  * then purges sessions idle longer than their TTL (and terminal ones) with their events, removes the streams closed
  * longer than {@link StorageConfig#closedStreamMaxAge()} ago and trims events older than
- * {@link StorageConfig#eventMaxAge()}. Runs periodically on one thread; {@link #run()} is also callable
- * directly. A storage fault is logged and retried at the next run.
+ * {@link StorageConfig#eventMaxAge()}. Runs periodically on one thread ({@link #run()}); {@link #runNow()} runs it
+ * at once. The eviction is this node's own; the purge and the trim are store-wide, so a periodic run does them only
+ * on its turn ({@link ClusterBus#claimTurn}, task {@value #TASK}): of many nodes on one store, one at a time walks
+ * it, and another takes over within a turn when that one stops. A storage fault is logged and retried at the next
+ * run.
  */
 public final class Retention implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Retention.class);
+    /** The store-wide task whose turn the nodes take. */
+    static final String TASK = "retention";
 
     private final SessionStore sessions;
     private final StreamHub hub;
@@ -36,9 +42,15 @@ public final class Retention implements Runnable {
     private final Clock clock;
     private final ClusterBus bus;
     private final FilterMetrics metrics;
+    private final Duration turn;
 
+    /**
+     * @param turn how long this node's turn at the store-wide part lasts: longer than the time between runs, so that
+     *             the node renews it while it runs; positive
+     */
     Retention(SessionStore sessions, StreamHub hub, SdkSessions sdk, StorageConfig storage, Clock clock,
-            ClusterBus bus, FilterMetrics metrics) {
+            ClusterBus bus, FilterMetrics metrics, Duration turn) {
+        this.turn = Objects.requireNonNull(turn, "turn must not be null");
         this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
         this.bus = Objects.requireNonNull(bus, "bus must not be null");
         this.sessions = Objects.requireNonNull(sessions, "sessions must not be null");
@@ -48,8 +60,18 @@ public final class Retention implements Runnable {
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
     }
 
+    /** A periodic run: evicts always; purges and trims when it is this node's turn. */
     @Override
     public void run() {
+        runWith(true);
+    }
+
+    /** Runs every part at once, turn or not. */
+    public void runNow() {
+        runWith(false);
+    }
+
+    private void runWith(boolean byTurn) {
         try {
             Instant now = clock.instant();
             int evicted = 0;
@@ -64,6 +86,12 @@ public final class Retention implements Runnable {
                     sdk.evict(id);
                     evicted++;
                 }
+            }
+            if (byTurn && !bus.claimTurn(TASK, turn)) {
+                if (evicted > 0) {
+                    log.info("retention: evictedLocal={} (another node's turn at purge and trim)", evicted);
+                }
+                return;
             }
             List<String> purged = sessions.purge(now.minus(storage.sessionIdleTtl()));
             for (String id : purged) {

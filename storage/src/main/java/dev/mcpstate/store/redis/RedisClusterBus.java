@@ -2,6 +2,7 @@ package dev.mcpstate.store.redis;
 
 import dev.mcpstate.store.ClusterBus;
 import dev.mcpstate.store.StoreException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -41,6 +42,9 @@ import java.util.function.Consumer;
  *       by every node, which ignores its own (a broadcast too).</li>
  *   <li>Liveness: every {@code heartbeatInterval} a node sets {@code <prefix>:node:<owner>:alive} with expiry
  *       {@code deadAfter}; a node is alive while that key exists. Single-key commands, so any slot will do.</li>
+ *   <li>Turns ({@link #claimTurn}): {@code <prefix>:turn:<task>} holds the owner whose turn it is, with expiry
+ *       {@code turn}; one script sets it when nobody holds it or renews it for its holder, another removes it on
+ *       {@link #close()} when this instance holds it. Expiry is Redis's clock, like the heartbeat's.</li>
  * </ul>
  *
  * <p><b>Outages, failovers.</b> When Redis comes back, Lettuce reconnects the subscriber and subscribes again to every
@@ -56,6 +60,8 @@ final class RedisClusterBus implements ClusterBus {
     private static final Logger log = LoggerFactory.getLogger(RedisClusterBus.class);
     /** Longest wait for the heartbeat key's removal on close. */
     private static final Duration CLOSE_WAIT = Duration.ofMillis(500);
+    private static final LuaScript CLAIM_TURN = LuaScript.load(ScriptOutputType.INTEGER, "bus/claim_turn.lua");
+    private static final LuaScript RELEASE_TURN = LuaScript.load(ScriptOutputType.INTEGER, "bus/release_turn.lua");
 
     private final RedisDatabase redis;
     private final RedisKeys keys;
@@ -78,6 +84,8 @@ final class RedisClusterBus implements ClusterBus {
     /** Set when a (un)subscribe failed: the next successful heartbeat redoes them. */
     private final AtomicBoolean resync = new AtomicBoolean();
     private final boolean sharded;
+    /** The tasks this instance claimed a turn at, given up on {@link #close()}. */
+    private final Set<String> claimedTurns = ConcurrentHashMap.newKeySet();
     /** Sets {@link #resync} on reconnects and topology changes. */
     private final AutoCloseable topologyListener;
 
@@ -257,7 +265,27 @@ final class RedisClusterBus implements ClusterBus {
     }
 
     @Override
+    public boolean claimTurn(String task, Duration turn) {
+        Objects.requireNonNull(task, "task must not be null");
+        if (Objects.requireNonNull(turn, "turn must not be null").toMillis() < 1) {
+            throw new IllegalArgumentException("turn must be at least 1 ms, was: " + turn);
+        }
+        claimedTurns.add(task);
+        Long mine = redis.run("claim turn", CLAIM_TURN, new String[] {keys.turn(task)}, owner,
+                Long.toString(turn.toMillis()));
+        return mine != null && mine == 1;
+    }
+
+    @Override
     public void close() {
+        for (String task : claimedTurns) {
+            try {
+                // best effort: a turn not given up expires by itself
+                redis.run("release turn", RELEASE_TURN, new String[] {keys.turn(task)}, owner);
+            } catch (RuntimeException e) {
+                log.debug("could not give up turn: task={} owner={} cause={}", task, owner, e.toString());
+            }
+        }
         try {
             topologyListener.close();
         } catch (Exception e) {

@@ -29,12 +29,15 @@ import java.util.function.IntFunction;
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:event-streams        set: ids of the streams that have an events key
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:stream-ages          sorted set: those stream ids scored by the epoch millis of their
  *                                         oldest event (inf while empty), so retention visits only old streams
+ * &lt;prefix&gt;:{&lt;sessionId&gt;}:closed-streams       sorted set: closed stream ids scored by the epoch millis they
+ *                                         closed at, so retention removes them whole after closedStreamMaxAge
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:seq                  string: session-wide counter behind entry ids
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:events:&lt;streamId&gt;    stream: one entry per event, fields dir, msg, t
  * &lt;prefix&gt;:{&lt;sessionId&gt;}:wake                 shard channel: the stream id of every append (same slot)
  * &lt;prefix&gt;:sessions:{&lt;b&gt;}                    sorted set, bucket b of 16: sessionId scored by last-seen millis
  * &lt;prefix&gt;:sessions:{&lt;b&gt;}:terminal           set, bucket b of 16: ids of sessions that reached a terminal status
  * &lt;prefix&gt;:node:&lt;owner&gt;:alive               string with expiry: a node instance's heartbeat
+ * &lt;prefix&gt;:turn:&lt;task&gt;                    string with expiry: the owner whose turn it is at a store-wide task
  * &lt;prefix&gt;:node:&lt;owner&gt;:responses           shard channel (Redis 7; a channel before): client responses routed
  *                                         to that node instance
  * &lt;prefix&gt;:sessions:ended                  channel (broadcast): ids of sessions that ended on some node
@@ -230,6 +233,11 @@ public final class RedisKeys {
     /** @return the heartbeat key of a node instance */
     public String nodeAlive(String owner) {
         return prefix + ":node:" + owner + ":alive";
+    }
+
+    /** @return the key naming the node instance whose turn it is at a store-wide task ({@code SET} with expiry) */
+    public String turn(String task) {
+        return prefix + ":turn:" + task;
     }
 
     /** @return the pub/sub channel of the client responses routed to a node instance */

@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The cluster bus between two nodes on one Redis: wake-ups of appends, session changes and ends, server changes,
- * liveness.
+ * liveness, turns.
  */
 @ExtendWith(EmptyRedisBeforeEach.class)
 class RedisClusterBusIT {
@@ -157,5 +157,28 @@ class RedisClusterBusIT {
         busB.close();
 
         assertThat(busA.isAlive("b#1")).isFalse();
+    }
+
+    @Test
+    void aTurnBelongsToOneNodeAtATimeWhichRenewsItAndGivesItUpOnClose() {
+        Duration turn = Duration.ofMinutes(2);
+
+        assertThat(busA.claimTurn("retention", turn)).isTrue();
+        assertThat(busB.claimTurn("retention", turn)).as("A holds it").isFalse();
+        assertThat(busA.claimTurn("retention", turn)).as("renewed by its holder").isTrue();
+        assertThat(busB.claimTurn("other-task", turn)).as("turns are per task").isTrue();
+
+        busA.close();
+
+        assertThat(busB.claimTurn("retention", turn)).as("given up on close").isTrue();
+        assertThat(busB.claimTurn("retention", turn)).isTrue();
+    }
+
+    @Test
+    void aTurnNotRenewedPassesToAnotherNodeOnceItExpires() {
+        assertThat(busA.claimTurn("retention", Duration.ofMillis(200))).isTrue();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> busB.claimTurn("retention", Duration.ofMinutes(2)));
+        assertThat(busA.claimTurn("retention", Duration.ofMinutes(2))).as("B holds it now").isFalse();
     }
 }
