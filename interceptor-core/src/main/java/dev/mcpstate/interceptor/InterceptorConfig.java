@@ -22,6 +22,8 @@ public final class InterceptorConfig {
 
     /** Largest accepted POST body: 4 MiB. Larger bodies get 413. */
     public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /** Default longest time a POST body may take to arrive: 10 s. */
+    public static final Duration DEFAULT_BODY_DEADLINE = Duration.ofSeconds(10);
     /**
      * Longest time before a stream follower re-reads the store without a wake-up: 2 s. Appends wake followers at
      * once (on this node through the filter, from other nodes over the cluster bus); the poll only covers a wake-up
@@ -57,6 +59,7 @@ public final class InterceptorConfig {
 
     private final String nodeId;
     private final int maxBodyBytes;
+    private final Duration bodyDeadline;
     private final Set<String> allowedOrigins;
     private final Set<String> allowedHosts;
     private final Authenticator authenticator;
@@ -86,6 +89,7 @@ public final class InterceptorConfig {
         this.nodeDeadAfter = b.nodeDeadAfter;
         this.nodeId = b.nodeId;
         this.maxBodyBytes = b.maxBodyBytes;
+        this.bodyDeadline = b.bodyDeadline;
         this.allowedOrigins = b.allowedOrigins;
         this.allowedHosts = b.allowedHosts;
         this.authenticator = b.authenticator;
@@ -111,6 +115,7 @@ public final class InterceptorConfig {
         Builder b = new Builder();
         b.nodeId = nodeId;
         b.maxBodyBytes = maxBodyBytes;
+        b.bodyDeadline = bodyDeadline;
         b.allowedOrigins = allowedOrigins;
         b.allowedHosts = allowedHosts;
         b.authenticator = authenticator;
@@ -141,6 +146,20 @@ public final class InterceptorConfig {
     /** @return the largest accepted POST body, in bytes */
     public int maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    /**
+     * How long a POST body may take to arrive in full once the filter starts reading it (this config's clock): a body
+     * not complete by then gets {@code 408} with JSON-RPC error -32000 and {@code Connection: close}, so a client that
+     * dribbles its body holds a servlet thread for a bounded time on any container. The filter checks between the
+     * reads of the container's input stream, so a client silent inside one read is answered once that read returns,
+     * which the container's own read timeout bounds (Tomcat's {@code connectionTimeout}, Jetty's idle timeout).
+     * {@code McpStateJetty.harden} reads bodies before the servlet, holding no thread, with a deadline of its own.
+     *
+     * @return positive; default {@link #DEFAULT_BODY_DEADLINE}
+     */
+    public Duration bodyDeadline() {
+        return bodyDeadline;
     }
 
     /** @return browser origins allowed besides loopback ones; {@code *} allows all */
@@ -262,6 +281,7 @@ public final class InterceptorConfig {
     public static final class Builder {
         private String nodeId = defaultNodeId();
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Duration bodyDeadline = DEFAULT_BODY_DEADLINE;
         private Set<String> allowedOrigins = Set.of();
         private Set<String> allowedHosts = Set.of();
         private Authenticator authenticator;
@@ -385,6 +405,15 @@ public final class InterceptorConfig {
         /** @param bytes largest accepted POST body; positive */
         public Builder maxBodyBytes(int bytes) {
             this.maxBodyBytes = Checks.positive(bytes, "maxBodyBytes");
+            return this;
+        }
+
+        /**
+         * @param deadline longest time a POST body may take to arrive; positive, see
+         *                 {@link InterceptorConfig#bodyDeadline()}
+         */
+        public Builder bodyDeadline(Duration deadline) {
+            this.bodyDeadline = Checks.positive(deadline, "bodyDeadline");
             return this;
         }
 

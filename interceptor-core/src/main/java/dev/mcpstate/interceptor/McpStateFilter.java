@@ -338,7 +338,7 @@ public final class McpStateFilter implements Filter, AutoCloseable {
         response.setHeader(Headers.MCP_STATE_NODE, config.nodeId());
         response.setHeader(Headers.REQUEST_ID, requestId);
         Exchange exchange = new Exchange(request, response);
-        exchange.arrived(requestId, metrics.now());
+        exchange.arrived(requestId, metrics.now(), config.clock().millis());
         MDC.put(RequestIds.MDC_REQUEST_ID, requestId);
         RequestIds.sessionInLogs(exchange.sessionIdHeader());
         try {

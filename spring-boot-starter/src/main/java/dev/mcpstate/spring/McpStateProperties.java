@@ -53,6 +53,9 @@ public class McpStateProperties {
     /** Larger POST bodies get 413. */
     private DataSize maxBodyBytes = DataSize.ofBytes(InterceptorConfig.DEFAULT_MAX_BODY_BYTES);
 
+    /** A POST body not complete this long after the request arrived gets 408 and its connection closed. */
+    private Duration bodyDeadline = InterceptorConfig.DEFAULT_BODY_DEADLINE;
+
     /** Browser origins accepted besides loopback ones; others get 403. */
     private Set<String> allowedOrigins = new LinkedHashSet<>();
 
@@ -150,6 +153,7 @@ public class McpStateProperties {
             throw new IllegalArgumentException(PREFIX + ".max-body-bytes must be at most 2GB, was: " + maxBodyBytes);
         }
         builder.maxBodyBytes((int) bytes)
+                .bodyDeadline(bodyDeadline)
                 .allowedOrigins(allowedOrigins)
                 .allowedHosts(allowedHosts)
                 .keepAlive(keepAlive)
@@ -232,6 +236,16 @@ public class McpStateProperties {
     /** @param maxBodyBytes the largest accepted POST body; positive, at most 2 GiB */
     public void setMaxBodyBytes(DataSize maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** @return how long a POST body may take to arrive */
+    public Duration getBodyDeadline() {
+        return bodyDeadline;
+    }
+
+    /** @param bodyDeadline how long a POST body may take to arrive; positive */
+    public void setBodyDeadline(Duration bodyDeadline) {
+        this.bodyDeadline = bodyDeadline;
     }
 
     /** @return the browser origins accepted besides loopback ones */

@@ -123,7 +123,7 @@ public final class Node implements AutoCloseable {
                 new SecurityEdge(config.allowedOrigins(), config.allowedHosts()),
                 new Authentication(config.authenticator(), config.retryAfterSeconds()),
                 rateLimiting(storage, config), // null when off: then not in the chain at all
-                new RequestBody(config.maxBodyBytes()),
+                new RequestBody(config.maxBodyBytes(), config.bodyDeadline(), config.clock()),
                 new ProtocolGate(sessionless),
                 new SessionGuard(storage.sessions(), cache, bus, config.clock(), storage.config().sessionIdleTtl(),
                         config.touchInterval(), metrics),

@@ -72,6 +72,7 @@ public final class Exchange {
     private CapturingResponse capture;
     private String requestId;
     private long startedNanos;
+    private long arrivedAtMillis;
     // written by the response's writer (SSE answers), read when the response completes: volatile
     private volatile String rpcErrorCode;
     private volatile boolean toolError;
@@ -200,11 +201,18 @@ public final class Exchange {
 
     /**
      * @param id           the request id; not null
-     * @param startedNanos when the request arrived, in the meters' monotonic nanoseconds (0 without meters)
+     * @param startedNanos    when the request arrived, in the meters' monotonic nanoseconds (0 without meters)
+     * @param arrivedAtMillis when it arrived on the filter's clock, in epoch milliseconds
      */
-    public void arrived(String id, long startedNanos) {
+    public void arrived(String id, long startedNanos, long arrivedAtMillis) {
         this.requestId = Objects.requireNonNull(id, "id must not be null");
         this.startedNanos = startedNanos;
+        this.arrivedAtMillis = arrivedAtMillis;
+    }
+
+    /** @return when the request reached the filter, on the filter's clock, in epoch milliseconds */
+    public long arrivedAtMillis() {
+        return arrivedAtMillis;
     }
 
     /** @return when the request arrived, in the meters' monotonic nanoseconds (0 without meters) */

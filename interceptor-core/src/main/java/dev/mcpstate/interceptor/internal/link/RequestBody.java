@@ -15,12 +15,18 @@ import jakarta.servlet.ServletException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
 import dev.mcpstate.store.internal.Json;
 
 /**
  * Reads and classifies a POST body, so that later links know what the client sent.
  *
  * <ul>
+ *   <li>Body not complete within the body deadline of the request's arrival at the filter (checked before every
+ *       read, on the injected clock): {@code 408}
+ *       with JSON-RPC error {@link ErrorCodes#BAD_REQUEST} and {@code Connection: close}.</li>
  *   <li>Body larger than the limit: {@code 413} with JSON-RPC error {@link ErrorCodes#TOO_LARGE}; the body is not
  *       read past the limit.</li>
  *   <li>Not JSON: {@code 400} with JSON-RPC {@link ErrorCodes#PARSE_ERROR} (-32700).</li>
@@ -39,14 +45,28 @@ public final class RequestBody implements Interceptor {
     private static final ObjectReader STRICT = Json.MAPPER.readerFor(JsonNode.class)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private final int maxBodyBytes;
+    /** What {@link #readAtMost} returns for a body that did not arrive in time. */
+    private static final byte[] LATE = new byte[0];
 
-    /** @param maxBodyBytes largest accepted body, in bytes; positive */
-    public RequestBody(int maxBodyBytes) {
+    private final int maxBodyBytes;
+    private final long deadlineMillis;
+    private final Clock clock;
+
+    /**
+     * @param maxBodyBytes largest accepted body, in bytes; positive
+     * @param deadline     longest time the body may take to arrive once reading starts; positive
+     * @param clock        measures that time; not null
+     */
+    public RequestBody(int maxBodyBytes, Duration deadline, Clock clock) {
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive, was: " + maxBodyBytes);
         }
         this.maxBodyBytes = maxBodyBytes;
+        this.deadlineMillis = Objects.requireNonNull(deadline, "deadline must not be null").toMillis();
+        if (deadlineMillis <= 0) {
+            throw new IllegalArgumentException("deadline must be positive, was: " + deadline);
+        }
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
     }
 
     @Override
@@ -57,10 +77,17 @@ public final class RequestBody implements Interceptor {
             return;
         }
         long declared = exchange.request().getContentLengthLong();
-        byte[] body = declared > maxBodyBytes ? null : readAtMost(exchange.request().getInputStream(), declared);
+        byte[] body = declared > maxBodyBytes ? null
+                : readAtMost(exchange.request().getInputStream(), declared, exchange.arrivedAtMillis() + deadlineMillis);
         if (body == null) {
             JsonRpcErrors.send(exchange.response(), 413, null, ErrorCodes.TOO_LARGE,
                     "Request body larger than " + maxBodyBytes + " bytes");
+            return;
+        }
+        if (body == LATE) {
+            exchange.response().setHeader("Connection", "close"); // the rest of the body is not worth waiting for
+            JsonRpcErrors.send(exchange.response(), 408, null, ErrorCodes.BAD_REQUEST,
+                    JsonRpcErrors.messageFor(408));
             return;
         }
         JsonNode message;
@@ -99,17 +126,26 @@ public final class RequestBody implements Interceptor {
     }
 
     /**
+     * Reads the body chunk by chunk, checking the deadline before every read.
+     *
      * @param declared the Content-Length (not above the limit), or -1 when the body is chunked
-     * @return the body, or null when a chunked body is larger than the limit
+     * @param lateAt   the deadline: the request's arrival at the filter plus the body deadline, epoch millis
+     * @return the body; null when a chunked body is larger than the limit; {@link #LATE} when the deadline passed
+     *         before the body was complete
      */
-    private byte[] readAtMost(InputStream in, long declared) throws IOException {
-        if (declared >= 0) { // at most maxBodyBytes (checked before); the container ends the body there
-            return in.readNBytes((int) declared);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private byte[] readAtMost(InputStream in, long declared, long lateAt) throws IOException {
+        // a declared length is at most maxBodyBytes (checked before); the container ends the body there
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared >= 0 ? (int) declared : 8192);
         byte[] chunk = new byte[8192];
-        int n;
-        while ((n = in.read(chunk)) != -1) {
+        while (declared < 0 || out.size() < declared) {
+            if (clock.millis() > lateAt) {
+                return LATE;
+            }
+            int want = declared < 0 ? chunk.length : (int) Math.min(chunk.length, declared - out.size());
+            int n = in.read(chunk, 0, want);
+            if (n == -1) {
+                break;
+            }
             if (out.size() + n > maxBodyBytes) {
                 return null;
             }

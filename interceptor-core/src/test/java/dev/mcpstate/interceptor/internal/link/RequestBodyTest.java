@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpstate.store.internal.Json;
 import dev.mcpstate.interceptor.FilterHarness;
 import dev.mcpstate.interceptor.HttpResult;
+import dev.mcpstate.interceptor.auth.Authenticator;
+import dev.mcpstate.interceptor.auth.Caller;
+import dev.mcpstate.interceptor.InterceptorConfig;
+import dev.mcpstate.interceptor.SseStream;
 import dev.mcpstate.interceptor.internal.chain.Exchange.MessageKind;
 import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StorageConfig;
@@ -17,6 +21,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -211,6 +218,91 @@ class RequestBodyTest {
             response.assertJsonRpcError(400, -32602);
             assertThat(response.json().path("id").asInt()).isEqualTo(7);
             assertThat(response.json().at("/error/message").asText()).contains(message);
+        }
+    }
+
+    /**
+     * The body deadline (10 s from the request's arrival at the filter, on the injected clock), over Jetty's
+     * LocalConnector. The authenticator, the link before the body's, holds a request whose token is {@code hold}
+     * until the test has moved the clock: so the clock moves after the request arrived and before its body is read.
+     */
+    @Nested
+    class BodyDeadline {
+
+        private final MutableClock clock = new MutableClock();
+        private final CountDownLatch held = new CountDownLatch(1);
+        private final CountDownLatch moved = new CountDownLatch(1);
+        private FilterHarness node;
+        private String session;
+
+        /** Everyone is alice; the token {@code hold} waits (bounded) until the test moved the clock. */
+        private final Authenticator holding = new Authenticator() {
+            @Override
+            public Caller authenticate(String token) {
+                if ("hold".equals(token)) {
+                    held.countDown();
+                    try {
+                        moved.await(FilterHarness.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return new Caller("alice", false);
+            }
+
+            @Override
+            public String challenge() {
+                return "Bearer realm=\"mcp\"";
+            }
+        };
+
+        @BeforeEach
+        void start() {
+            node = FilterHarness.on(Storage.open(StorageConfig.inMemory(), clock), clock)
+                    .config(c -> c.authenticator(holding)).start();
+            session = node.openSession();
+        }
+
+        @AfterEach
+        void stop() {
+            node.close();
+        }
+
+        /** Sends a held echo call whose body is complete, waits until it is held, moves the clock, lets it go. */
+        private String heldCallAfter(Duration elapsed) throws InterruptedException {
+            String body = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                    + "\"arguments\":{\"text\":\"slow\"}}}";
+            try (SseStream call = node.open("""
+                    POST /mcp HTTP/1.1
+                    Mcp-Session-Id: %s
+                    Authorization: Bearer hold
+
+                    %s
+                    """.formatted(session, body))) {
+                assertThat(held.await(FilterHarness.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+                clock.advance(elapsed);
+                moved.countDown();
+                String response = call.awaitEnd();
+                assertThat(call.status()).as(response).isEqualTo(elapsed.compareTo(
+                        InterceptorConfig.DEFAULT_BODY_DEADLINE) > 0 ? 408 : 200);
+                return call.header("Connection") + "\n" + response;
+            }
+        }
+
+        @Test
+        void bodyReadPastTheBodyDeadlineGets408WithCode32000AndTheConnectionClosed() throws Exception {
+            String response = heldCallAfter(InterceptorConfig.DEFAULT_BODY_DEADLINE.plusSeconds(1));
+
+            assertThat(response).startsWithIgnoringCase("close").contains("\"code\":-32000")
+                    .contains("did not arrive in time").doesNotContain("Exception");
+            assertThat(node.callTool(session, 6, "echo", "{\"text\":\"next\"}").status()).isEqualTo(200);
+        }
+
+        @Test
+        void bodyReadWithinTheBodyDeadlineIsServed() throws Exception {
+            String response = heldCallAfter(InterceptorConfig.DEFAULT_BODY_DEADLINE.minusSeconds(1));
+
+            assertThat(response).contains("\"id\":5").contains("slow");
         }
     }
 }
