@@ -87,6 +87,25 @@ class SqliteStorageIT {
     }
 
     @Test
+    void aFailingWriteThatIsAloneInItsBatchLeavesNothingAndTheNextWriteCommits() {
+        try (Storage storage = Storage.open(StorageConfig.sqlite(dir.resolve("state.db")), clock)) {
+            SqliteDatabase db = ((SqliteBackend) storage.backend()).database();
+
+            assertThatThrownBy(() -> db.write("half a write", tx -> {
+                tx.update("INSERT INTO schema_version (component, version) VALUES ('half', 1)");
+                throw new java.sql.SQLException("boom");
+            })).isInstanceOf(StoreException.class);
+            int next = db.write("next", tx -> tx.update(
+                    "INSERT INTO schema_version (component, version) VALUES ('next', 1)"));
+
+            assertThat(next).isEqualTo(1);
+            List<String> stored = db.read("read back", tx -> tx.strings(
+                    "SELECT component FROM schema_version WHERE component IN ('half', 'next')"));
+            assertThat(stored).containsExactly("next");
+        }
+    }
+
+    @Test
     void aFailingWriteRollsBackAloneAndTheOthersOfItsBatchCommit() {
         try (Storage storage = Storage.open(StorageConfig.sqlite(dir.resolve("state.db")), clock)) {
             SqliteDatabase db = ((SqliteBackend) storage.backend()).database();
