@@ -235,8 +235,9 @@ class MultiNodeIT {
     @Test
     void resumedStreamOfAKilledNodeEndsWithAnErrorWithinTheBound() throws Exception {
         int port = FreePort.find();
-        Process doomed = processes.start(Processes.SERVER_JAR, "mcp-state-server ready",
-                nodeArgs(Integer.toString(port), "doomed"));
+        List<String> doomedArgs = new ArrayList<>(nodeArgs(Integer.toString(port), "doomed"));
+        doomedArgs.addAll(List.of("--node-dead-after", "2s"));
+        Process doomed = processes.start(Processes.SERVER_JAR, "mcp-state-server ready", doomedArgs);
         McpHttpClient viaDoomed = Clients.session(URI.create("http://127.0.0.1:" + port + "/mcp"));
         McpHttpClient.Response stream = viaDoomed.post(McpHttpClient.toolCall(5, "slow_count",
                 "{\"count\":1000,\"interval_ms\":50}", "k"));
@@ -255,8 +256,8 @@ class MultiNodeIT {
         JsonNode last = json(after.get(after.size() - 1));
         assertThat(last.get("id").asInt()).isEqualTo(5);
         assertThat(last.at("/error/code").asInt()).isEqualTo(-32005);
-        // the jar runs with the default bound: 5 s without heartbeat, plus polling
-        assertThat(took).isLessThan(Duration.ofSeconds(20));
+        // the jar's bound: 2 s without heartbeat (--node-dead-after), plus polling
+        assertThat(took).isLessThan(Duration.ofSeconds(15));
     }
 
     @Test

@@ -123,6 +123,9 @@ public final class McpStateServer implements AutoCloseable {
         if (options.rateLimit() > 0) {
             settings.rateLimit(options.rateLimit(), options.rateLimitBurst());
         }
+        if (options.redis().nodeDeadAfter() != null) {
+            settings.nodeDeadAfter(options.redis().nodeDeadAfter());
+        }
         MeterRegistry given = filter.meterRegistry();
         PrometheusMeterRegistry meters = given instanceof PrometheusMeterRegistry prometheus ? prometheus
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

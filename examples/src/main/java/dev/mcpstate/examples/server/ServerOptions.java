@@ -57,17 +57,25 @@ public record ServerOptions(String host, int port, String store, Path db, String
      *                     Redis URL; empty for one Redis
      * @param waitReplicas replicas each durable write waits for ({@link StorageConfig#waitReplicas()}); 0 for none
      * @param waitTimeout  the longest wait for them; positive
+     * @param nodeDeadAfter the silence after which another node counts this one as dead
+     *                     ({@link InterceptorConfig#nodeDeadAfter()}): longer than the 1 s heartbeat; null for the
+     *                     filter settings' own
      */
-    public record Redis(List<String> clusterSeeds, int waitReplicas, Duration waitTimeout) {
+    public record Redis(List<String> clusterSeeds, int waitReplicas, Duration waitTimeout, Duration nodeDeadAfter) {
 
-        /** One Redis, no waiting for replicas. */
-        public static final Redis STANDALONE = new Redis(List.of(), 0, StorageConfig.DEFAULT_WAIT_TIMEOUT);
+        /** One Redis, no waiting for replicas, the filter's dead-after. */
+        public static final Redis STANDALONE = new Redis(List.of(), 0, StorageConfig.DEFAULT_WAIT_TIMEOUT, null);
 
         public Redis {
             clusterSeeds = List.copyOf(clusterSeeds);
             Objects.requireNonNull(waitTimeout, "waitTimeout must not be null");
             if (waitReplicas < 0) {
                 throw new IllegalArgumentException("--redis-wait-replicas must be 0 or more, was: " + waitReplicas);
+            }
+            if (nodeDeadAfter != null && nodeDeadAfter.compareTo(InterceptorConfig.DEFAULT_HEARTBEAT_INTERVAL) <= 0) {
+                throw new IllegalArgumentException("--node-dead-after must be longer than the heartbeat ("
+                        + InterceptorConfig.DEFAULT_HEARTBEAT_INTERVAL.toMillis() + " ms), was: "
+                        + nodeDeadAfter.toMillis() + " ms");
             }
             if (!clusterSeeds.isEmpty()) {
                 StorageConfig.redisCluster(clusterSeeds); // each seed host:port or a URI, else it throws now
@@ -155,6 +163,9 @@ public record ServerOptions(String host, int port, String store, Path db, String
               --redis-wait-timeout T
                                  MCP_STATE_REDIS_WAIT_TIMEOUT  500ms longest wait for them
               --node-id ID       MCP_STATE_NODE_ID  host name        node id, sent in Mcp-State-Node
+              --node-dead-after T
+                                 MCP_STATE_NODE_DEAD_AFTER  5s       silence after which the other nodes count this
+                                                                     one dead (its resumed streams end with -32005)
               --auth-tokens FILE MCP_STATE_AUTH_TOKENS  none         bearer tokens, '<token> <principal> [admin]'
               --oauth-issuer URL MCP_STATE_OAUTH_ISSUER none         accept this issuer's JWT access tokens
               --oauth-jwks-url URL MCP_STATE_OAUTH_JWKS_URL none     the issuer's signing keys (with --oauth-issuer)
@@ -227,6 +238,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
         String waitTimeout = env.getOrDefault("MCP_STATE_REDIS_WAIT_TIMEOUT",
                 StorageConfig.DEFAULT_WAIT_TIMEOUT.toMillis() + "ms");
         String nodeId = env.get("MCP_STATE_NODE_ID");
+        String nodeDeadAfter = env.get("MCP_STATE_NODE_DEAD_AFTER");
         String authTokens = env.get("MCP_STATE_AUTH_TOKENS");
         String oauthIssuer = env.get("MCP_STATE_OAUTH_ISSUER");
         String oauthJwksUrl = env.get("MCP_STATE_OAUTH_JWKS_URL");
@@ -266,6 +278,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
                 case "--redis-wait-replicas" -> waitReplicas = value;
                 case "--redis-wait-timeout" -> waitTimeout = value;
                 case "--node-id" -> nodeId = value;
+                case "--node-dead-after" -> nodeDeadAfter = value;
                 case "--store-timeout" -> storeTimeout = value;
                 case "--log-format" -> LogFormat.parse(value); // applied before logging starts (ServerMain)
                 case "--auth-tokens" -> authTokens = value;
@@ -294,7 +307,8 @@ public record ServerOptions(String host, int port, String store, Path db, String
                 : number(rateLimitBurst, "--rate-limit-burst", "a number");
         List<String> seeds = StorageConfig.seedList(redisCluster);
         Redis redis = new Redis(seeds, number(waitReplicas, "--redis-wait-replicas", "a number"),
-                timeout(waitTimeout, "--redis-wait-timeout"));
+                timeout(waitTimeout, "--redis-wait-timeout"),
+                nodeDeadAfter == null ? null : timeout(nodeDeadAfter, "--node-dead-after"));
         store = store != null ? store : seeds.isEmpty() ? "sqlite" : "redis";
         return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, redis, nodeId, security, perSecond,
                 burst, timeout(storeTimeout, "--store-timeout"), allowReset, help, requestStateKeys(requestStateKey));

@@ -187,4 +187,18 @@ class ServerOptionsTest {
                 "MCP_STATE_REDIS_WAIT_REPLICAS", "--redis-wait-timeout");
     }
 
+    @Test
+    void theDeadAfterIsTheFiltersUnlessSetAndMustOutlastTheHeartbeat() {
+        assertThat(parse(Map.of()).redis().nodeDeadAfter()).isNull();
+        assertThat(parse(Map.of("MCP_STATE_NODE_DEAD_AFTER", "3s")).redis().nodeDeadAfter())
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(parse(Map.of("MCP_STATE_NODE_DEAD_AFTER", "3s"), "--node-dead-after", "1500ms").redis()
+                .nodeDeadAfter()).isEqualTo(Duration.ofMillis(1500));
+        assertThatThrownBy(() -> parse(Map.of(), "--node-dead-after", "1s"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--node-dead-after must be longer");
+        assertThatThrownBy(() -> parse(Map.of(), "--node-dead-after", "soon"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--node-dead-after");
+        assertThat(ServerOptions.USAGE).contains("--node-dead-after", "MCP_STATE_NODE_DEAD_AFTER");
+    }
+
 }
