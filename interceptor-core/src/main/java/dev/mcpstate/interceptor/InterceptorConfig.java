@@ -149,11 +149,12 @@ public final class InterceptorConfig {
     }
 
     /**
-     * How long a POST body may take to arrive in full once the filter starts reading it (this config's clock): a body
-     * not complete by then gets {@code 408} with JSON-RPC error -32000 and {@code Connection: close}, so a client that
-     * dribbles its body holds a servlet thread for a bounded time on any container. The filter checks between the
-     * reads of the container's input stream, so a client silent inside one read is answered once that read returns,
-     * which the container's own read timeout bounds (Tomcat's {@code connectionTimeout}, Jetty's idle timeout).
+     * How long a POST body may take to arrive in full, counted from the request's arrival at the filter (this
+     * config's clock; the links before the body's — authentication, rate limiting — count too): a body not complete
+     * by then gets {@code 408} with JSON-RPC error -32000 and {@code Connection: close}, so a client that dribbles
+     * its body holds a servlet thread for a bounded time on any container. The filter checks before each read of the
+     * container's input stream; a client silent inside one read is answered (408 too) when the container's own read
+     * timeout fails that read (Tomcat's {@code connectionTimeout}, Jetty's idle timeout).
      * {@code McpStateJetty.harden} reads bodies before the servlet, holding no thread, with a deadline of its own.
      *
      * @return positive; default {@link #DEFAULT_BODY_DEADLINE}

@@ -101,8 +101,9 @@ public interface ClusterBus extends AutoCloseable {
      * Claims this node instance's turn at a store-wide task that one node at a time should run, such as the purge and
      * trim of retention: true when no other live instance holds the turn, which then belongs to this one for
      * {@code turn}; the holder renews it by claiming again within that time. An instance that stops claiming (or dies)
-     * loses the turn after {@code turn}, and {@link #close()} gives it up at once. Two instances may both hold it
-     * briefly only when the store's clock of expiry and theirs disagree, so the task must stay safe to run twice.
+     * loses the turn after {@code turn}, and {@link #close()} gives it up at once (a closed bus claims none). A turn
+     * is a lease, not a lock: a holder slower than {@code turn} to renew (a long run, a pause) may find another
+     * instance holding it meanwhile, so the task must stay safe to run twice at once.
      *
      * <p>The default returns true: a bus of one node has no other node to take turns with.
      *

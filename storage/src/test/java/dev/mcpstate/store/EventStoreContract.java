@@ -400,6 +400,18 @@ public abstract class EventStoreContract extends StoreContractSupport {
     }
 
     @Test
+    void openResponseStreamAgainWithItsLastEventClosesAStreamOpenedBefore() {
+        sessions.save(session(sid));
+        events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}", null, false).join();
+
+        events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}", null, true).join();
+
+        assertThat(events.stream(sid, "r1")).hasValueSatisfying(info -> assertThat(info.closed()).isTrue());
+        events.trim(T0.minus(Duration.ofHours(1)), T0.plusMillis(1));
+        assertThat(events.stream(sid, "r1")).as("its closing time was recorded").isEmpty();
+    }
+
+    @Test
     void everyWayOfClosingAStreamRecordsWhenAndClosingAgainKeepsTheFirstTime() {
         sessions.save(session(sid));
         events.openResponseStream(sid, "answered-at-once", "node-a", "{\"id\":1}", "{\"result\":{}}", true).join();

@@ -17,14 +17,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps storage and this node's SDK bounded: evicts from this node's SDK the sessions the store no longer considers
  * live (marking those that went idle past their TTL EXPIRED first, so that the node that does so records their end),
  * then purges sessions idle longer than their TTL (and terminal ones) with their events, removes the streams closed
  * longer than {@link StorageConfig#closedStreamMaxAge()} ago and trims events older than
- * {@link StorageConfig#eventMaxAge()}. Runs periodically on one thread ({@link #run()}); {@link #runNow()} runs it
- * at once. The eviction is this node's own; the purge and the trim are store-wide, so a periodic run does them only
+ * {@link StorageConfig#eventMaxAge()}. Runs periodically ({@link #run()}, one run at a time: a run due while the
+ * one before still works only renews the turn); {@link #runNow()} runs it at once. The eviction is this node's own; the purge and the trim are store-wide, so a periodic run does them only
  * on its turn ({@link ClusterBus#claimTurn}, task {@value #TASK}): of many nodes on one store, one at a time walks
  * it, and another takes over within a turn when that one stops. A storage fault is logged and retried at the next
  * run.
@@ -43,6 +44,8 @@ public final class Retention implements Runnable {
     private final ClusterBus bus;
     private final FilterMetrics metrics;
     private final Duration turn;
+    /** Set while a periodic run works. */
+    private final AtomicBoolean running = new AtomicBoolean();
 
     /**
      * @param turn how long this node's turn at the store-wide part lasts: longer than the time between runs, so that
@@ -63,7 +66,19 @@ public final class Retention implements Runnable {
     /** A periodic run: evicts always; purges and trims when it is this node's turn. */
     @Override
     public void run() {
-        runWith(true);
+        if (!running.compareAndSet(false, true)) {
+            try {
+                bus.claimTurn(TASK, turn); // still at it: keep the turn, start nothing
+            } catch (RuntimeException e) {
+                log.debug("retention could not renew its turn: cause={}", e.toString());
+            }
+            return;
+        }
+        try {
+            runWith(true);
+        } finally {
+            running.set(false);
+        }
     }
 
     /** Runs every part at once, turn or not. */

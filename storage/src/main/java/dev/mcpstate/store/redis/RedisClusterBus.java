@@ -84,8 +84,10 @@ final class RedisClusterBus implements ClusterBus {
     /** Set when a (un)subscribe failed: the next successful heartbeat redoes them. */
     private final AtomicBoolean resync = new AtomicBoolean();
     private final boolean sharded;
-    /** The tasks this instance claimed a turn at, given up on {@link #close()}. */
+    /** The tasks this instance claimed a turn at, given up on {@link #close()}; guards {@link #turnsClosed}. */
     private final Set<String> claimedTurns = ConcurrentHashMap.newKeySet();
+    /** Set by {@link #close()}: no turn is claimed after the turns were given up. */
+    private boolean turnsClosed;
     /** Sets {@link #resync} on reconnects and topology changes. */
     private final AutoCloseable topologyListener;
 
@@ -270,20 +272,28 @@ final class RedisClusterBus implements ClusterBus {
         if (Objects.requireNonNull(turn, "turn must not be null").toMillis() < 1) {
             throw new IllegalArgumentException("turn must be at least 1 ms, was: " + turn);
         }
-        claimedTurns.add(task);
-        Long mine = redis.run("claim turn", CLAIM_TURN, new String[] {keys.turn(task)}, owner,
-                Long.toString(turn.toMillis()));
-        return mine != null && mine == 1;
+        synchronized (claimedTurns) { // not interleaved with close(): a closed bus holds no turn
+            if (turnsClosed) {
+                return false;
+            }
+            claimedTurns.add(task);
+            Long mine = redis.run("claim turn", CLAIM_TURN, new String[] {keys.turn(task)}, owner,
+                    Long.toString(turn.toMillis()));
+            return mine != null && mine == 1;
+        }
     }
 
     @Override
     public void close() {
-        for (String task : claimedTurns) {
-            try {
-                // best effort: a turn not given up expires by itself
-                redis.run("release turn", RELEASE_TURN, new String[] {keys.turn(task)}, owner);
-            } catch (RuntimeException e) {
-                log.debug("could not give up turn: task={} owner={} cause={}", task, owner, e.toString());
+        synchronized (claimedTurns) {
+            turnsClosed = true;
+            for (String task : claimedTurns) {
+                try {
+                    // best effort: a turn not given up expires by itself
+                    redis.run("release turn", RELEASE_TURN, new String[] {keys.turn(task)}, owner);
+                } catch (RuntimeException e) {
+                    log.debug("could not give up turn: task={} owner={} cause={}", task, owner, e.toString());
+                }
             }
         }
         try {

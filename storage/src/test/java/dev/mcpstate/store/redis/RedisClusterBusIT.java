@@ -172,6 +172,7 @@ class RedisClusterBusIT {
 
         assertThat(busB.claimTurn("retention", turn)).as("given up on close").isTrue();
         assertThat(busB.claimTurn("retention", turn)).isTrue();
+        assertThat(busA.claimTurn("other-task", turn)).as("a closed bus claims none").isFalse();
     }
 
     @Test

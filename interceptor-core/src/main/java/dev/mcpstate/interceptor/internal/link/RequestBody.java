@@ -25,7 +25,7 @@ import dev.mcpstate.store.internal.Json;
  *
  * <ul>
  *   <li>Body not complete within the body deadline of the request's arrival at the filter (checked before every
- *       read, on the injected clock): {@code 408}
+ *       read, on the injected clock), or a read the container failed (its read timeout, a client gone): {@code 408}
  *       with JSON-RPC error {@link ErrorCodes#BAD_REQUEST} and {@code Connection: close}.</li>
  *   <li>Body larger than the limit: {@code 413} with JSON-RPC error {@link ErrorCodes#TOO_LARGE}; the body is not
  *       read past the limit.</li>
@@ -54,7 +54,8 @@ public final class RequestBody implements Interceptor {
 
     /**
      * @param maxBodyBytes largest accepted body, in bytes; positive
-     * @param deadline     longest time the body may take to arrive once reading starts; positive
+     * @param deadline     longest time the body may take to arrive, counted from the request's arrival at the
+     *                     filter (the links before this one included); positive, at least 1 ms in effect
      * @param clock        measures that time; not null
      */
     public RequestBody(int maxBodyBytes, Duration deadline, Clock clock) {
@@ -62,10 +63,11 @@ public final class RequestBody implements Interceptor {
             throw new IllegalArgumentException("maxBodyBytes must be positive, was: " + maxBodyBytes);
         }
         this.maxBodyBytes = maxBodyBytes;
-        this.deadlineMillis = Objects.requireNonNull(deadline, "deadline must not be null").toMillis();
-        if (deadlineMillis <= 0) {
+        Objects.requireNonNull(deadline, "deadline must not be null");
+        if (deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("deadline must be positive, was: " + deadline);
         }
+        this.deadlineMillis = Math.max(1, deadline.toMillis());
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
     }
 
@@ -77,8 +79,14 @@ public final class RequestBody implements Interceptor {
             return;
         }
         long declared = exchange.request().getContentLengthLong();
-        byte[] body = declared > maxBodyBytes ? null
-                : readAtMost(exchange.request().getInputStream(), declared, exchange.arrivedAtMillis() + deadlineMillis);
+        long arrived = exchange.arrivedAtMillis();
+        long lateAt = arrived > Long.MAX_VALUE - deadlineMillis ? Long.MAX_VALUE : arrived + deadlineMillis;
+        byte[] body;
+        try {
+            body = declared > maxBodyBytes ? null : readAtMost(exchange.request().getInputStream(), declared, lateAt);
+        } catch (IOException e) {
+            body = LATE; // the container gave up waiting for the body (its read timeout), or the client went away
+        }
         if (body == null) {
             JsonRpcErrors.send(exchange.response(), 413, null, ErrorCodes.TOO_LARGE,
                     "Request body larger than " + maxBodyBytes + " bytes");
@@ -86,8 +94,12 @@ public final class RequestBody implements Interceptor {
         }
         if (body == LATE) {
             exchange.response().setHeader("Connection", "close"); // the rest of the body is not worth waiting for
-            JsonRpcErrors.send(exchange.response(), 408, null, ErrorCodes.BAD_REQUEST,
-                    JsonRpcErrors.messageFor(408));
+            try {
+                JsonRpcErrors.send(exchange.response(), 408, null, ErrorCodes.BAD_REQUEST,
+                        JsonRpcErrors.messageFor(408));
+            } catch (IOException gone) {
+                // the client is gone: nobody to answer
+            }
             return;
         }
         JsonNode message;

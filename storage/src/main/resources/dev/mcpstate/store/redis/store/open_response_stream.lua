@@ -8,9 +8,15 @@ if not s or s == 'CLOSED' or s == 'EXPIRED' then return false end
 local info = ARGV[10]
 if ARGV[12] == '1' then
   info = (string.gsub(info, '^([^|]*)|0|', '%1|1|', 1))
-  record_close(KEYS[6], ARGV[3], ARGV[4], ARGV[1])
 end
-redis.call('HSETNX', KEYS[4], ARGV[3], info)
+local opened = redis.call('HSETNX', KEYS[4], ARGV[3], info) == 1
+if ARGV[12] == '1' then
+  if opened then
+    record_close(KEYS[6], ARGV[3], ARGV[4], ARGV[1])
+  else
+    close_stream(KEYS[4], KEYS[6], ARGV[3], ARGV[4], ARGV[1]) -- opened before (a retry): closed all the same
+  end
+end
 local entries = {{ARGV[5], ARGV[6]}}
 if ARGV[11] ~= '' then entries[2] = {'SERVER_TO_CLIENT', ARGV[11]} end
 local id = add_entries(entries)
