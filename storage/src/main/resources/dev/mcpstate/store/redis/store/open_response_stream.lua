@@ -20,5 +20,8 @@ end
 local entries = {{ARGV[5], ARGV[6]}}
 if ARGV[11] ~= '' then entries[2] = {'SERVER_TO_CLIENT', ARGV[11]} end
 local id = add_entries(entries)
-appended()
+-- no wake-up: nobody can follow the stream yet, anywhere. A follower on another node starts only from an event id
+-- of this stream, which its client gets with this script's reply (or the priming id before it: then the stream
+-- is not stored yet, or stored with these events, which the follower reads)
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return id
