@@ -155,7 +155,7 @@ public final class InterceptorConfig {
      * its body holds a servlet thread for a bounded time on any container. The filter checks before each read of the
      * container's input stream; a client silent inside one read is answered (408 too) when the container's own read
      * timeout fails that read (Tomcat's {@code connectionTimeout}, Jetty's idle timeout).
-     * {@code McpStateJetty.harden} reads bodies before the servlet, holding no thread, with a deadline of its own.
+     * On Jetty, {@code McpStateJetty.harden} enforces the same deadline before the servlet, holding no thread.
      *
      * @return positive; default {@link #DEFAULT_BODY_DEADLINE}
      */

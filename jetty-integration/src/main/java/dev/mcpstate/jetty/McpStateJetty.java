@@ -68,8 +68,8 @@ import java.util.function.Function;
  */
 public final class McpStateJetty implements AutoCloseable {
 
-    /** How long a POST body may take to arrive unless configured: 10 s. */
-    public static final Duration DEFAULT_BODY_DEADLINE = Duration.ofSeconds(10);
+    /** How long a POST body may take to arrive unless configured: {@link InterceptorConfig#DEFAULT_BODY_DEADLINE}. */
+    public static final Duration DEFAULT_BODY_DEADLINE = InterceptorConfig.DEFAULT_BODY_DEADLINE;
     /** Where {@link #mountOperations} serves liveness ({@code /health/live}) and readiness ({@code /health/ready}). */
     public static final String HEALTH_PATH = "/health/*";
     /** Where {@link #mountOperations} serves the Prometheus scrape. */
@@ -77,7 +77,6 @@ public final class McpStateJetty implements AutoCloseable {
 
     private final Storage storage;
     private final InterceptorConfig config;
-    private final Duration bodyDeadline;
     private final int maxConnections;
     private final List<McpStateFilter> filters = new ArrayList<>();
     private final Map<HttpServletStreamableServerTransportProvider, ClusterTransportProvider> clusterWide =
@@ -91,10 +90,9 @@ public final class McpStateJetty implements AutoCloseable {
      */
     private ClusterChangeFeed changeFeed;
 
-    private McpStateJetty(Storage storage, InterceptorConfig config, Duration bodyDeadline, int maxConnections) {
+    private McpStateJetty(Storage storage, InterceptorConfig config, int maxConnections) {
         this.storage = storage;
         this.config = config;
-        this.bodyDeadline = bodyDeadline;
         this.maxConnections = maxConnections;
     }
 
@@ -294,7 +292,7 @@ public final class McpStateJetty implements AutoCloseable {
         for (ServletContextHandler context : server.getDescendants(ServletContextHandler.class)) {
             context.setErrorHandler(new JsonServletErrorHandler());
         }
-        server.setHandler(new BodyFirstHandler(server.getHandler(), config.maxBodyBytes(), bodyDeadline));
+        server.setHandler(new BodyFirstHandler(server.getHandler(), config.maxBodyBytes(), config.bodyDeadline()));
         if (maxConnections > 0) {
             server.addBean(new NetworkConnectionLimit(maxConnections, server));
         }
@@ -400,15 +398,17 @@ public final class McpStateJetty implements AutoCloseable {
     public static final class Builder {
         private StorageConfig storage = StorageConfig.sqlite(StorageConfig.DEFAULT_SQLITE_PATH);
         private InterceptorConfig config = InterceptorConfig.builder().build();
-        private Duration bodyDeadline = DEFAULT_BODY_DEADLINE;
+        /** Set by {@link #bodyDeadline}, applied to the config on {@link #build}; null keeps the config's. */
+        private Duration bodyDeadline;
         private int maxConnections;
 
         private Builder() {
         }
 
         /**
-         * @param deadline how long a POST body may take to arrive once its head did ({@link #harden}); positive;
-         *                 default {@link #DEFAULT_BODY_DEADLINE}
+         * @param deadline how long a POST body may take to arrive ({@link #harden}, and the filter's own check,
+         *                 {@link InterceptorConfig#bodyDeadline()}, which it sets); positive; default the config's,
+         *                 {@link #DEFAULT_BODY_DEADLINE} unless set there
          */
         public Builder bodyDeadline(Duration deadline) {
             Objects.requireNonNull(deadline, "bodyDeadline must not be null");
@@ -452,8 +452,10 @@ public final class McpStateJetty implements AutoCloseable {
          * @throws dev.mcpstate.store.StoreException when it cannot be opened
          */
         public McpStateJetty build() {
-            Clock clock = config.clock();
-            return new McpStateJetty(Storage.open(storage, clock), config, bodyDeadline, maxConnections);
+            InterceptorConfig settings = bodyDeadline == null ? config
+                    : config.toBuilder().bodyDeadline(bodyDeadline).build();
+            Clock clock = settings.clock();
+            return new McpStateJetty(Storage.open(storage, clock), settings, maxConnections);
         }
     }
 }
