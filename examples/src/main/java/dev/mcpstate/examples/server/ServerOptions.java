@@ -45,10 +45,36 @@ import java.util.stream.Collectors;
  * @param help     true when {@code --help} was given
  * @param requestStateKeys the keys that seal {@code requestState} of protocol 2026-07-28 ({@code CURRENT[,PREVIOUS]}),
  *                 the same on every node; null for the key the store keeps for every node
+ * @param retention how long sessions, events and closed streams are kept; not null
  */
 public record ServerOptions(String host, int port, String store, Path db, String redisUrl, Redis redis,
         String nodeId, Security security, int rateLimit, int rateLimitBurst, Duration storeTimeout, boolean allowReset,
-        boolean help, RequestStateKeys requestStateKeys) {
+        boolean help, RequestStateKeys requestStateKeys, Retention retention) {
+
+    /**
+     * What the store keeps, and for how long ({@link StorageConfig}).
+     *
+     * @param sessionIdleTtl     idle time after which a session expires; positive
+     * @param eventMaxAge        age after which events are trimmed; positive
+     * @param closedStreamMaxAge time a closed stream stays replayable; positive
+     */
+    public record Retention(Duration sessionIdleTtl, Duration eventMaxAge, Duration closedStreamMaxAge) {
+
+        /** The store's defaults: 1 h, 24 h, 10 min. */
+        public static final Retention DEFAULT = new Retention(StorageConfig.DEFAULT_SESSION_IDLE_TTL,
+                StorageConfig.DEFAULT_EVENT_MAX_AGE, StorageConfig.DEFAULT_CLOSED_STREAM_MAX_AGE);
+
+        public Retention {
+            Objects.requireNonNull(sessionIdleTtl, "sessionIdleTtl must not be null");
+            Objects.requireNonNull(eventMaxAge, "eventMaxAge must not be null");
+            Objects.requireNonNull(closedStreamMaxAge, "closedStreamMaxAge must not be null");
+        }
+
+        StorageConfig applyTo(StorageConfig config) {
+            return config.toBuilder().sessionIdleTtl(sessionIdleTtl).eventMaxAge(eventMaxAge)
+                    .closedStreamMaxAge(closedStreamMaxAge).build();
+        }
+    }
 
     /**
      * Redis Cluster and replicas, for {@code --store redis}.
@@ -180,6 +206,11 @@ public record ServerOptions(String host, int port, String store, Path db, String
               --allow-reset      MCP_STATE_ALLOW_RESET  off          anonymous callers may sidecar_reset
                                                                      (the anonymous state; admins always)
               --store-timeout T  MCP_STATE_STORE_TIMEOUT   2s      longest wait for one store command
+              --session-ttl T    MCP_STATE_SESSION_TTL     1h      idle time after which a session expires
+              --event-max-age T  MCP_STATE_EVENT_MAX_AGE   24h     age after which events are trimmed
+              --closed-stream-max-age T
+                                 MCP_STATE_CLOSED_STREAM_MAX_AGE  10m  time a closed stream stays replayable
+                                                                     (times: 500ms, 30s, 10m, 2h; a bare number: ms)
               --log-format F     MCP_STATE_LOG_FORMAT  text          text | json (one JSON object per log line)
               --request-state-key K[,PREVIOUS]
                                  MCP_STATE_REQUEST_STATE_KEY  stored  HMAC key(s) of requestState (protocol
@@ -199,6 +230,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
         Objects.requireNonNull(redis, "redis must not be null");
         Objects.requireNonNull(security, "security must not be null");
         Objects.requireNonNull(storeTimeout, "storeTimeout must not be null");
+        Objects.requireNonNull(retention, "retention must not be null");
         if (storeTimeout.isNegative() || storeTimeout.isZero()) {
             throw new IllegalArgumentException("--store-timeout must be positive, was: " + storeTimeout);
         }
@@ -252,6 +284,9 @@ public record ServerOptions(String host, int port, String store, Path db, String
         String storeTimeout = env.getOrDefault("MCP_STATE_STORE_TIMEOUT",
                 StorageConfig.DEFAULT_COMMAND_TIMEOUT.toMillis() + "ms");
         String requestStateKey = env.get("MCP_STATE_REQUEST_STATE_KEY");
+        String sessionTtl = env.get("MCP_STATE_SESSION_TTL");
+        String eventMaxAge = env.get("MCP_STATE_EVENT_MAX_AGE");
+        String closedStreamMaxAge = env.get("MCP_STATE_CLOSED_STREAM_MAX_AGE");
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -291,6 +326,9 @@ public record ServerOptions(String host, int port, String store, Path db, String
                 case "--rate-limit" -> rateLimit = value;
                 case "--rate-limit-burst" -> rateLimitBurst = value;
                 case "--request-state-key" -> requestStateKey = value;
+                case "--session-ttl" -> sessionTtl = value;
+                case "--event-max-age" -> eventMaxAge = value;
+                case "--closed-stream-max-age" -> closedStreamMaxAge = value;
                 default -> throw new IllegalArgumentException("unknown option: " + flag);
             }
         }
@@ -311,7 +349,10 @@ public record ServerOptions(String host, int port, String store, Path db, String
                 nodeDeadAfter == null ? null : timeout(nodeDeadAfter, "--node-dead-after"));
         store = store != null ? store : seeds.isEmpty() ? "sqlite" : "redis";
         return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, redis, nodeId, security, perSecond,
-                burst, timeout(storeTimeout, "--store-timeout"), allowReset, help, requestStateKeys(requestStateKey));
+                burst, timeout(storeTimeout, "--store-timeout"), allowReset, help, requestStateKeys(requestStateKey),
+                new Retention(age(sessionTtl, "--session-ttl", Retention.DEFAULT.sessionIdleTtl()),
+                        age(eventMaxAge, "--event-max-age", Retention.DEFAULT.eventMaxAge()),
+                        age(closedStreamMaxAge, "--closed-stream-max-age", Retention.DEFAULT.closedStreamMaxAge())));
     }
 
     private static RequestStateKeys requestStateKeys(String text) {
@@ -352,6 +393,29 @@ public record ServerOptions(String host, int port, String store, Path db, String
     }
 
     /** @return {@code 2s}, {@code 500ms} or {@code 500} (milliseconds) as a duration */
+    private static final Pattern AGE = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+
+    /**
+     * @return the time {@code text} gives ({@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}; digits alone: ms), or
+     *         {@code otherwise} when it is null
+     */
+    private static Duration age(String text, String flag, Duration otherwise) {
+        if (text == null) {
+            return otherwise;
+        }
+        Matcher m = AGE.matcher(text.trim());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new IllegalArgumentException(flag + " must be a positive time like 30s, 10m or 2h, was: " + text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2) == null ? "ms" : m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofMillis(n);
+        };
+    }
+
     private static Duration timeout(String text, String flag) {
         Matcher m = TIMEOUT.matcher(text.trim());
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
@@ -382,7 +446,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
             case "memory" -> StorageConfig.inMemory();
             default -> StorageConfig.sqlite(db);
         };
-        return config.toBuilder().commandTimeout(storeTimeout).build();
+        return retention.applyTo(config.toBuilder().commandTimeout(storeTimeout).build());
     }
 
     /** @return where the store lives, for the ready line; passwords redacted */

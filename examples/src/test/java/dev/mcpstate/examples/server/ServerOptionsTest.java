@@ -188,6 +188,28 @@ class ServerOptionsTest {
     }
 
     @Test
+    void retentionIsTheStoresDefaultUnlessTheEnvironmentOrAFlagSetsItInAnyUnit() {
+        StorageConfig defaults = parse(Map.of()).storage();
+        assertThat(defaults.sessionIdleTtl()).isEqualTo(StorageConfig.DEFAULT_SESSION_IDLE_TTL);
+        assertThat(defaults.eventMaxAge()).isEqualTo(StorageConfig.DEFAULT_EVENT_MAX_AGE);
+        assertThat(defaults.closedStreamMaxAge()).isEqualTo(StorageConfig.DEFAULT_CLOSED_STREAM_MAX_AGE);
+
+        StorageConfig set = parse(Map.of("MCP_STATE_SESSION_TTL", "2h", "MCP_STATE_CLOSED_STREAM_MAX_AGE", "30s"),
+                "--store", "redis", "--session-ttl", "90m", "--event-max-age", "6h").storage();
+        assertThat(set.sessionIdleTtl()).as("the flag wins").isEqualTo(Duration.ofMinutes(90));
+        assertThat(set.eventMaxAge()).isEqualTo(Duration.ofHours(6));
+        assertThat(set.closedStreamMaxAge()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(parse(Map.of(), "--closed-stream-max-age", "1500").storage().closedStreamMaxAge())
+                .isEqualTo(Duration.ofMillis(1500));
+        for (String bad : new String[] {"0", "0m", "-1h", "2d", "soon"}) {
+            assertThatThrownBy(() -> parse(Map.of(), "--event-max-age", bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--event-max-age");
+        }
+        assertThat(ServerOptions.USAGE).contains("--session-ttl", "MCP_STATE_SESSION_TTL", "--event-max-age",
+                "MCP_STATE_EVENT_MAX_AGE", "--closed-stream-max-age", "MCP_STATE_CLOSED_STREAM_MAX_AGE");
+    }
+
+    @Test
     void theDeadAfterIsTheFiltersUnlessSetAndMustOutlastTheHeartbeat() {
         assertThat(parse(Map.of()).redis().nodeDeadAfter()).isNull();
         assertThat(parse(Map.of("MCP_STATE_NODE_DEAD_AFTER", "3s")).redis().nodeDeadAfter())
