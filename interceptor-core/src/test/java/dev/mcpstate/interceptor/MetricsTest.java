@@ -168,6 +168,20 @@ class MetricsTest {
         assertThat(registry.find(McpStateMetrics.SESSION_DURATION).tag(McpStateMetrics.SESSION_END, "expired")
                 .timer().count()).isEqualTo(1);
         assertThat(node.filter().localSessionIds()).isEmpty();
+        assertThat(counter(McpStateMetrics.SESSIONS_PURGED)).isEqualTo(1);
+    }
+
+    @Test
+    void retentionCountsTheMessagesItTrims() {
+        node = start("node-a");
+        String session = node.openSession();
+        node.callTool(session, 1, "count", "{\"n\":2}"); // the request, two progress messages, the answer
+        clock.advance(storage.config().closedStreamMaxAge().plusSeconds(1));
+
+        node.filter().runRetention();
+
+        assertThat(counter(McpStateMetrics.EVENTS_TRIMMED)).isEqualTo(4);
+        assertThat(counter(McpStateMetrics.SESSIONS_PURGED)).isZero();
     }
 
     @Test

@@ -115,6 +115,7 @@ public final class Retention implements Runnable {
             }
             long trimmed = hub.events().trim(now.minus(storage.eventMaxAge()),
                     now.minus(storage.closedStreamMaxAge()));
+            metrics.retained(purged.size(), trimmed);
             if (!purged.isEmpty() || trimmed > 0 || evicted > 0) {
                 log.info("retention: purgedSessions={} trimmedEvents={} evictedLocal={}", purged.size(), trimmed,
                         evicted);

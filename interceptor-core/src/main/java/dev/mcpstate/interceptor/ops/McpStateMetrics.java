@@ -25,11 +25,16 @@ package dev.mcpstate.interceptor.ops;
  *       SDK (after a restart, or created on another node)</td></tr>
  *   <tr><td>{@value #SESSIONS_EXPIRED}</td><td>counter</td><td></td><td>sessions this node found idle past their TTL
  *       and ended</td></tr>
+ *   <tr><td>{@value #SESSIONS_PURGED}</td><td>counter</td><td></td><td>sessions this node's retention deleted from
+ *       the store with their events (idle past their TTL, or ended), on its turn</td></tr>
  *   <tr><td>{@value #STREAMS_OPEN}</td><td>gauge</td><td></td><td>SSE streams (GETs) this node serves now</td></tr>
  *   <tr><td>{@value #EVENTS_APPENDED}</td><td>counter</td><td>{@value #DIRECTION} ({@code client_to_server},
  *       {@code server_to_client})</td><td>messages this node stored</td></tr>
  *   <tr><td>{@value #EVENTS_REPLAYED}</td><td>counter</td><td></td><td>stored messages sent again after a
  *       {@code Last-Event-ID}</td></tr>
+ *   <tr><td>{@value #EVENTS_TRIMMED}</td><td>counter</td><td></td><td>stored messages this node's retention removed,
+ *       on its turn: older than the event age, or of streams closed long enough ago (purged sessions' not
+ *       counted)</td></tr>
  *   <tr><td>{@value #STORE_OPERATION_DURATION}</td><td>timer (s), histogram</td><td>{@value #DB_SYSTEM},
  *       {@value #DB_OPERATION} (e.g. {@code events.appendAsync}), {@value #ERROR_TYPE} (failures: the exception's simple class
  *       name)</td><td>one call of the session, event or rate-limit store, until its result (asynchronous calls
@@ -58,12 +63,16 @@ public final class McpStateMetrics {
     public static final String SESSIONS_ADMITTED = "mcp_state.sessions.admitted";
     /** Sessions this node found idle past their TTL and ended. */
     public static final String SESSIONS_EXPIRED = "mcp_state.sessions.expired";
+    /** Sessions this node's retention deleted from the store with their events. */
+    public static final String SESSIONS_PURGED = "mcp_state.sessions.purged";
     /** SSE streams (GETs) this node serves now. */
     public static final String STREAMS_OPEN = "mcp_state.streams.open";
     /** Messages this node stored. */
     public static final String EVENTS_APPENDED = "mcp_state.events.appended";
     /** Stored messages sent again after a {@code Last-Event-ID}. */
     public static final String EVENTS_REPLAYED = "mcp_state.events.replayed";
+    /** Stored messages this node's retention removed (aged out, or in streams closed long enough ago). */
+    public static final String EVENTS_TRIMMED = "mcp_state.events.trimmed";
     /** One call of the session or event store. */
     public static final String STORE_OPERATION_DURATION = "mcp_state.store.operation.duration";
     /** Requests the filter could not serve for want of something (503), by cause. */

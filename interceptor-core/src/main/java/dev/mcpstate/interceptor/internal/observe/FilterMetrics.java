@@ -55,6 +55,8 @@ public final class FilterMetrics {
     private final Counter admitted;
     private final Counter expired;
     private final Counter replayed;
+    private final Counter purged;
+    private final Counter trimmed;
     private final Counter[] unavailable;
     private final ConcurrentHashMap<OperationKey, Timer> operations = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SessionKey, Timer> sessions = new ConcurrentHashMap<>();
@@ -65,7 +67,7 @@ public final class FilterMetrics {
         this.registry = registry;
         if (registry == null) {
             clock = null;
-            appendedFromClient = appendedFromServer = admitted = expired = replayed = null;
+            appendedFromClient = appendedFromServer = admitted = expired = replayed = purged = trimmed = null;
             unavailable = null;
             return;
         }
@@ -77,6 +79,8 @@ public final class FilterMetrics {
         admitted = counter(McpStateMetrics.SESSIONS_ADMITTED, "Stored sessions admitted into this node's SDK");
         expired = counter(McpStateMetrics.SESSIONS_EXPIRED, "Sessions this node found idle past their TTL");
         replayed = counter(McpStateMetrics.EVENTS_REPLAYED, "Stored messages sent again after a Last-Event-ID");
+        purged = counter(McpStateMetrics.SESSIONS_PURGED, "Sessions this node's retention deleted from the store");
+        trimmed = counter(McpStateMetrics.EVENTS_TRIMMED, "Stored messages this node's retention removed");
         Exchange.Unavailable[] causes = Exchange.Unavailable.values();
         unavailable = new Counter[causes.length];
         for (Exchange.Unavailable cause : causes) {
@@ -140,6 +144,21 @@ public final class FilterMetrics {
     public void admitted() {
         if (registry != null) {
             admitted.increment();
+        }
+    }
+
+    /**
+     * Counts what one retention run removed from the store.
+     *
+     * @param sessions sessions purged with their events
+     * @param events   messages trimmed; negative when the backend cannot count them (nothing is counted then)
+     */
+    public void retained(int sessions, long events) {
+        if (registry != null) {
+            purged.increment(sessions);
+            if (events > 0) {
+                trimmed.increment(events);
+            }
         }
     }
 
