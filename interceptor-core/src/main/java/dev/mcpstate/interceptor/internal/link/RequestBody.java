@@ -25,8 +25,9 @@ import dev.mcpstate.store.internal.Json;
  *
  * <ul>
  *   <li>Body not complete within the body deadline of the request's arrival at the filter (checked before every
- *       read, on the injected clock), or a read the container failed (its read timeout, a client gone): {@code 408}
- *       with JSON-RPC error {@link ErrorCodes#BAD_REQUEST} and {@code Connection: close}.</li>
+ *       read, on the injected clock), or a read the container's read timeout failed: {@code 408} with JSON-RPC error
+ *       {@link ErrorCodes#BAD_REQUEST} and {@code Connection: close}; a read that failed otherwise (malformed chunks,
+ *       a client gone): {@code 400}, likewise.</li>
  *   <li>Body larger than the limit: {@code 413} with JSON-RPC error {@link ErrorCodes#TOO_LARGE}; the body is not
  *       read past the limit.</li>
  *   <li>Not JSON: {@code 400} with JSON-RPC {@link ErrorCodes#PARSE_ERROR} (-32700).</li>
@@ -47,6 +48,8 @@ public final class RequestBody implements Interceptor {
 
     /** What {@link #readAtMost} returns for a body that did not arrive in time. */
     private static final byte[] LATE = new byte[0];
+    /** A body whose read failed otherwise (malformed chunks, a client gone). */
+    private static final byte[] UNREADABLE = new byte[0];
 
     private final int maxBodyBytes;
     private final long deadlineMillis;
@@ -85,18 +88,19 @@ public final class RequestBody implements Interceptor {
         try {
             body = declared > maxBodyBytes ? null : readAtMost(exchange.request().getInputStream(), declared, lateAt);
         } catch (IOException e) {
-            body = LATE; // the container gave up waiting for the body (its read timeout), or the client went away
+            // the container gave up waiting for the body (its read timeout), or could not read it
+            body = timedOut(e) || clock.millis() > lateAt ? LATE : UNREADABLE;
         }
         if (body == null) {
             JsonRpcErrors.send(exchange.response(), 413, null, ErrorCodes.TOO_LARGE,
                     "Request body larger than " + maxBodyBytes + " bytes");
             return;
         }
-        if (body == LATE) {
+        if (body == LATE || body == UNREADABLE) {
             exchange.response().setHeader("Connection", "close"); // the rest of the body is not worth waiting for
             try {
-                JsonRpcErrors.send(exchange.response(), 408, null, ErrorCodes.BAD_REQUEST,
-                        JsonRpcErrors.messageFor(408));
+                JsonRpcErrors.send(exchange.response(), body == LATE ? 408 : 400, null, ErrorCodes.BAD_REQUEST,
+                        body == LATE ? JsonRpcErrors.messageFor(408) : "Bad request: the body could not be read");
             } catch (IOException gone) {
                 // the client is gone: nobody to answer
             }
@@ -164,6 +168,16 @@ public final class RequestBody implements Interceptor {
             out.write(chunk, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /** @return true when a read failed because the container's read timeout passed */
+    private static boolean timedOut(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return why the params are not acceptable, or null when they are */
