@@ -68,6 +68,11 @@ public final class DemoService implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private final Map<String, ClaimSeen> claimsSeen = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Session session = new Session(newDemoId(), null);
+    /**
+     * Held while a reset switches the demo session, and while the agents' listener checks an agent's demo session and
+     * reports it: an agent of the session left behind is reported before the reset or not at all.
+     */
+    private final Object switching = new Object();
     private volatile JsonNode lastState;
 
     private DemoService(URI sidecarUrl, String sidecarToken, AgentTimings timings, PrSources sources, Path logDir) {
@@ -395,12 +400,14 @@ public final class DemoService implements AutoCloseable {
      */
     public ObjectNode reset() {
         String previous = session.demoId();
-        agents.stopAll();
-        session = new Session(newDemoId(), null);
-        claimsSeen.clear();
-        hub.clearHistory();
-        hub.event("dashboard", "reset", null, "new demo session " + session.demoId() + "; " + previous
-                + " and its state are left behind (its keys expire)");
+        agents.stopAll(); // not under the lock: their exits are reported through it
+        synchronized (switching) {
+            session = new Session(newDemoId(), null);
+            claimsSeen.clear();
+            hub.clearHistory();
+            hub.event("dashboard", "reset", null, "new demo session " + session.demoId() + "; " + previous
+                    + " and its state are left behind (its keys expire)");
+        }
         refreshSoon();
         return JSON.createObjectNode().put("demo_id", session.demoId()).put("previous", previous);
     }
@@ -506,9 +513,14 @@ public final class DemoService implements AutoCloseable {
 
         @Override
         public void onLine(AgentProcesses.Agent agent, JsonNode line) {
-            if (!agent.demoId.equals(session.demoId())) {
-                return;
+            synchronized (switching) {
+                if (agent.demoId.equals(session.demoId())) {
+                    report(agent, line);
+                }
             }
+        }
+
+        private void report(AgentProcesses.Agent agent, JsonNode line) {
             switch (line.path("type").asText()) {
                 case "tool" -> hub.tool(agent.agentId, line.path("tool").asText(), line.path("args"),
                         line.path("result"), line.path("error").asBoolean(), line.path("ms").asLong());
@@ -524,12 +536,14 @@ public final class DemoService implements AutoCloseable {
 
         @Override
         public void onExit(AgentProcesses.Agent agent) {
-            if (!agent.demoId.equals(session.demoId())) {
-                return;
+            synchronized (switching) {
+                if (!agent.demoId.equals(session.demoId())) {
+                    return;
+                }
+                hub.event("dashboard", agent.crashRequested ? "agent_killed" : "agent_exited", null, agent.agentId
+                        + (agent.crashRequested ? " is gone (SIGKILL, exit " + agent.exitCode + ")"
+                                : " exited (code " + agent.exitCode + ")"));
             }
-            hub.event("dashboard", agent.crashRequested ? "agent_killed" : "agent_exited", null, agent.agentId
-                    + (agent.crashRequested ? " is gone (SIGKILL, exit " + agent.exitCode + ")"
-                            : " exited (code " + agent.exitCode + ")"));
             refreshSoon();
         }
     }
