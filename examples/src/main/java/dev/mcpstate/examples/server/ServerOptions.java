@@ -350,7 +350,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
         store = store != null ? store : seeds.isEmpty() ? "sqlite" : "redis";
         return new ServerOptions(host, portNumber, store, Path.of(db), redisUrl, redis, nodeId, security, perSecond,
                 burst, timeout(storeTimeout, "--store-timeout"), allowReset, help, requestStateKeys(requestStateKey),
-                new Retention(age(sessionTtl, "--session-ttl", Retention.DEFAULT.sessionIdleTtl()),
+                new Retention(sessionTtl(age(sessionTtl, "--session-ttl", Retention.DEFAULT.sessionIdleTtl())),
                         age(eventMaxAge, "--event-max-age", Retention.DEFAULT.eventMaxAge()),
                         age(closedStreamMaxAge, "--closed-stream-max-age", Retention.DEFAULT.closedStreamMaxAge())));
     }
@@ -392,7 +392,17 @@ public record ServerOptions(String host, int port, String store, Path db, String
         throw new IllegalArgumentException(flag + " must be " + shape + ", 0 or more, was: " + value);
     }
 
-    /** @return {@code 2s}, {@code 500ms} or {@code 500} (milliseconds) as a duration */
+    /** The shortest session TTL the server takes: sessions in use are touched at most once a second. */
+    static final Duration MIN_SESSION_TTL = Duration.ofSeconds(10);
+
+    private static Duration sessionTtl(Duration ttl) {
+        if (ttl.compareTo(MIN_SESSION_TTL) < 0) {
+            throw new IllegalArgumentException("--session-ttl must be at least 10s (a session in use is touched at "
+                    + "most once a second), was: " + ttl.toMillis() + " ms");
+        }
+        return ttl;
+    }
+
     private static final Pattern AGE = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
     /**
@@ -416,6 +426,7 @@ public record ServerOptions(String host, int port, String store, Path db, String
         };
     }
 
+    /** @return {@code 2s}, {@code 500ms} or {@code 500} (milliseconds) as a duration */
     private static Duration timeout(String text, String flag) {
         Matcher m = TIMEOUT.matcher(text.trim());
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {

@@ -201,6 +201,8 @@ class ServerOptionsTest {
         assertThat(set.closedStreamMaxAge()).isEqualTo(Duration.ofSeconds(30));
         assertThat(parse(Map.of(), "--closed-stream-max-age", "1500").storage().closedStreamMaxAge())
                 .isEqualTo(Duration.ofMillis(1500));
+        assertThatThrownBy(() -> parse(Map.of(), "--session-ttl", "500ms"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--session-ttl must be at least");
         for (String bad : new String[] {"0", "0m", "-1h", "2d", "soon"}) {
             assertThatThrownBy(() -> parse(Map.of(), "--event-max-age", bad))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--event-max-age");

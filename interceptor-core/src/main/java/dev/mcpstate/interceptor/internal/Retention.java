@@ -109,13 +109,14 @@ public final class Retention implements Runnable {
                 return;
             }
             List<String> purged = sessions.purge(now.minus(storage.sessionIdleTtl()));
+            metrics.retained(purged.size(), 0);
             for (String id : purged) {
                 hub.events().deleteSession(id);
                 bus.publishSessionEnded(id);
             }
             long trimmed = hub.events().trim(now.minus(storage.eventMaxAge()),
                     now.minus(storage.closedStreamMaxAge()));
-            metrics.retained(purged.size(), trimmed);
+            metrics.retained(0, trimmed);
             if (!purged.isEmpty() || trimmed > 0 || evicted > 0) {
                 log.info("retention: purgedSessions={} trimmedEvents={} evictedLocal={}", purged.size(), trimmed,
                         evicted);

@@ -26,14 +26,14 @@ package dev.mcpstate.interceptor.ops;
  *   <tr><td>{@value #SESSIONS_EXPIRED}</td><td>counter</td><td></td><td>sessions this node found idle past their TTL
  *       and ended</td></tr>
  *   <tr><td>{@value #SESSIONS_PURGED}</td><td>counter</td><td></td><td>sessions this node's retention deleted from
- *       the store with their events (idle past their TTL, or ended), on its turn</td></tr>
+ *       the store with their events (idle past their TTL, or ended), on its turn or when asked to run it</td></tr>
  *   <tr><td>{@value #STREAMS_OPEN}</td><td>gauge</td><td></td><td>SSE streams (GETs) this node serves now</td></tr>
  *   <tr><td>{@value #EVENTS_APPENDED}</td><td>counter</td><td>{@value #DIRECTION} ({@code client_to_server},
  *       {@code server_to_client})</td><td>messages this node stored</td></tr>
  *   <tr><td>{@value #EVENTS_REPLAYED}</td><td>counter</td><td></td><td>stored messages sent again after a
  *       {@code Last-Event-ID}</td></tr>
  *   <tr><td>{@value #EVENTS_TRIMMED}</td><td>counter</td><td></td><td>stored messages this node's retention removed,
- *       on its turn: older than the event age, or of streams closed long enough ago (purged sessions' not
+ *       on its turn or when asked to run it: older than the event age, or of streams closed long enough ago (purged sessions' not
  *       counted)</td></tr>
  *   <tr><td>{@value #STORE_OPERATION_DURATION}</td><td>timer (s), histogram</td><td>{@value #DB_SYSTEM},
  *       {@value #DB_OPERATION} (e.g. {@code events.appendAsync}), {@value #ERROR_TYPE} (failures: the exception's simple class

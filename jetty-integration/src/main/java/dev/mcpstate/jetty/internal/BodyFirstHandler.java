@@ -40,7 +40,7 @@ public final class BodyFirstHandler extends Handler.Wrapper {
     public BodyFirstHandler(Handler handler, int maxBodyBytes, Duration deadline) {
         super(handler);
         this.maxBodyBytes = maxBodyBytes;
-        this.deadlineMillis = deadline.toMillis();
+        this.deadlineMillis = Math.max(1, deadline.toMillis());
     }
 
     @Override

@@ -155,7 +155,9 @@ public final class FilterMetrics {
      */
     public void retained(int sessions, long events) {
         if (registry != null) {
-            purged.increment(sessions);
+            if (sessions > 0) {
+                purged.increment(sessions);
+            }
             if (events > 0) {
                 trimmed.increment(events);
             }

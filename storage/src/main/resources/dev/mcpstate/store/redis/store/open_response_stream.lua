@@ -20,8 +20,12 @@ end
 local entries = {{ARGV[5], ARGV[6]}}
 if ARGV[11] ~= '' then entries[2] = {'SERVER_TO_CLIENT', ARGV[11]} end
 local id = add_entries(entries)
--- no wake-up: nobody can follow the stream yet, anywhere. A follower on another node starts only from an event id
--- of this stream, which its client gets with this script's reply (or the priming id before it: then the stream
--- is not stored yet, or stored with these events, which the follower reads)
-redis.call('PEXPIRE', KEYS[2], ARGV[1])
+if opened then
+  -- no wake-up: nobody can follow a new stream yet, anywhere. A follower on another node starts only from an event
+  -- id of this stream, which its client gets with this script's reply (or the priming id before it: then the stream
+  -- is not stored yet, or stored with these events, which the follower reads)
+  redis.call('PEXPIRE', KEYS[2], ARGV[1])
+else
+  appended() -- a retry of an open that landed: a follower may be waiting
+end
 return id
