@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -397,6 +399,27 @@ public abstract class EventStoreContract extends StoreContractSupport {
         assertThat(readAll("listen")).as("open since T0").containsExactlyElementsOf(listened);
         assertThat(events.stream(sid, "r2")).as("closed at T0 + 10 min").isPresent();
         assertThat(readAll("r2")).containsExactlyElementsOf(recent);
+    }
+
+    @Test
+    void trimRemovesEveryStreamClosedBeforeTheCutoffHoweverManyThereAre() {
+        sessions.save(session(sid));
+        int calls = 1_201; // more than one chunk of the SQLite store's
+        List<CompletableFuture<Optional<StoredEvent>>> answered = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            answered.add(events.openResponseStream(sid, "r" + i, "node-a", "{\"id\":" + i + "}",
+                    "{\"id\":" + i + ",\"result\":{}}", true));
+        }
+        answered.forEach(CompletableFuture::join);
+        events.openResponseStream(sid, "open", "node-a", "{\"id\":-1}", null, false).join();
+        clock.advance(Duration.ofMinutes(11));
+
+        long removed = events.trim(T0.minus(Duration.ofHours(1)), clock.instant().minus(Duration.ofMinutes(10)));
+
+        assertThat(removed).isIn(2L * calls, -1L);
+        assertThat(events.stream(sid, "r0")).isEmpty();
+        assertThat(events.stream(sid, "r" + (calls - 1))).isEmpty();
+        assertThat(readAll("open")).hasSize(1);
     }
 
     @Test

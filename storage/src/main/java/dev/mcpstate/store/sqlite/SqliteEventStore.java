@@ -78,6 +78,12 @@ final class SqliteEventStore implements EventStore {
     private static final String CLOSE_STREAM = "UPDATE streams SET closed = 1, closed_at = coalesce(closed_at, ?)"
             + STREAM + " AND kind IS NOT NULL";
 
+    /** Most closed streams one write of {@link #trim} removes. */
+    static final int CLOSED_STREAMS_PER_WRITE = 500;
+    /** Parameters: closed cutoff, limit. The oldest closed streams closed before the cutoff (streams_by_closed_at). */
+    private static final String CLOSED_CHUNK = "(SELECT session_id, stream_id FROM streams WHERE closed_at < ? "
+            + "ORDER BY closed_at LIMIT ?)";
+
     private final SqliteDatabase db;
     private final Clock clock;
     private final int maxEventsPerStream;
@@ -303,11 +309,24 @@ final class SqliteEventStore implements EventStore {
         Objects.requireNonNull(olderThan, "olderThan must not be null");
         long cutoff = olderThan.toEpochMilli();
         long closedCutoff = Objects.requireNonNull(closedBefore, "closedBefore must not be null").toEpochMilli();
-        long removed = db.write("trim events", tx -> {
-            // closed long enough ago: the stream goes whole (streams_by_closed_at finds them)
-            long closed = tx.update("DELETE FROM events WHERE (session_id, stream_id) IN "
-                    + "(SELECT session_id, stream_id FROM streams WHERE closed_at < ?)", closedCutoff);
-            tx.update("DELETE FROM streams WHERE closed_at < ?", closedCutoff);
+        long removed = 0;
+        // closed long enough ago: the stream goes whole, a bounded chunk per write, so that the hot path's writes
+        // queued meanwhile commit between the chunks rather than behind one long transaction
+        while (true) {
+            long[] chunk = db.write("trim closed streams", tx -> {
+                long events = tx.update("DELETE FROM events WHERE (session_id, stream_id) IN " + CLOSED_CHUNK,
+                        closedCutoff, CLOSED_STREAMS_PER_WRITE);
+                // the same streams: nothing else writes between the two statements of the writer's transaction
+                long streams = tx.update("DELETE FROM streams WHERE (session_id, stream_id) IN " + CLOSED_CHUNK,
+                        closedCutoff, CLOSED_STREAMS_PER_WRITE);
+                return new long[] {streams, events};
+            });
+            removed += chunk[1];
+            if (chunk[0] < CLOSED_STREAMS_PER_WRITE) {
+                break;
+            }
+        }
+        removed += db.write("trim events", tx -> {
             tx.update("UPDATE streams SET event_count = event_count - (SELECT COUNT(*) FROM events e "
                     + "WHERE e.session_id = streams.session_id AND e.stream_id = streams.stream_id "
                     + "AND e.created_at < ?) WHERE (session_id, stream_id) IN "
@@ -317,7 +336,7 @@ final class SqliteEventStore implements EventStore {
                     + "(SELECT session_id, stream_id FROM events WHERE created_at < ?) AND NOT EXISTS "
                     + "(SELECT 1 FROM events e WHERE e.session_id = streams.session_id "
                     + "AND e.stream_id = streams.stream_id AND e.created_at >= ?)", cutoff, cutoff);
-            return closed + tx.update("DELETE FROM events WHERE created_at < ?", cutoff);
+            return (long) tx.update("DELETE FROM events WHERE created_at < ?", cutoff);
         });
         log.debug("trimmed events removed={} olderThan={}", removed, olderThan);
         return removed;
