@@ -41,7 +41,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code <prefix>:{<sessionId>}:stream-ages}, and every script that closes a stream records when in the sorted set
  * {@code <prefix>:{<sessionId>}:closed-streams}. {@link #trim(Instant, Instant)} walks the sessions of every bucket
  * of the retention index, asks each for the streams closed before the closed cutoff or older than the cutoff (one
- * script per session, pipelined); a stream closed before the closed cutoff goes whole (key, streams-hash fields, set
+ * script per session, pipelined; at most 500 of each kind per ask, asked again while it returns that many); a stream closed before the closed cutoff goes whole (key, streams-hash fields, set
  * member, age, closing time), from the others it deletes entries from the oldest end while their {@code t} is older
  * than the cutoff, in batches of 100 (bounded by the stream length), and records the stream's new age; a closed
  * stream left empty is removed whole too. So a pass costs one script per session plus one per stream due, not one
@@ -84,6 +84,10 @@ final class RedisEventStore implements EventStore {
     }
 
     private static final int TRIM_SESSIONS_PER_ROUND = 500;
+    /** Most streams of each kind (closed, aged) one ask returns for a session. */
+    static final int CANDIDATES_PER_ASK = 500;
+    /** Most asks per session and pass: a bound, not a rate (visited streams are gone or re-aged). */
+    private static final int MAX_ASKS = 10_000;
     /** Most trim scripts one retention run has on the connection at once. */
     private static final int TRIMS_IN_FLIGHT = 64;
 
@@ -378,31 +382,45 @@ final class RedisEventStore implements EventStore {
 
     /**
      * Trims the streams of these sessions that closed before the closed cutoff ({@link RedisKeys#closedStreams}) or
-     * hold events older than the cutoff (their ages in {@link RedisKeys#streamAges}), pipelined at most {@link #TRIMS_IN_FLIGHT} scripts at a time, so that a
-     * session with many streams neither queues the hot path's commands behind a long pipeline on the shared
-     * connection nor outlasts the command timeout; @return how many events were removed
+     * hold events older than the cutoff (their ages in {@link RedisKeys#streamAges}), pipelined at most
+     * {@link #TRIMS_IN_FLIGHT} scripts at a time, so that a session with many streams neither queues the hot path's
+     * commands behind a long pipeline on the shared connection nor outlasts the command timeout. A session is asked
+     * for at most {@link #CANDIDATES_PER_ASK} streams of each kind at a time (so one busy session never blocks Redis
+     * with one huge reply) and asked again while it returns that many.
+     *
+     * @return how many events were removed
      */
     private long trim(List<String> sessionIds, String cutoff, String closedCutoff) {
-        List<List<String>> streams = db.awaitAll("trim events", sessionIds.stream()
-                .map(id -> db.<List<String>>runAsync("trim events", TRIM_CANDIDATES,
-                        new String[] {keys.eventStreams(id), keys.streamAges(id), keys.closedStreams(id)}, cutoff,
-                        closedCutoff))
-                .toList());
         long removed = 0;
-        List<CompletableFuture<Long>> trims = new ArrayList<>(TRIMS_IN_FLIGHT);
-        for (int i = 0; i < sessionIds.size(); i++) {
-            String sessionId = sessionIds.get(i);
-            for (String streamId : streams.get(i)) {
-                trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionId, streamId),
-                        keys.streams(sessionId), keys.eventStreams(sessionId), keys.streamAges(sessionId),
-                        keys.closedStreams(sessionId)}, cutoff, streamId, closedCutoff));
-                if (trims.size() == TRIMS_IN_FLIGHT) {
-                    removed += sum(db.awaitAll("trim events", trims));
-                    trims.clear();
+        String limit = Integer.toString(CANDIDATES_PER_ASK);
+        List<String> due = sessionIds;
+        for (int ask = 0; !due.isEmpty() && ask < MAX_ASKS; ask++) {
+            List<String> asked = due;
+            List<List<String>> streams = db.awaitAll("trim events", asked.stream()
+                    .map(id -> db.<List<String>>runAsync("trim events", TRIM_CANDIDATES,
+                            new String[] {keys.eventStreams(id), keys.streamAges(id), keys.closedStreams(id)}, cutoff,
+                            closedCutoff, limit))
+                    .toList());
+            due = new ArrayList<>();
+            List<CompletableFuture<Long>> trims = new ArrayList<>(TRIMS_IN_FLIGHT);
+            for (int i = 0; i < asked.size(); i++) {
+                String sessionId = asked.get(i);
+                if (streams.get(i).size() >= CANDIDATES_PER_ASK) {
+                    due.add(sessionId); // maybe more
+                }
+                for (String streamId : streams.get(i)) {
+                    trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionId, streamId),
+                            keys.streams(sessionId), keys.eventStreams(sessionId), keys.streamAges(sessionId),
+                            keys.closedStreams(sessionId)}, cutoff, streamId, closedCutoff));
+                    if (trims.size() == TRIMS_IN_FLIGHT) {
+                        removed += sum(db.awaitAll("trim events", trims));
+                        trims.clear();
+                    }
                 }
             }
+            removed += sum(db.awaitAll("trim events", trims));
         }
-        return removed + sum(db.awaitAll("trim events", trims));
+        return removed;
     }
 
     private static long sum(List<Long> counts) {
