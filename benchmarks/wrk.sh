@@ -7,6 +7,7 @@
 # S seconds (default 60: the filter has more code for the JIT than the bare server), then rounds (default 3 x 10 s).
 # Prints one line per round and a median line per variant: req/s, p50/p99 ms, server and Redis CPU per request
 # (from /proc, in microseconds). Starts its own redis-server (lib.sh) and stops everything it started on exit.
+# NODE_ARGS adds server flags to the filter variants, e.g. NODE_ARGS="--closed-stream-max-age 2m".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SESSIONS=8 WARM=60 ROUNDS=3 SECONDS_PER_ROUND=10
@@ -49,7 +50,9 @@ for variant in "${VARIANTS[@]}"; do
     *) echo "unknown variant: $variant" >&2; exit 2 ;;
   esac
   redis-cli -p "$REDIS_PORT" flushall >/dev/null
-  java -Xmx1g -cp "$JAR" dev.mcpstate.benchmarks.NodeMain --port 0 "${args[@]}" >"$WORK/node.out" 2>"$WORK/node.err" &
+  # shellcheck disable=SC2086 # NODE_ARGS: more server flags, split on spaces
+  java -Xmx1g -cp "$JAR" dev.mcpstate.benchmarks.NodeMain --port 0 "${args[@]}" ${NODE_ARGS:-} \
+    >"$WORK/node.out" 2>"$WORK/node.err" &
   NODE_PID=$!
   for _ in $(seq 1 300); do grep -q '^node ready' "$WORK/node.out" && break; sleep 0.1; done
   url=$(sed -n 's/^node ready url=//p' "$WORK/node.out")
