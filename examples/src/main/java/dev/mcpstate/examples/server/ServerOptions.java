@@ -410,12 +410,19 @@ public record ServerOptions(String host, int port, String store, Path db, String
      *         {@code otherwise} when it is null
      */
     private static Duration age(String text, String flag, Duration otherwise) {
-        if (text == null) {
-            return otherwise;
-        }
-        Matcher m = AGE.matcher(text.trim());
+        return text == null ? otherwise : time(AGE, text, flag, "30s, 10m or 2h");
+    }
+
+    /** @return {@code 2s}, {@code 500ms} or {@code 500} (milliseconds) as a duration */
+    private static Duration timeout(String text, String flag) {
+        return time(TIMEOUT, text, flag, "2s or 500ms");
+    }
+
+    /** @return the positive time {@code text} gives in one of the units {@code shape} allows; digits alone: ms */
+    private static Duration time(Pattern shape, String text, String flag, String examples) {
+        Matcher m = shape.matcher(text.trim());
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new IllegalArgumentException(flag + " must be a positive time like 30s, 10m or 2h, was: " + text);
+            throw new IllegalArgumentException(flag + " must be a positive time like " + examples + ", was: " + text);
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2) == null ? "ms" : m.group(2)) {
@@ -424,17 +431,6 @@ public record ServerOptions(String host, int port, String store, Path db, String
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofMillis(n);
         };
-    }
-
-    /** @return {@code 2s}, {@code 500ms} or {@code 500} (milliseconds) as a duration */
-    private static Duration timeout(String text, String flag) {
-        Matcher m = TIMEOUT.matcher(text.trim());
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new IllegalArgumentException(flag + " must be a positive time like 2s or 500ms, was: "
-                    + text);
-        }
-        long n = Long.parseLong(m.group(1));
-        return "s".equals(m.group(2)) ? Duration.ofSeconds(n) : Duration.ofMillis(n);
     }
 
     private static boolean parseBoolean(String name, String value) {

@@ -25,10 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * then purges sessions idle longer than their TTL (and terminal ones) with their events, removes the streams closed
  * longer than {@link StorageConfig#closedStreamMaxAge()} ago and trims events older than
  * {@link StorageConfig#eventMaxAge()}. Runs periodically ({@link #run()}, one run at a time: a run due while the
- * one before still works only renews the turn); {@link #runNow()} runs it at once. The eviction is this node's own; the purge and the trim are store-wide, so a periodic run does them only
- * on its turn ({@link ClusterBus#claimTurn}, task {@value #TASK}): of many nodes on one store, one at a time walks
- * it, and another takes over within a turn when that one stops. A storage fault is logged and retried at the next
- * run.
+ * one before still works only renews the turn); {@link #runNow()} runs it at once. The eviction is this node's own;
+ * the purge and the trim are store-wide, so a periodic run does them only on its turn ({@link ClusterBus#claimTurn},
+ * task {@value #TASK}): of many nodes on one store, one at a time walks it, and another takes over within a turn
+ * when that one stops. A storage fault is logged and retried at the next run.
  */
 public final class Retention implements Runnable {
 
@@ -109,14 +109,14 @@ public final class Retention implements Runnable {
                 return;
             }
             List<String> purged = sessions.purge(now.minus(storage.sessionIdleTtl()));
-            metrics.retained(purged.size(), 0);
+            metrics.purged(purged.size());
             for (String id : purged) {
                 hub.events().deleteSession(id);
                 bus.publishSessionEnded(id);
             }
             long trimmed = hub.events().trim(now.minus(storage.eventMaxAge()),
                     now.minus(storage.closedStreamMaxAge()));
-            metrics.retained(0, trimmed);
+            metrics.trimmed(trimmed);
             if (!purged.isEmpty() || trimmed > 0 || evicted > 0) {
                 log.info("retention: purgedSessions={} trimmedEvents={} evictedLocal={}", purged.size(), trimmed,
                         evicted);

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -85,7 +86,7 @@ final class RedisClusterBus implements ClusterBus {
     private final AtomicBoolean resync = new AtomicBoolean();
     private final boolean sharded;
     /** The tasks this instance claimed a turn at, given up on {@link #close()}; guards {@link #turnsClosed}. */
-    private final Set<String> claimedTurns = ConcurrentHashMap.newKeySet();
+    private final Set<String> claimedTurns = new HashSet<>();
     /** Set by {@link #close()}: no turn is claimed after the turns were given up. */
     private boolean turnsClosed;
     /** Sets {@link #resync} on reconnects and topology changes. */

@@ -404,21 +404,33 @@ final class RedisEventStore implements EventStore {
             due = new ArrayList<>();
             List<CompletableFuture<Long>> trims = new ArrayList<>(TRIMS_IN_FLIGHT);
             for (int i = 0; i < asked.size(); i++) {
-                String sessionId = asked.get(i);
                 if (streams.get(i).size() >= CANDIDATES_PER_ASK) {
-                    due.add(sessionId); // maybe more
+                    due.add(asked.get(i)); // maybe more
                 }
-                for (String streamId : streams.get(i)) {
-                    trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionId, streamId),
-                            keys.streams(sessionId), keys.eventStreams(sessionId), keys.streamAges(sessionId),
-                            keys.closedStreams(sessionId)}, cutoff, streamId, closedCutoff));
-                    if (trims.size() == TRIMS_IN_FLIGHT) {
-                        removed += sum(db.awaitAll("trim events", trims));
-                        trims.clear();
-                    }
-                }
+                removed += trimStreams(asked.get(i), streams.get(i), cutoff, closedCutoff, trims);
             }
             removed += sum(db.awaitAll("trim events", trims));
+        }
+        return removed;
+    }
+
+    /**
+     * Sends one trim script per stream of a session, adding it to {@code trims} and waiting for them whenever
+     * {@link #TRIMS_IN_FLIGHT} are on their way.
+     *
+     * @return how many events the scripts waited for removed
+     */
+    private long trimStreams(String sessionId, List<String> streamIds, String cutoff, String closedCutoff,
+            List<CompletableFuture<Long>> trims) {
+        long removed = 0;
+        for (String streamId : streamIds) {
+            trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionId, streamId),
+                    keys.streams(sessionId), keys.eventStreams(sessionId), keys.streamAges(sessionId),
+                    keys.closedStreams(sessionId)}, cutoff, streamId, closedCutoff));
+            if (trims.size() == TRIMS_IN_FLIGHT) {
+                removed += sum(db.awaitAll("trim events", trims));
+                trims.clear();
+            }
         }
         return removed;
     }

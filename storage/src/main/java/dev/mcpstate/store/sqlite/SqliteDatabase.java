@@ -176,7 +176,7 @@ final class SqliteDatabase implements AutoCloseable {
                 s.execute(ddl);
             }
             SqliteTx tx = new SqliteTx(c);
-            if (tx.count("SELECT count(*) FROM pragma_table_info('streams') WHERE name = 'closed_at'") == 0) {
+            if (!tx.hasColumn("streams", "closed_at")) {
                 s.execute(SqliteSchema.STORE_V2_COLUMN);
             }
             s.execute(SqliteSchema.STORE_V2);

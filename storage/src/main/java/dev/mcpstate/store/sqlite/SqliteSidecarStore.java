@@ -143,7 +143,7 @@ final class SqliteSidecarStore implements SidecarStore {
 
     private static boolean lacksTenantColumn(SqliteTx tx, String table) throws SQLException {
         return tx.count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", table) > 0
-                && tx.count("SELECT count(*) FROM pragma_table_info(?) WHERE name = 'tenant'", table) == 0;
+                && !tx.hasColumn(table, "tenant");
     }
 
     @Override

@@ -79,6 +79,11 @@ final class SqliteTx implements AutoCloseable {
         return first(sql, rs -> rs.getLong(1), params).orElse(0L);
     }
 
+    /** @return true when the table has that column; false too when there is no such table */
+    boolean hasColumn(String table, String column) throws SQLException {
+        return count("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?", table, column) > 0;
+    }
+
     /** Runs a statement without parameters or results, e.g. {@code SAVEPOINT}. */
     void execute(String sql) throws SQLException {
         run(sql, NO_PARAMS, PreparedStatement::execute);

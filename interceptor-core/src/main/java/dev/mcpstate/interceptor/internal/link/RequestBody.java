@@ -15,9 +15,12 @@ import jakarta.servlet.ServletException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import dev.mcpstate.store.internal.Checks;
 import dev.mcpstate.store.internal.Json;
 
 /**
@@ -66,11 +69,7 @@ public final class RequestBody implements Interceptor {
             throw new IllegalArgumentException("maxBodyBytes must be positive, was: " + maxBodyBytes);
         }
         this.maxBodyBytes = maxBodyBytes;
-        Objects.requireNonNull(deadline, "deadline must not be null");
-        if (deadline.isNegative() || deadline.isZero()) {
-            throw new IllegalArgumentException("deadline must be positive, was: " + deadline);
-        }
-        this.deadlineMillis = Math.max(1, deadline.toMillis());
+        this.deadlineMillis = Math.max(1, Checks.positive(deadline, "deadline").toMillis());
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
     }
 
@@ -173,7 +172,7 @@ public final class RequestBody implements Interceptor {
     /** @return true when a read failed because the container's read timeout passed */
     private static boolean timedOut(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+            if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
                 return true;
             }
         }

@@ -147,20 +147,17 @@ public final class FilterMetrics {
         }
     }
 
-    /**
-     * Counts what one retention run removed from the store.
-     *
-     * @param sessions sessions purged with their events
-     * @param events   messages trimmed; negative when the backend cannot count them (nothing is counted then)
-     */
-    public void retained(int sessions, long events) {
-        if (registry != null) {
-            if (sessions > 0) {
-                purged.increment(sessions);
-            }
-            if (events > 0) {
-                trimmed.increment(events);
-            }
+    /** Counts sessions retention purged from the store with their events. */
+    public void purged(int sessions) {
+        if (registry != null && sessions > 0) {
+            purged.increment(sessions);
+        }
+    }
+
+    /** Counts messages retention trimmed; a negative count (the backend cannot count them) counts nothing. */
+    public void trimmed(long events) {
+        if (registry != null && events > 0) {
+            trimmed.increment(events);
         }
     }
 
