@@ -41,11 +41,13 @@ import java.util.concurrent.CompletableFuture;
  * {@code <prefix>:{<sessionId>}:stream-ages}, and every script that closes a stream records when in the sorted set
  * {@code <prefix>:{<sessionId>}:closed-streams}. {@link #trim(Instant, Instant)} walks the sessions of every bucket
  * of the retention index, asks each for the streams closed before the closed cutoff or older than the cutoff (one
- * script per session, pipelined; at most 500 of each kind per ask, asked again while it returns that many); a stream closed before the closed cutoff goes whole (key, streams-hash fields, set
- * member, age, closing time), from the others it deletes entries from the oldest end while their {@code t} is older
- * than the cutoff, in batches of 100 (bounded by the stream length), and records the stream's new age; a closed
- * stream left empty is removed whole too. So a pass costs one script per session plus one per stream due, not one
- * per stream ever answered; it keeps at most 64 trim scripts in flight at once, and is meant for a
+ * script per session, pipelined; at most 500 of each kind per ask, asked again while it returns that many). Streams
+ * closed before the closed cutoff go whole (key, streams-hash fields, set member, age, closing time), up to 100 of a
+ * session in one script; from each of the others one script deletes entries from the oldest end while their
+ * {@code t} is older than the cutoff, in batches of 100 (bounded by the stream length), and records the stream's new
+ * age; a closed stream left empty is removed whole too. So a pass costs one script per session plus one per 100
+ * closed streams and one per aged stream due, not one per stream ever answered; it keeps at most 64 trim scripts in
+ * flight at once, and is meant for a
  * periodic background job. A session written before stream ages were kept is visited whole once, which records
  * them. Streams of sessions that have no record (so are not in the
  * index) are not age-trimmed; like all abandoned keys, they expire after the cleanup expiry of
@@ -74,6 +76,7 @@ final class RedisEventStore implements EventStore {
     private static final LuaScript POSITION = script("position.lua", ScriptOutputType.MULTI);
     private static final LuaScript TRIM = script("trim.lua", ScriptOutputType.INTEGER);
     private static final LuaScript TRIM_CANDIDATES = script("trim_candidates.lua", ScriptOutputType.MULTI);
+    private static final LuaScript REMOVE_CLOSED = script("remove_closed.lua", ScriptOutputType.INTEGER);
 
     private static LuaScript script(String name) {
         return script(name, ScriptOutputType.VALUE);
@@ -90,6 +93,8 @@ final class RedisEventStore implements EventStore {
     private static final int MAX_ASKS = 10_000;
     /** Most trim scripts one retention run has on the connection at once. */
     private static final int TRIMS_IN_FLIGHT = 64;
+    /** Most closed streams of one session one script removes. */
+    static final int REMOVALS_PER_SCRIPT = 100;
 
     private final RedisDatabase db;
     private final RedisKeys keys;
@@ -386,7 +391,9 @@ final class RedisEventStore implements EventStore {
      * {@link #TRIMS_IN_FLIGHT} scripts at a time, so that a session with many streams neither queues the hot path's
      * commands behind a long pipeline on the shared connection nor outlasts the command timeout. A session is asked
      * for at most {@link #CANDIDATES_PER_ASK} streams of each kind at a time (so one busy session never blocks Redis
-     * with one huge reply) and asked again while it returns that many.
+     * with one huge reply) and asked again while it returns that many. Closed streams go whole,
+     * {@link #REMOVALS_PER_SCRIPT} of a session per script (their keys share the session's hash slot); the others are
+     * trimmed one script each.
      *
      * @return how many events were removed
      */
@@ -396,43 +403,70 @@ final class RedisEventStore implements EventStore {
         List<String> due = sessionIds;
         for (int ask = 0; !due.isEmpty() && ask < MAX_ASKS; ask++) {
             List<String> asked = due;
-            List<List<String>> streams = db.awaitAll("trim events", asked.stream()
-                    .map(id -> db.<List<String>>runAsync("trim events", TRIM_CANDIDATES,
+            List<List<List<String>>> candidates = db.awaitAll("trim events", asked.stream()
+                    .map(id -> db.<List<List<String>>>runAsync("trim events", TRIM_CANDIDATES,
                             new String[] {keys.eventStreams(id), keys.streamAges(id), keys.closedStreams(id)}, cutoff,
                             closedCutoff, limit))
                     .toList());
             due = new ArrayList<>();
-            List<CompletableFuture<Long>> trims = new ArrayList<>(TRIMS_IN_FLIGHT);
+            Pipeline trims = new Pipeline();
             for (int i = 0; i < asked.size(); i++) {
-                if (streams.get(i).size() >= CANDIDATES_PER_ASK) {
+                List<String> closed = candidates.get(i).get(0);
+                List<String> aged = candidates.get(i).get(1);
+                if (closed.size() >= CANDIDATES_PER_ASK || aged.size() >= CANDIDATES_PER_ASK) {
                     due.add(asked.get(i)); // maybe more
                 }
-                removed += trimStreams(asked.get(i), streams.get(i), cutoff, closedCutoff, trims);
+                String sessionId = asked.get(i);
+                for (int from = 0; from < closed.size(); from += REMOVALS_PER_SCRIPT) {
+                    trims.add(removeClosed(sessionId, closed.subList(from,
+                            Math.min(closed.size(), from + REMOVALS_PER_SCRIPT)), closedCutoff));
+                }
+                for (String streamId : aged) {
+                    trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionId, streamId),
+                            keys.streams(sessionId), keys.eventStreams(sessionId), keys.streamAges(sessionId),
+                            keys.closedStreams(sessionId)}, cutoff, streamId, closedCutoff));
+                }
             }
-            removed += sum(db.awaitAll("trim events", trims));
+            removed += trims.removed + trims.await();
         }
         return removed;
     }
 
-    /**
-     * Sends one trim script per stream of a session, adding it to {@code trims} and waiting for them whenever
-     * {@link #TRIMS_IN_FLIGHT} are on their way.
-     *
-     * @return how many events the scripts waited for removed
-     */
-    private long trimStreams(String sessionId, List<String> streamIds, String cutoff, String closedCutoff,
-            List<CompletableFuture<Long>> trims) {
-        long removed = 0;
-        for (String streamId : streamIds) {
-            trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionId, streamId),
-                    keys.streams(sessionId), keys.eventStreams(sessionId), keys.streamAges(sessionId),
-                    keys.closedStreams(sessionId)}, cutoff, streamId, closedCutoff));
-            if (trims.size() == TRIMS_IN_FLIGHT) {
-                removed += sum(db.awaitAll("trim events", trims));
-                trims.clear();
+    /** One script that removes these closed streams of one session whole. */
+    private CompletableFuture<Long> removeClosed(String sessionId, List<String> streamIds, String closedCutoff) {
+        String[] scriptKeys = new String[4 + streamIds.size()];
+        scriptKeys[0] = keys.streams(sessionId);
+        scriptKeys[1] = keys.eventStreams(sessionId);
+        scriptKeys[2] = keys.streamAges(sessionId);
+        scriptKeys[3] = keys.closedStreams(sessionId);
+        String[] args = new String[1 + streamIds.size()];
+        args[0] = closedCutoff;
+        for (int i = 0; i < streamIds.size(); i++) {
+            scriptKeys[4 + i] = keys.events(sessionId, streamIds.get(i));
+            args[1 + i] = streamIds.get(i);
+        }
+        return db.runAsync("trim events", REMOVE_CLOSED, scriptKeys, args);
+    }
+
+    /** The trim scripts of one ask on their way: at most {@link #TRIMS_IN_FLIGHT}, waited for when full. */
+    private final class Pipeline {
+        private final List<CompletableFuture<Long>> inFlight = new ArrayList<>(TRIMS_IN_FLIGHT);
+        /** Events removed by the scripts waited for so far. */
+        private long removed;
+
+        void add(CompletableFuture<Long> script) {
+            inFlight.add(script);
+            if (inFlight.size() == TRIMS_IN_FLIGHT) {
+                removed += await();
             }
         }
-        return removed;
+
+        /** @return events removed by the scripts still in flight, which it waits for */
+        long await() {
+            long sum = sum(db.awaitAll("trim events", inFlight));
+            inFlight.clear();
+            return sum;
+        }
     }
 
     private static long sum(List<Long> counts) {

@@ -109,6 +109,36 @@ class RedisEventStoreIT extends EventStoreContract {
     }
 
     @Test
+    void closedStreamsGoWholeAHundredOfASessionPerScriptAndLeaveNoKeyOfTheirs() {
+        Opened opened = openWithSession();
+        EventStore events = opened.events();
+        String sid = opened.sid();
+        int closed = 2 * RedisEventStore.REMOVALS_PER_SCRIPT + 50;
+        for (int i = 0; i < closed; i++) {
+            answer(events, sid, "r" + i);
+        }
+        events.openStream(sid, "listen", StreamKind.LISTENING, "node-a");
+        events.append(sid, "listen", Direction.SERVER_TO_CLIENT, "{}");
+        clock.advance(Duration.ofMinutes(11));
+        answer(events, sid, "recent");
+        long scriptsBefore = scriptCalls();
+
+        long removed = events.trim(clock.instant().minus(Duration.ofHours(24)),
+                clock.instant().minus(Duration.ofMinutes(10)));
+
+        assertThat(scriptCalls() - scriptsBefore).as("one per session, one per 100 closed streams").isEqualTo(1 + 3);
+        assertThat(removed).isEqualTo(closed);
+        assertThat(opened.redis().smembers(KEYS.eventStreams(sid))).containsExactlyInAnyOrder("listen", "recent");
+        assertThat(opened.redis().hkeys(KEYS.streams(sid))).containsExactlyInAnyOrder("listen", "listen#n",
+                "recent", "recent#n");
+        assertThat(opened.redis().zrange(KEYS.streamAges(sid), 0, -1)).containsExactlyInAnyOrder("listen", "recent");
+        assertThat(opened.redis().zrange(KEYS.closedStreams(sid), 0, -1)).containsExactly("recent");
+        assertThat(opened.redis().exists(KEYS.events(sid, "r0"), KEYS.events(sid, "r199"), KEYS.events(sid, "r200"),
+                KEYS.events(sid, "r" + (closed - 1)))).isZero();
+        assertThat(events.stream(sid, "recent")).isPresent();
+    }
+
+    @Test
     void aSessionWrittenBeforeStreamAgesIsTrimmedWholeOnceAndGetsItsAges() {
         Opened opened = openWithSession();
         EventStore events = opened.events();
