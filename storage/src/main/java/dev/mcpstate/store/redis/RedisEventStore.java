@@ -42,12 +42,12 @@ import java.util.concurrent.CompletableFuture;
  * {@code <prefix>:{<sessionId>}:closed-streams}. {@link #trim(Instant, Instant)} walks the sessions of every bucket
  * of the retention index, asks each for the streams closed before the closed cutoff or older than the cutoff (one
  * script per session, pipelined; at most 500 of each kind per ask, asked again while it returns that many). Streams
- * closed before the closed cutoff go whole (key, streams-hash fields, set member, age, closing time), up to 100 of a
+ * closed before the closed cutoff go whole (key, streams-hash fields, set member, age, closing time), up to 32 of a
  * session in one script; from each of the others one script deletes entries from the oldest end while their
  * {@code t} is older than the cutoff, in batches of 100 (bounded by the stream length), and records the stream's new
- * age; a closed stream left empty is removed whole too. So a pass costs one script per session plus one per 100
- * closed streams and one per aged stream due, not one per stream ever answered; it keeps at most 64 trim scripts in
- * flight at once, and is meant for a
+ * age; a closed stream left empty is removed whole too. So a pass costs one script per session plus one per 32
+ * closed streams and one per aged stream due, not one per stream ever answered; it keeps the scripts of at most 64
+ * streams in flight at once, and is meant for a
  * periodic background job. A session written before stream ages were kept is visited whole once, which records
  * them. Streams of sessions that have no record (so are not in the
  * index) are not age-trimmed; like all abandoned keys, they expire after the cleanup expiry of
@@ -91,10 +91,13 @@ final class RedisEventStore implements EventStore {
     static final int CANDIDATES_PER_ASK = 500;
     /** Most asks per session and pass: a bound, not a rate (visited streams are gone or re-aged). */
     private static final int MAX_ASKS = 10_000;
-    /** Most trim scripts one retention run has on the connection at once. */
+    /**
+     * Most streams whose trim or removal one retention run has on the connection at once (a script that removes
+     * several counts each), so the hot path's commands never queue behind more than that.
+     */
     private static final int TRIMS_IN_FLIGHT = 64;
     /** Most closed streams of one session one script removes. */
-    static final int REMOVALS_PER_SCRIPT = 100;
+    static final int REMOVALS_PER_SCRIPT = 32;
 
     private final RedisDatabase db;
     private final RedisKeys keys;
@@ -413,18 +416,19 @@ final class RedisEventStore implements EventStore {
             for (int i = 0; i < asked.size(); i++) {
                 List<String> closed = candidates.get(i).get(0);
                 List<String> aged = candidates.get(i).get(1);
-                if (closed.size() >= CANDIDATES_PER_ASK || aged.size() >= CANDIDATES_PER_ASK) {
+                // the aged list came to `limit` before the closed ones were taken out of it
+                if (closed.size() >= CANDIDATES_PER_ASK || closed.size() + aged.size() >= CANDIDATES_PER_ASK) {
                     due.add(asked.get(i)); // maybe more
                 }
                 String sessionId = asked.get(i);
                 for (int from = 0; from < closed.size(); from += REMOVALS_PER_SCRIPT) {
-                    trims.add(removeClosed(sessionId, closed.subList(from,
-                            Math.min(closed.size(), from + REMOVALS_PER_SCRIPT)), closedCutoff));
+                    List<String> chunk = closed.subList(from, Math.min(closed.size(), from + REMOVALS_PER_SCRIPT));
+                    trims.add(removeClosed(sessionId, chunk, closedCutoff), chunk.size());
                 }
                 for (String streamId : aged) {
                     trims.add(db.runAsync("trim events", TRIM, new String[] {keys.events(sessionId, streamId),
                             keys.streams(sessionId), keys.eventStreams(sessionId), keys.streamAges(sessionId),
-                            keys.closedStreams(sessionId)}, cutoff, streamId, closedCutoff));
+                            keys.closedStreams(sessionId)}, cutoff, streamId, closedCutoff), 1);
                 }
             }
             removed += trims.removed + trims.await();
@@ -448,15 +452,21 @@ final class RedisEventStore implements EventStore {
         return db.runAsync("trim events", REMOVE_CLOSED, scriptKeys, args);
     }
 
-    /** The trim scripts of one ask on their way: at most {@link #TRIMS_IN_FLIGHT}, waited for when full. */
+    /**
+     * The trim scripts of one ask on their way, for at most {@link #TRIMS_IN_FLIGHT} streams; waited for when
+     * full.
+     */
     private final class Pipeline {
         private final List<CompletableFuture<Long>> inFlight = new ArrayList<>(TRIMS_IN_FLIGHT);
+        private int streams;
         /** Events removed by the scripts waited for so far. */
         private long removed;
 
-        void add(CompletableFuture<Long> script) {
+        /** @param streamCount how many streams the script trims or removes */
+        void add(CompletableFuture<Long> script, int streamCount) {
             inFlight.add(script);
-            if (inFlight.size() == TRIMS_IN_FLIGHT) {
+            streams += streamCount;
+            if (streams >= TRIMS_IN_FLIGHT) {
                 removed += await();
             }
         }
@@ -465,6 +475,7 @@ final class RedisEventStore implements EventStore {
         long await() {
             long sum = sum(db.awaitAll("trim events", inFlight));
             inFlight.clear();
+            streams = 0;
             return sum;
         }
     }

@@ -109,11 +109,11 @@ class RedisEventStoreIT extends EventStoreContract {
     }
 
     @Test
-    void closedStreamsGoWholeAHundredOfASessionPerScriptAndLeaveNoKeyOfTheirs() {
+    void closedStreamsGoWholeManyOfASessionPerScriptAndLeaveNoKeyOfTheirs() {
         Opened opened = openWithSession();
         EventStore events = opened.events();
         String sid = opened.sid();
-        int closed = 2 * RedisEventStore.REMOVALS_PER_SCRIPT + 50;
+        int closed = 3 * RedisEventStore.REMOVALS_PER_SCRIPT + 10;
         for (int i = 0; i < closed; i++) {
             answer(events, sid, "r" + i);
         }
@@ -126,16 +126,41 @@ class RedisEventStoreIT extends EventStoreContract {
         long removed = events.trim(clock.instant().minus(Duration.ofHours(24)),
                 clock.instant().minus(Duration.ofMinutes(10)));
 
-        assertThat(scriptCalls() - scriptsBefore).as("one per session, one per 100 closed streams").isEqualTo(1 + 3);
+        assertThat(scriptCalls() - scriptsBefore).as("one per session, four for the closed streams").isEqualTo(1 + 4);
         assertThat(removed).isEqualTo(closed);
         assertThat(opened.redis().smembers(KEYS.eventStreams(sid))).containsExactlyInAnyOrder("listen", "recent");
         assertThat(opened.redis().hkeys(KEYS.streams(sid))).containsExactlyInAnyOrder("listen", "listen#n",
                 "recent", "recent#n");
         assertThat(opened.redis().zrange(KEYS.streamAges(sid), 0, -1)).containsExactlyInAnyOrder("listen", "recent");
         assertThat(opened.redis().zrange(KEYS.closedStreams(sid), 0, -1)).containsExactly("recent");
-        assertThat(opened.redis().exists(KEYS.events(sid, "r0"), KEYS.events(sid, "r199"), KEYS.events(sid, "r200"),
+        assertThat(opened.redis().exists(KEYS.events(sid, "r0"), KEYS.events(sid, "r31"), KEYS.events(sid, "r32"),
                 KEYS.events(sid, "r" + (closed - 1)))).isZero();
         assertThat(events.stream(sid, "recent")).isPresent();
+    }
+
+    @Test
+    void aSessionWhoseOldestStreamsAreAlsoClosedIsAskedAgainForTheAgedOnesBehindThem() {
+        Opened opened = openWithSession();
+        EventStore events = opened.events();
+        String sid = opened.sid();
+        int closed = 100;
+        int open = RedisEventStore.CANDIDATES_PER_ASK + 100;
+        for (int i = 0; i < closed; i++) {
+            answer(events, sid, "c" + i); // same age as the open ones, and first among them by name
+        }
+        for (int i = 0; i < open; i++) {
+            events.openStream(sid, "o" + i, StreamKind.RESPONSE, "node-a");
+            events.append(sid, "o" + i, Direction.SERVER_TO_CLIENT, "{}");
+        }
+        clock.advance(Duration.ofHours(25));
+
+        long removed = events.trim(clock.instant().minus(Duration.ofHours(24)),
+                clock.instant().minus(Duration.ofMinutes(10)));
+
+        assertThat(removed).isEqualTo(closed + open);
+        assertThat(opened.redis().zrangebyscore(KEYS.streamAges(sid), io.lettuce.core.Range.create(0, 1e15)))
+                .as("no stream left with an old event").isEmpty();
+        assertThat(opened.redis().zscore(KEYS.streamAges(sid), "o" + (open - 1))).isEqualTo(Double.POSITIVE_INFINITY);
     }
 
     @Test
