@@ -414,13 +414,13 @@ final class RedisEventStore implements EventStore {
             due = new ArrayList<>();
             Pipeline trims = new Pipeline();
             for (int i = 0; i < asked.size(); i++) {
+                String sessionId = asked.get(i);
                 List<String> closed = candidates.get(i).get(0);
                 List<String> aged = candidates.get(i).get(1);
-                // the aged list came to `limit` before the closed ones were taken out of it
-                if (closed.size() >= CANDIDATES_PER_ASK || closed.size() + aged.size() >= CANDIDATES_PER_ASK) {
-                    due.add(asked.get(i)); // maybe more
+                // either list may have come to `limit`, the aged one before the closed ones were taken out of it
+                if (closed.size() + aged.size() >= CANDIDATES_PER_ASK) {
+                    due.add(sessionId); // maybe more
                 }
-                String sessionId = asked.get(i);
                 for (int from = 0; from < closed.size(); from += REMOVALS_PER_SCRIPT) {
                     List<String> chunk = closed.subList(from, Math.min(closed.size(), from + REMOVALS_PER_SCRIPT));
                     trims.add(removeClosed(sessionId, chunk, closedCutoff), chunk.size());
@@ -431,7 +431,7 @@ final class RedisEventStore implements EventStore {
                             keys.closedStreams(sessionId)}, cutoff, streamId, closedCutoff), 1);
                 }
             }
-            removed += trims.removed + trims.await();
+            removed += trims.finish();
         }
         return removed;
     }
@@ -467,16 +467,16 @@ final class RedisEventStore implements EventStore {
             inFlight.add(script);
             streams += streamCount;
             if (streams >= TRIMS_IN_FLIGHT) {
-                removed += await();
+                finish();
             }
         }
 
-        /** @return events removed by the scripts still in flight, which it waits for */
-        long await() {
-            long sum = sum(db.awaitAll("trim events", inFlight));
+        /** Waits for the scripts still in flight; @return events removed by every script added so far */
+        long finish() {
+            removed += sum(db.awaitAll("trim events", inFlight));
             inFlight.clear();
             streams = 0;
-            return sum;
+            return removed;
         }
     }
 

@@ -8,6 +8,7 @@ import dev.mcpstate.store.Storage;
 import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.store.StreamKind;
 import dev.mcpstate.testing.RedisTestServer;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
@@ -158,7 +159,7 @@ class RedisEventStoreIT extends EventStoreContract {
                 clock.instant().minus(Duration.ofMinutes(10)));
 
         assertThat(removed).isEqualTo(closed + open);
-        assertThat(opened.redis().zrangebyscore(KEYS.streamAges(sid), io.lettuce.core.Range.create(0, 1e15)))
+        assertThat(opened.redis().zrangebyscore(KEYS.streamAges(sid), Range.create(0, 1e15)))
                 .as("no stream left with an old event").isEmpty();
         assertThat(opened.redis().zscore(KEYS.streamAges(sid), "o" + (open - 1))).isEqualTo(Double.POSITIVE_INFINITY);
     }
