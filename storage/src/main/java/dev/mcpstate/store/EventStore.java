@@ -1,6 +1,7 @@
 package dev.mcpstate.store;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -148,6 +149,44 @@ public interface EventStore {
             Direction direction, String message, boolean last) {
         return last ? appendAndCloseAsync(sessionId, streamId, direction, message)
                 : appendAsync(sessionId, streamId, direction, message);
+    }
+
+    /**
+     * {@link #appendAfter} for several consecutive events of one stream at once: a producer whose events come faster
+     * than the store answers sends the ones that queued up meanwhile in one write (group commit). The first event is
+     * stored behind exactly {@code precedingEvents} events, the others behind it in list order; with {@code last} the
+     * stream is closed with the final one.
+     *
+     * <p>The default sends one {@link #appendAfter} per event, pipelined, each behind the one before; a backend that
+     * can store them in one write overrides it (Redis: one script). Where a backend overrides it the write is atomic:
+     * all of them or, on a fault or a count that differs, none. With the default a fault may leave a prefix stored;
+     * the future fails all the same, and a client resuming the stream reads that prefix, never a hole.
+     *
+     * @param sessionId       the session; not null
+     * @param streamId        the stream; not null
+     * @param precedingEvents how many events the stream must hold before the first of these; 0 or more
+     * @param direction       the direction of every one of them; not null
+     * @param messages        the JSON-RPC messages, oldest first; not null, at least one, no null element
+     * @param last            true to close the stream with the final message
+     * @return the stored events in list order, entry ids increasing; or a future failed with
+     *         {@link StreamGapException} when the count differs, or with {@link StoreException}
+     * @throws IllegalArgumentException when {@code messages} is empty or {@code precedingEvents} is negative
+     */
+    default CompletableFuture<List<StoredEvent>> appendAllAfter(String sessionId, String streamId,
+            long precedingEvents, Direction direction, List<String> messages, boolean last) {
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("messages must not be empty");
+        }
+        if (precedingEvents < 0) {
+            throw new IllegalArgumentException("precedingEvents must be 0 or more, was: " + precedingEvents);
+        }
+        List<CompletableFuture<StoredEvent>> appends = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            appends.add(appendAfter(sessionId, streamId, precedingEvents + i, direction, messages.get(i),
+                    last && i == messages.size() - 1));
+        }
+        return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
+                .thenApply(done -> appends.stream().map(CompletableFuture::join).toList());
     }
 
     /**

@@ -86,6 +86,44 @@ public abstract class EventStoreContract extends StoreContractSupport {
     }
 
     @Test
+    void appendAllAfterStoresSeveralEventsInOrderBehindTheOnesBeforeAndClosesWithTheLast() {
+        sessions.save(session(sid));
+        events.openResponseStream(sid, "r1", "node-a", "{\"id\":1}", "{\"method\":\"m\"}", false).join();
+
+        List<StoredEvent> three = events.appendAllAfter(sid, "r1", 2, Direction.SERVER_TO_CLIENT,
+                List.of("{\"n\":3}", "{\"n\":4}", "{\"n\":5}"), false).join();
+
+        assertThat(three).extracting(StoredEvent::message).containsExactly("{\"n\":3}", "{\"n\":4}", "{\"n\":5}");
+        assertThat(three).extracting(e -> counter(e.id().entryId())).isSorted().doesNotHaveDuplicates();
+        assertThat(readAll("r1")).hasSize(5).endsWith(three.toArray(StoredEvent[]::new));
+        assertThat(events.readAfter(sid, "r1", three.get(0).id().entryId(), 10)).containsExactly(three.get(1),
+                three.get(2));
+        assertThat(events.stream(sid, "r1").orElseThrow().closed()).isFalse();
+
+        List<StoredEvent> one = events.appendAllAfter(sid, "r1", 5, Direction.SERVER_TO_CLIENT,
+                List.of("{\"n\":6}"), false).join();
+        List<StoredEvent> end = events.appendAllAfter(sid, "r1", 6, Direction.SERVER_TO_CLIENT,
+                List.of("{\"n\":7}", "{\"result\":{}}"), true).join();
+
+        assertThat(readAll("r1")).hasSize(8).endsWith(one.get(0), end.get(0), end.get(1));
+        assertThat(events.stream(sid, "r1").orElseThrow().closed()).isTrue();
+        if (checksPrecedingEvents()) {
+            // the producer believes the stream holds 9: none of the batch lands behind the hole
+            assertThatThrownBy(() -> events.appendAllAfter(sid, "r1", 9, Direction.SERVER_TO_CLIENT,
+                    List.of("{\"n\":10}", "{\"n\":11}"), false).join()).hasCauseInstanceOf(StreamGapException.class);
+            assertThat(readAll("r1")).hasSize(8);
+        }
+    }
+
+    @Test
+    void appendAllAfterRefusesAnEmptyBatchAndANegativeCount() {
+        assertThatThrownBy(() -> events.appendAllAfter(sid, "r1", 0, Direction.SERVER_TO_CLIENT, List.of(), false))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> events.appendAllAfter(sid, "r1", -1, Direction.SERVER_TO_CLIENT,
+                List.of("{}", "{}"), false)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void openResponseStreamWithANotificationLeavesTheStreamOpenForWhatFollows() {
         sessions.save(session(sid));
 

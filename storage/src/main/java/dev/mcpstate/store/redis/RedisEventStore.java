@@ -71,6 +71,7 @@ final class RedisEventStore implements EventStore {
     private static final LuaScript OPEN_AND_APPEND = script("open_and_append.lua");
     private static final LuaScript OPEN_RESPONSE_STREAM = script("open_response_stream.lua");
     private static final LuaScript APPEND_AND_CLOSE = script("append_and_close.lua");
+    private static final LuaScript APPEND_ALL = script("append_all.lua");
     private static final LuaScript OPEN = script("open_stream.lua", ScriptOutputType.INTEGER);
     private static final LuaScript CLOSE = script("close_stream.lua", ScriptOutputType.INTEGER);
     private static final LuaScript POSITION = script("position.lua", ScriptOutputType.MULTI);
@@ -206,6 +207,45 @@ final class RedisEventStore implements EventStore {
                 Long.toString(precedingEvents))
                 : appendAsyncWith(APPEND, "append event", sessionId, streamId, direction, message,
                         Long.toString(precedingEvents));
+    }
+
+    /**
+     * One script for all of them (a single event runs the one-event script): the count check, the entries, the
+     * close with the last, one wake-up.
+     */
+    @Override
+    public CompletableFuture<List<StoredEvent>> appendAllAfter(String sessionId, String streamId, long precedingEvents,
+            Direction direction, List<String> messages, boolean last) {
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("messages must not be empty");
+        }
+        if (messages.size() == 1) {
+            return appendAfter(sessionId, streamId, precedingEvents, direction, messages.get(0), last)
+                    .thenApply(List::of);
+        }
+        if (precedingEvents < 0) {
+            throw new IllegalArgumentException("precedingEvents must be 0 or more, was: " + precedingEvents);
+        }
+        Objects.requireNonNull(streamId, "streamId must not be null");
+        Objects.requireNonNull(direction, "direction must not be null");
+        String[] tail = new String[1 + messages.size()];
+        tail[0] = last ? "1" : "0";
+        for (int i = 0; i < messages.size(); i++) {
+            tail[i + 1] = Objects.requireNonNull(messages.get(i), "messages must not hold null");
+        }
+        long now = clock.millis();
+        return db.<String>writeAsync("append events", APPEND_ALL, appendKeys(sessionId, streamId),
+                appendArgs(sessionId, streamId, now, direction, "", Long.toString(precedingEvents), tail))
+                .thenApply(lastEntryId -> {
+                    long lastCounter = Long.parseLong(lastEntryId.substring(0, lastEntryId.indexOf('-')));
+                    List<StoredEvent> stored = new ArrayList<>(messages.size());
+                    for (int i = 0; i < messages.size(); i++) {
+                        String entryId = (lastCounter - messages.size() + 1 + i) + "-0";
+                        stored.add(new StoredEvent(sessionId, new EventId(streamId, entryId), direction,
+                                messages.get(i), Instant.ofEpochMilli(now)));
+                    }
+                    return stored;
+                });
     }
 
     private CompletableFuture<StoredEvent> appendAsyncWith(LuaScript script, String what, String sessionId,
