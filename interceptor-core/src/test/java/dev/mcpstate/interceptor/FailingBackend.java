@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A storage backend (the open {@link StorageBackend} SPI) whose event appends fail while {@link #failAppends} is on,
- * as a store that just became unreachable, and whose response streams' opening writes are overtaken while
- * {@link #overtakeOpens} is on; everything else is the wrapped backend's. Thread-safe.
+ * as a store that just became unreachable, and whose response streams' opening writes are held back while
+ * {@link #holdOpens} is on, as a store that is slow to answer; everything else is the wrapped backend's. Thread-safe.
  */
 public final class FailingBackend implements StorageBackend {
 
@@ -32,9 +32,10 @@ public final class FailingBackend implements StorageBackend {
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicBoolean unavailable = new AtomicBoolean();
     private final AtomicInteger refused = new AtomicInteger();
-    private final AtomicBoolean overtaking = new AtomicBoolean();
-    /** Opening writes held back, by session and stream, until the next append of their stream was tried. */
+    private final AtomicBoolean holding = new AtomicBoolean();
+    /** Opening writes held back, by session and stream, until {@link #releaseOpens}. */
     private final ConcurrentHashMap<String, Runnable> heldOpens = new ConcurrentHashMap<>();
+    private final AtomicInteger appendsTried = new AtomicInteger();
     private final EventStore events;
 
     /** @param inner the backend that does the work; owned by this one */
@@ -48,13 +49,29 @@ public final class FailingBackend implements StorageBackend {
         failing.set(on);
     }
 
-    /**
-     * @param on true: a response stream's opening write reaches the wrapped store only after the stream's next
-     *           {@link EventStore#appendAfter} was tried there — as on Redis, where an opening write sent again with
-     *           {@code EVAL} after Redis lost its script cache arrives behind the appends pipelined after it
-     */
-    public void overtakeOpens(boolean on) {
-        overtaking.set(on);
+    /** @param on true: a response stream's opening write reaches the wrapped store only at {@link #releaseOpens} */
+    public void holdOpens(boolean on) {
+        holding.set(on);
+    }
+
+    /** @return how many opening writes are held back now */
+    public int heldOpens() {
+        return heldOpens.size();
+    }
+
+    /** Sends every held opening write to the wrapped store. */
+    public void releaseOpens() {
+        heldOpens.keySet().forEach(key -> {
+            Runnable open = heldOpens.remove(key);
+            if (open != null) {
+                open.run();
+            }
+        });
+    }
+
+    /** @return how many {@link EventStore#appendAfter} calls reached this backend so far */
+    public int appendsTried() {
+        return appendsTried.get();
     }
 
     /** @return how many appends were refused so far */
@@ -172,7 +189,7 @@ public final class FailingBackend implements StorageBackend {
             if (failing.get()) {
                 return refusedFuture();
             }
-            if (!overtaking.get()) {
+            if (!holding.get()) {
                 return store.openResponseStream(sessionId, streamId, ownerNode, request, firstEvent, last);
             }
             CompletableFuture<Optional<StoredEvent>> opened = new CompletableFuture<>();
@@ -190,13 +207,9 @@ public final class FailingBackend implements StorageBackend {
         @Override
         public CompletableFuture<StoredEvent> appendAfter(String sessionId, String streamId, long precedingEvents,
                 Direction direction, String message, boolean last) {
-            CompletableFuture<StoredEvent> appended = failing.get() ? refusedFuture()
+            appendsTried.incrementAndGet();
+            return failing.get() ? refusedFuture()
                     : store.appendAfter(sessionId, streamId, precedingEvents, direction, message, last);
-            Runnable open = heldOpens.remove(sessionId + "/" + streamId);
-            if (open != null) {
-                open.run();
-            }
-            return appended;
         }
 
         @Override

@@ -118,7 +118,7 @@ class RedisHotPathIT {
                 flushScripts(server); // as after a restart or a failover: the next EVALSHA of each script fails
             }
             // then a listening stream's notification loads the append script again, but not the one that opens a
-            // response stream: a call's first append is sent again with EVAL, and its second one overtakes it
+            // response stream: a call's first append is sent again with EVAL, and its later ones must not overtake it
             node.storage().events().openStream(session, "listen-" + round, StreamKind.LISTENING, "a");
             node.storage().events().append(session, "listen-" + round, Direction.SERVER_TO_CLIENT, "{}");
             int n = 20;

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 
@@ -64,6 +65,10 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     private volatile boolean eventStream;
     /** The client went away, or its response was ended: nothing more is written to it. */
     private volatile boolean detached;
+    /** The frames not yet sent, in order; a send looks at the next one to tell whether to flush. */
+    private final ConcurrentLinkedQueue<CompletableFuture<String>> unsent = new ConcurrentLinkedQueue<>();
+    /** Frames were written to the client but not flushed yet; touched only by sends, which run one after another. */
+    private boolean unflushed;
     /** An event could not be persisted: nothing more is recorded or sent. */
     private volatile boolean failing;
     private boolean started;
@@ -291,6 +296,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         // and an event the servlet wrote is never dropped (an exception here would make the SDK drop the session)
         inFlight.acquireUninterruptibly();
         CompletableFuture<String> frame = recorder.onEvent(event).toCompletableFuture();
+        unsent.add(frame);
         if (written.isDone() && frame.isDone()) {
             // everything before is out and this one is durable (a final response is stored synchronously):
             // write it here, on the servlet's thread, with no hand-over to the writer
@@ -326,6 +332,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
 
     /** Writes one persisted frame, after the priming event when it is the first. */
     private Void send(Object ignored, String text) {
+        unsent.poll(); // this frame
         String first = priming;
         if (first != null) {
             priming = null;
@@ -334,7 +341,13 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         if (text != null) {
             sendToClient(text);
         }
-        if (first != null || text != null) {
+        unflushed |= first != null || text != null;
+        // frames that became durable together (one group commit) go out in one flush: the next one's send runs
+        // right after this one, and flushes for both
+        CompletableFuture<String> next = unsent.peek();
+        boolean nextReady = next != null && next.isDone() && !next.isCompletedExceptionally();
+        if (unflushed && !nextReady) {
+            unflushed = false;
             flushClient();
         }
         return null;

@@ -14,6 +14,7 @@ import dev.mcpstate.interceptor.internal.http.ErrorCodes;
 import dev.mcpstate.interceptor.internal.http.ErrorMessages;
 import dev.mcpstate.interceptor.internal.http.JsonRpcErrors;
 import dev.mcpstate.interceptor.internal.http.OnComplete;
+import dev.mcpstate.interceptor.internal.resume.GroupCommit;
 import dev.mcpstate.interceptor.internal.resume.StreamHub;
 import dev.mcpstate.interceptor.internal.resume.StreamIds;
 import dev.mcpstate.interceptor.internal.route.RoutedIds;
@@ -23,7 +24,6 @@ import dev.mcpstate.store.Direction;
 import dev.mcpstate.store.SessionRecord;
 import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.StoredEvent;
-import dev.mcpstate.store.StreamGapException;
 import dev.mcpstate.store.StreamKind;
 import dev.mcpstate.store.internal.Json;
 import jakarta.servlet.ServletException;
@@ -48,11 +48,12 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>The POSTed message is appended first (direction client-to-server). A request opens a response stream
  *       with a fresh stream id.</li>
- *   <li>An SSE answer is parsed as the SDK writes it; each event is appended (pipelined: the SDK does not wait for
- *       the store, but a frame reaches the client only once its event is durable, in order; each append is stored
- *       only after all the earlier ones of the stream, {@link dev.mcpstate.store.EventStore#appendAfter}, so a lost
- *       one never leaves a hole in the stored stream, and one refused because it overtook an earlier one still on
- *       its way is sent again once that one landed), then sent with the filter's event id
+ *   <li>An SSE answer is parsed as the SDK writes it; each event is appended without the SDK waiting for the store,
+ *       but a frame reaches the client only once its event is durable, in order. The first event goes with the
+ *       request in the stream's opening write; the ones after it are group-committed ({@link GroupCommit}): one
+ *       write of the stream on its way at a time, the events that came meanwhile together in the next, each write
+ *       stored only behind all the earlier ones ({@link dev.mcpstate.store.EventStore#appendAllAfter}), so a lost
+ *       one never leaves a hole in the stored stream. Each event is then sent with the filter's event id
  *       ({@code <streamId>:<entryId>}) in place of the SDK's. Server-to-client requests get a node-namespaced id
  *       ({@link RoutedIds}) so the client's answer can be routed back from any node. The final response closes the stream in the store.
  *       Protocol 2025-11-25 clients first get a priming event {@code <streamId>:0}.</li>
@@ -274,10 +275,8 @@ public final class Capture implements Interceptor {
         private volatile boolean failed;
         /** The JSON-RPC error the client got when persisting failed (-32003), to end the stored stream with. */
         private volatile String failure;
-        /** Events of the stream sent to the store so far; only the response writer's thread touches it. */
-        private long sentEvents;
-        /** The newest append sent to the store; only the response writer's thread touches it. */
-        private CompletableFuture<StoredEvent> previous = CompletableFuture.completedFuture(null);
+        /** The stream's events after its opening write, group-committed; set with the opening write. */
+        private GroupCommit appends;
 
         Recorder(Exchange exchange) {
             this.exchange = exchange;
@@ -372,16 +371,16 @@ public final class Capture implements Interceptor {
             CompletableFuture<StoredEvent> appending;
             if (request && !opened) {
                 appending = open(data, last);
-                sentEvents = 2; // the request and this first message
+                // behind the request and this first message, once they landed; each write conditional on the
+                // count before it, so one lost while the store reconnects leaves no hole that later ones sit behind
+                appends = new GroupCommit((preceding, messages, closes) -> hub.appendAllAfter(session.sessionId(),
+                        exchange.streamId(), preceding, Direction.SERVER_TO_CLIENT, messages, closes), 2, appending);
             } else if (request) {
-                // conditional on every earlier append of this stream having landed: one lost while the store
-                // reconnects must not leave a hole that later appends, accepted again, would sit behind
-                appending = appendBehind(previous, session.sessionId(), sentEvents++, data, last);
+                appending = appends.append(data, last);
             } else {
                 appending = hub.appendAsync(session.sessionId(), exchange.streamId(), Direction.SERVER_TO_CLIENT,
                         data, last);
             }
-            previous = appending;
             if (last) {
                 // the call's one blocking round trip: the servlet's writing thread waits for the final response to be
                 // durable (at most the store's command timeout), then writes it itself (CapturingResponse), with no
@@ -396,20 +395,6 @@ public final class Capture implements Interceptor {
             });
         }
 
-        /**
-         * Appends the stream's next event behind {@code preceding} events. Refused with a gap while the append before
-         * it is still on its way (it overtook one that Redis made wait, e.g. sent again after a lost script cache), it
-         * is sent again once that one landed; when that one failed, so does this.
-         */
-        private CompletableFuture<StoredEvent> appendBehind(CompletableFuture<StoredEvent> before, String sessionId,
-                long preceding, String data, boolean last) {
-            return hub.appendAfter(sessionId, exchange.streamId(), preceding, Direction.SERVER_TO_CLIENT, data, last)
-                    .exceptionallyCompose(e -> overtook(e)
-                            ? before.thenCompose(landed -> hub.appendAfter(sessionId, exchange.streamId(), preceding,
-                                    Direction.SERVER_TO_CLIENT, data, last))
-                            : CompletableFuture.failedFuture(e));
-        }
-
         /** @return what the final response to this POST's request says, or null when {@code data} is not it */
         private Answer finalAnswer(String data) {
             JsonNode requestId = exchange.messageId();
@@ -419,12 +404,6 @@ public final class Capture implements Interceptor {
             Answer answer = answer(data, toolCall);
             return answer != null && requestId.equals(answer.id()) ? answer : null;
         }
-    }
-
-    /** @return true when {@code error} is (or wraps) a {@link StreamGapException} */
-    private static boolean overtook(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof StreamGapException;
     }
 
     /**

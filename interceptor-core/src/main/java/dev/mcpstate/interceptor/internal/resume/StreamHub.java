@@ -142,6 +142,23 @@ public final class StreamHub {
         });
     }
 
+    /**
+     * Appends several events of one stream without waiting, behind exactly {@code precedingEvents} events
+     * ({@link EventStore#appendAllAfter}); followers are woken once, when all of them are durable.
+     *
+     * @param last true when the final message is the stream's last: the stream is closed with it
+     * @return the stored events in order, or a future failed with the store's exception
+     */
+    public CompletableFuture<List<StoredEvent>> appendAllAfter(String sessionId, String streamId,
+            long precedingEvents, Direction direction, List<String> messages, boolean last) {
+        return events.appendAllAfter(sessionId, streamId, precedingEvents, direction, messages, last)
+                .thenApply(stored -> {
+                    stored.forEach(event -> metrics.appended(direction));
+                    wake(sessionId, streamId);
+                    return stored;
+                });
+    }
+
     /** Marks a stream ended in the store, then wakes its followers so they finish. */
     public void close(String sessionId, String streamId) {
         events.closeStream(sessionId, streamId);

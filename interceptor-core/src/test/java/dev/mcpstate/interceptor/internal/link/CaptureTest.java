@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Every message of a POST is persisted before the client sees it; the filter owns the event ids. */
 class CaptureTest {
@@ -51,7 +52,8 @@ class CaptureTest {
     @AfterEach
     void stop() {
         backend.failAppends(false);
-        backend.overtakeOpens(false);
+        backend.holdOpens(false);
+        backend.releaseOpens();
         node.close();
     }
 
@@ -85,19 +87,26 @@ class CaptureTest {
     }
 
     @Test
-    void anAppendThatOvertookTheStreamsOpeningWriteIsSentAgainBehindIt() {
-        backend.overtakeOpens(true);
+    void theEventsOfAStreamWaitForItsOpeningWriteSoNoneCanOvertakeIt() {
+        backend.holdOpens(true);
 
-        HttpResult call = node.callTool(session, 1, "count", "{\"n\":3}");
+        try (SseStream call = node.open(FilterHarness.toolCall(session, 4, "gate", "{}"))) {
+            await().until(() -> backend.heldOpens() == 1);
+            node.gate().say("one");
+            node.gate().say("two");
+            node.gate().finish();
+            assertThat(backend.appendsTried()).as("no event is sent while the opening write is on its way").isZero();
+            backend.releaseOpens();
+            call.awaitEnd();
 
-        List<SseFrame> messages = call.messages();
-        assertThat(messages).last().satisfies(f -> assertThat(f.json().at("/result/content/0/text").asText())
-                .isEqualTo("counted 3"));
-        String streamId = EventId.parse(messages.get(0).id()).streamId();
-        assertThat(stream(streamId)).as("the request, then every message the client got, in order")
-                .extracting(StoredEvent::message).containsExactlyElementsOf(Stream.concat(
-                        Stream.of(stream(streamId).get(0).message()), messages.stream().map(SseFrame::data)).toList());
-        assertThat(messages).allSatisfy(this::storedAs);
+            List<SseFrame> messages = call.messages();
+            assertThat(messages).hasSize(4).allSatisfy(this::storedAs);
+            String streamId = EventId.parse(messages.get(0).id()).streamId();
+            assertThat(stream(streamId)).as("the request, then every message the client got, in order")
+                    .extracting(StoredEvent::message).containsExactlyElementsOf(Stream.concat(
+                            Stream.of(stream(streamId).get(0).message()), messages.stream().map(SseFrame::data))
+                            .toList());
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.mcpstate.store.StorageConfig;
 import dev.mcpstate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +26,16 @@ class StreamHubTest {
         }
         hub.append("s", "r1", Direction.SERVER_TO_CLIENT, "{}");
         assertThat(changes).as("not after the subscription closed").hasValue(2);
+    }
+
+    @Test
+    void severalEventsAppendedInOneWriteWakeAFollowerOnce() {
+        AtomicInteger changes = new AtomicInteger();
+        try (StreamHub.Subscription ignored = hub.follow("s", "r1", changes::incrementAndGet)) {
+            hub.appendAllAfter("s", "r1", 0, Direction.SERVER_TO_CLIENT, List.of("{}", "{}", "{}"), true).join();
+
+            assertThat(changes).hasValue(1);
+        }
     }
 
     @Test
