@@ -65,18 +65,26 @@ public final class SseParser {
 
     /** Feeds already decoded characters of the stream. */
     public void feed(CharSequence chars) {
-        for (int i = 0; i < chars.length(); i++) {
-            char c = chars.charAt(i);
-            if (c == '\n' && lastWasCr) {
+        int length = chars.length();
+        int i = 0;
+        while (i < length) {
+            if (lastWasCr && chars.charAt(i) == '\n') { // the LF of a CRLF
                 lastWasCr = false;
+                i++;
                 continue;
             }
-            lastWasCr = c == '\r';
-            if (c == '\n' || c == '\r') {
-                endOfLine();
-            } else {
-                line.append(c);
+            lastWasCr = false;
+            int end = i;
+            while (end < length && chars.charAt(end) != '\n' && chars.charAt(end) != '\r') {
+                end++;
             }
+            line.append(chars, i, end); // the line's text up to its end, in one copy
+            if (end == length) {
+                return; // the line goes on in the next feed
+            }
+            lastWasCr = chars.charAt(end) == '\r';
+            endOfLine();
+            i = end + 1;
         }
     }
 
