@@ -157,10 +157,10 @@ public interface EventStore {
      * stored behind exactly {@code precedingEvents} events, the others behind it in list order; with {@code last} the
      * stream is closed with the final one.
      *
-     * <p>The default sends one {@link #appendAfter} per event, pipelined, each behind the one before; a backend that
-     * can store them in one write overrides it (Redis: one script). Where a backend overrides it the write is atomic:
-     * all of them or, on a fault or a count that differs, none. With the default a fault may leave a prefix stored;
-     * the future fails all the same, and a client resuming the stream reads that prefix, never a hole.
+     * <p>The default sends one {@link #appendAfter} per event, pipelined, each behind the one before, so each is as
+     * conditional as that backend's {@code appendAfter} is; a fault may then leave a prefix stored, and the future
+     * fails all the same. A backend that can store them in one write overrides it, atomically: all of them or none
+     * (Redis: one script that also checks the count; SQLite: one task of its writer).
      *
      * @param sessionId       the session; not null
      * @param streamId        the stream; not null

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -193,6 +194,36 @@ final class SqliteEventStore implements EventStore {
             String message) {
         return appendWith(sessionId, streamId, direction, message, "append and close", NOTHING,
                 (tx, now) -> tx.update(CLOSE_STREAM, now, sessionId, streamId));
+    }
+
+    /**
+     * One task of the writer for all of them, so they are stored together or not at all, in order, the stream
+     * closed with the last when asked. The count is not checked, as with {@link #appendAfter}: the writer applies a
+     * stream's writes in the order they were handed to it.
+     */
+    @Override
+    public CompletableFuture<List<StoredEvent>> appendAllAfter(String sessionId, String streamId, long precedingEvents,
+            Direction direction, List<String> messages, boolean last) {
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("messages must not be empty");
+        }
+        if (precedingEvents < 0) {
+            throw new IllegalArgumentException("precedingEvents must be 0 or more, was: " + precedingEvents);
+        }
+        requireStream(sessionId, streamId);
+        Objects.requireNonNull(direction, "direction must not be null");
+        List<String> batch = List.copyOf(messages);
+        long now = clock.millis();
+        return db.writeAsync(last ? "append events and close" : "append events", tx -> {
+            List<StoredEvent> stored = new ArrayList<>(batch.size());
+            for (String message : batch) {
+                stored.add(insert(tx, sessionId, streamId, direction, message, now));
+            }
+            if (last) {
+                tx.update(CLOSE_STREAM, now, sessionId, streamId);
+            }
+            return stored;
+        });
     }
 
     /** A step of an append transaction, given the transaction and the event time. */

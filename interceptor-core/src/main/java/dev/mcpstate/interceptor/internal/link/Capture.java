@@ -374,7 +374,8 @@ public final class Capture implements Interceptor {
                 // behind the request and this first message, once they landed; each write conditional on the
                 // count before it, so one lost while the store reconnects leaves no hole that later ones sit behind
                 appends = new GroupCommit((preceding, messages, closes) -> hub.appendAllAfter(session.sessionId(),
-                        exchange.streamId(), preceding, Direction.SERVER_TO_CLIENT, messages, closes), 2, appending);
+                        exchange.streamId(), preceding, Direction.SERVER_TO_CLIENT, messages, closes), writer, 2,
+                        appending);
             } else if (request) {
                 appending = appends.append(data, last);
             } else {
@@ -382,9 +383,10 @@ public final class Capture implements Interceptor {
                         data, last);
             }
             if (last) {
-                // the call's one blocking round trip: the servlet's writing thread waits for the final response to be
-                // durable (at most the store's command timeout), then writes it itself (CapturingResponse), with no
-                // hand-over to another thread
+                // the servlet's writing thread waits for the final response to be durable, then writes it itself
+                // (CapturingResponse), with no hand-over to another thread: the call's one blocking round trip when
+                // the answer opens the stream, else it waits behind the stream's write on its way too (each write
+                // bounded by the store's command timeout)
                 appending.handle((v, e) -> null).join();
             }
             return appending.thenApply(appended -> {

@@ -1,5 +1,6 @@
 package dev.mcpstate.interceptor.internal.resume;
 
+import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.StoredEvent;
 
 import java.util.ArrayDeque;
@@ -8,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Group commit of one producer's events on one stream: at most one write of the stream is on its way to the store,
@@ -21,14 +24,20 @@ import java.util.concurrent.CompletionException;
  * A batch holds at most {@link #MAX_EVENTS} events and about {@link #MAX_CHARS} characters of messages (always at
  * least one event), and it ends with the stream's final event.
  *
- * <p>Thread-safe: {@link #append} may be called from any thread; the writes' futures complete outside the lock, on
- * the store's thread.
+ * <p>The final event waits for the write on its way before it: a stream whose answer follows a notification at once
+ * pays two store round trips before the answer is out (the opening write, then the answer), where an answer alone
+ * pays one.
+ *
+ * <p>Thread-safe: {@link #append} may be called from any thread and sends at once on it when no write is on its
+ * way; a batch that waited is sent by {@code sender}, never on the thread that completed the write before it (a
+ * store's I/O thread must not block, and sending may). The events' futures complete outside the lock, on the thread
+ * that completed their write, or on the caller's when the stream had failed already.
  */
 public final class GroupCommit {
 
     /** Most events in one write. */
     public static final int MAX_EVENTS = 64;
-    /** About the most characters of messages in one write (a larger single event goes alone). */
+    /** About the most characters (UTF-16 units) of messages in one write; a larger single event goes alone. */
     public static final int MAX_CHARS = 1 << 20;
 
     /** One write: the events of a batch, behind {@code precedingEvents}; closes the stream when {@code last}. */
@@ -42,6 +51,7 @@ public final class GroupCommit {
     }
 
     private final Write write;
+    private final Executor sender;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     /** Events sent to the store so far, in earlier writes. */
     private long sent;
@@ -50,12 +60,14 @@ public final class GroupCommit {
 
     /**
      * @param write        sends one batch; not null
+     * @param sender       sends the batches that waited for a write; not null
      * @param storedEvents the events the stream holds once {@code before} completed; 0 or more
      * @param before       the stream's write that must land first (its opening); the first batch is sent once it
      *                     completed, and fails with its cause when it failed; not null
      */
-    public GroupCommit(Write write, long storedEvents, CompletableFuture<?> before) {
+    public GroupCommit(Write write, Executor sender, long storedEvents, CompletableFuture<?> before) {
         this.write = Objects.requireNonNull(write, "write must not be null");
+        this.sender = Objects.requireNonNull(sender, "sender must not be null");
         this.sent = storedEvents;
         this.writing = true;
         before.whenComplete((v, e) -> landed(List.of(), null, e));
@@ -126,10 +138,22 @@ public final class GroupCommit {
         stored.whenComplete((events, e) -> landed(batch, events, e));
     }
 
+    private void sendLater(List<Pending> batch) {
+        try {
+            sender.execute(() -> send(batch));
+        } catch (RejectedExecutionException stopping) { // the node stops: no thread left but this one
+            send(batch);
+        }
+    }
+
     /** Sends what queued meanwhile (or fails it: the stream broke), then completes the batch's events; no lock held. */
     private void landed(List<Pending> batch, List<StoredEvent> events, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
+        if (cause == null && (events == null ? 0 : events.size()) != batch.size()) {
+            cause = new StoreException("the store returned " + (events == null ? 0 : events.size())
+                    + " events for a write of " + batch.size());
+        }
         List<Pending> next = null;
         List<Pending> dropped = List.of();
         synchronized (this) {
@@ -145,7 +169,7 @@ public final class GroupCommit {
             }
         }
         if (next != null) {
-            send(next); // first: the store works on the next batch while this one's frames are written
+            sendLater(next); // first: the store works on the next batch while this one's frames are written
         }
         for (int i = 0; i < batch.size(); i++) {
             if (cause != null) {

@@ -127,22 +127,6 @@ public final class StreamHub {
     }
 
     /**
-     * Appends without waiting, only after exactly {@code precedingEvents} events of the stream
-     * ({@link EventStore#appendAfter}); followers are woken once the event is durable.
-     *
-     * @param last true for the stream's final message: the stream is closed with it
-     * @return the stored event, or a future failed with the store's exception (also when the count differs)
-     */
-    public CompletableFuture<StoredEvent> appendAfter(String sessionId, String streamId, long precedingEvents,
-            Direction direction, String message, boolean last) {
-        return events.appendAfter(sessionId, streamId, precedingEvents, direction, message, last).thenApply(event -> {
-            metrics.appended(direction);
-            wake(sessionId, streamId);
-            return event;
-        });
-    }
-
-    /**
      * Appends several events of one stream without waiting, behind exactly {@code precedingEvents} events
      * ({@link EventStore#appendAllAfter}); followers are woken once, when all of them are durable.
      *

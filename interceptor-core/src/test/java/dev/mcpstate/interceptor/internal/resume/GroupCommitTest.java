@@ -62,7 +62,7 @@ class GroupCommitTest {
     @Test
     void eventsThatComeWhileTheOpeningWriteIsOnItsWayGoTogetherBehindIt() {
         CompletableFuture<Void> opening = new CompletableFuture<>();
-        GroupCommit commits = new GroupCommit(this::hold, 0, opening);
+        GroupCommit commits = new GroupCommit(this::hold, Runnable::run, 0, opening);
 
         List<CompletableFuture<StoredEvent>> events = List.of(commits.append("a", false), commits.append("b", false),
                 commits.append("c", false));
@@ -84,7 +84,7 @@ class GroupCommitTest {
 
     @Test
     void aSlowProducerPaysOneWritePerEventAndNoWait() {
-        GroupCommit commits = new GroupCommit(this::hold, 2, CompletableFuture.completedFuture(null));
+        GroupCommit commits = new GroupCommit(this::hold, Runnable::run, 2, CompletableFuture.completedFuture(null));
         storage.events().openStream("s", "r1", StreamKind.RESPONSE, "node-a");
         storage.events().appendAllAfter("s", "r1", 0, Direction.SERVER_TO_CLIENT, List.of("request", "first"), false)
                 .join();
@@ -107,7 +107,7 @@ class GroupCommitTest {
     @Test
     void aBatchHoldsAtMostMaxEventsAndEndsWithTheStreamsFinalEvent() {
         CompletableFuture<Void> opening = new CompletableFuture<>();
-        GroupCommit commits = new GroupCommit(this::hold, 0, opening);
+        GroupCommit commits = new GroupCommit(this::hold, Runnable::run, 0, opening);
         int count = GroupCommit.MAX_EVENTS + 6;
         List<CompletableFuture<StoredEvent>> events = new ArrayList<>();
         IntStream.range(0, count).forEach(i -> events.add(commits.append("e" + i, i == count - 1)));
@@ -128,7 +128,7 @@ class GroupCommitTest {
 
     @Test
     void aLostWriteFailsEveryEventQueuedBehindItAndEveryLaterOneWithoutWriting() {
-        GroupCommit commits = new GroupCommit(this::hold, 0, CompletableFuture.completedFuture(null));
+        GroupCommit commits = new GroupCommit(this::hold, Runnable::run, 0, CompletableFuture.completedFuture(null));
         CompletableFuture<StoredEvent> first = commits.append("a", false);
         CompletableFuture<StoredEvent> queued = commits.append("b", false);
 
@@ -144,9 +144,35 @@ class GroupCommitTest {
     }
 
     @Test
+    void aBatchThatWaitedIsSentByTheSenderNotByTheThreadThatCompletedTheWriteBeforeIt() {
+        List<Runnable> sender = new ArrayList<>();
+        CompletableFuture<Void> opening = new CompletableFuture<>();
+        GroupCommit commits = new GroupCommit(this::hold, sender::add, 0, opening);
+        commits.append("a", false);
+
+        opening.complete(null); // as a store's I/O thread would
+        assertThat(writes).isEmpty();
+        assertThat(sender).hasSize(1);
+
+        sender.get(0).run();
+        assertThat(writes).singleElement().satisfies(w -> assertThat(w.messages()).containsExactly("a"));
+    }
+
+    @Test
+    void aStoreThatAnswersWithTheWrongNumberOfEventsFailsTheWholeBatch() {
+        GroupCommit commits = new GroupCommit((preceding, messages, last) -> CompletableFuture.completedFuture(
+                List.of()), Runnable::run, 0, CompletableFuture.completedFuture(null));
+
+        CompletableFuture<StoredEvent> event = commits.append("a", true);
+
+        assertThatThrownBy(event::join).hasRootCauseInstanceOf(StoreException.class)
+                .hasRootCauseMessage("the store returned 0 events for a write of 1");
+    }
+
+    @Test
     void aFailedOpeningWriteFailsTheEventsWaitingForIt() {
         CompletableFuture<Void> opening = new CompletableFuture<>();
-        GroupCommit commits = new GroupCommit(this::hold, 2, opening);
+        GroupCommit commits = new GroupCommit(this::hold, Runnable::run, 2, opening);
         CompletableFuture<StoredEvent> waiting = commits.append("a", false);
 
         opening.completeExceptionally(new StoreException("connection lost"));
