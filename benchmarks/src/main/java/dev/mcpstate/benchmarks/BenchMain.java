@@ -90,7 +90,7 @@ public final class BenchMain {
                 phase("echo", () -> s.echo(nodes));
             }
             if (only.contains("sse")) {
-                phase("sse", () -> s.sse(nodes.get("filter+redis"), redisPort));
+                phase("sse", () -> s.sse(nodes.get("bare"), nodes.get("filter+redis"), redisPort));
             }
             Map<String, URI> backends = new LinkedHashMap<>();
             backends.put("redis", nodes.get("filter+redis"));
