@@ -1,7 +1,6 @@
 package dev.mcpstate.store;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An SSE event id as mcp-state writes it: {@code <streamId>:<entryId>}, e.g. {@code r3f9c0a1b2d4e:17} (SQLite)
@@ -19,16 +18,19 @@ public record EventId(String streamId, String entryId) {
     /** The entry id before the first event of every stream. */
     public static final String START = "0";
 
-    private static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Pattern ENTRY_ID = Pattern.compile("[0-9]{1,20}(-[0-9]{1,19})?");
+    /** The grammar of a stream id, as a regular expression; {@link #isStreamId} checks it without one. */
+    static final String STREAM_ID = "[A-Za-z0-9_-]{1,64}";
+    /** The grammar of an entry id, as a regular expression; {@link #isEntryId} checks it without one. */
+    static final String ENTRY_ID = "[0-9]{1,20}(-[0-9]{1,19})?";
 
     public EventId {
         Objects.requireNonNull(streamId, "streamId must not be null");
         Objects.requireNonNull(entryId, "entryId must not be null");
-        if (!STREAM_ID.matcher(streamId).matches()) {
+        // checked by hand, not by java.util.regex: every stored and every sent event makes an EventId
+        if (!isStreamId(streamId)) {
             throw new IllegalArgumentException("streamId must match " + STREAM_ID + ", was: " + streamId);
         }
-        if (!ENTRY_ID.matcher(entryId).matches()) {
+        if (!isEntryId(entryId)) {
             throw new IllegalArgumentException("entryId must match " + ENTRY_ID + ", was: " + entryId);
         }
     }
@@ -60,5 +62,42 @@ public record EventId(String streamId, String entryId) {
     @Override
     public String toString() {
         return streamId + ":" + entryId;
+    }
+
+    /** @return true when {@code text} matches {@link #STREAM_ID} */
+    static boolean isStreamId(String text) {
+        int length = text.length();
+        if (length < 1 || length > 64) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return true when {@code text} matches {@link #ENTRY_ID} */
+    static boolean isEntryId(String text) {
+        int dash = text.indexOf('-');
+        return dash < 0 ? digits(text, 0, text.length(), 20)
+                : digits(text, 0, dash, 20) && digits(text, dash + 1, text.length(), 19);
+    }
+
+    private static boolean digits(String text, int from, int to, int most) {
+        if (to - from < 1 || to - from > most) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }
