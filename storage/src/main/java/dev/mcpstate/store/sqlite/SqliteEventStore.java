@@ -80,7 +80,7 @@ final class SqliteEventStore implements EventStore {
             + STREAM + " AND kind IS NOT NULL";
 
     /** Most closed streams one write of {@link #trim} removes. */
-    static final int CLOSED_STREAMS_PER_WRITE = 500;
+    static final int CLOSED_STREAMS_PER_WRITE = 100;
     /** Parameters: closed cutoff, limit. The oldest closed streams closed before the cutoff (streams_by_closed_at). */
     private static final String CLOSED_CHUNK = "(SELECT session_id, stream_id FROM streams WHERE closed_at < ? "
             + "ORDER BY closed_at LIMIT ?)";
