@@ -83,7 +83,9 @@ public final class Capture implements Interceptor {
     /**
      * @param hub               appends events and wakes followers; not null
      * @param owner             this node instance's owner tag for the streams it produces; not null
-     * @param writer            writes persisted SSE frames to clients; not null
+     * @param writer            writes persisted SSE frames to clients and sends the group-committed batches of
+     *                          response streams; must not bound its threads (a task there may wait for a response's
+     *                          lock while that response's thread waits for a batch sent there); not null
      * @param retryAfterSeconds the {@code Retry-After} of a 503 when the store fails
      * @param storeAvailable    false while the store is known to fail every call (no I/O); not null
      */

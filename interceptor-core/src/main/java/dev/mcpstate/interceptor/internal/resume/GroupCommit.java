@@ -132,7 +132,7 @@ public final class GroupCommit {
         CompletableFuture<List<StoredEvent>> stored;
         try {
             stored = write.append(preceding, messages, batch.get(batch.size() - 1).last());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // whatever it is, the batch's events must complete: the final one is waited for
             stored = CompletableFuture.failedFuture(e);
         }
         stored.whenComplete((events, e) -> landed(batch, events, e));
@@ -141,7 +141,8 @@ public final class GroupCommit {
     private void sendLater(List<Pending> batch) {
         try {
             sender.execute(() -> send(batch));
-        } catch (RejectedExecutionException stopping) { // the node stops: no thread left but this one
+        } catch (RejectedExecutionException stopping) { // the node stops: no thread left but this one (maybe the
+            // store's I/O thread, which is then shutting down too)
             send(batch);
         }
     }
