@@ -510,8 +510,7 @@ final class Scenarios {
         McpHttpClient a = new McpHttpClient(nodeA).readTimeout(READ_TIMEOUT);
         McpHttpClient b = new McpHttpClient(nodeB).readTimeout(READ_TIMEOUT);
         // unrecorded warm-up sessions for WARM_UP, as every other scenario warms its servers: node B serves only
-        // this scenario, so without it both the cold and the warm call would run on a JVM that has not yet
-        // compiled the admission path (the added time then measures the JIT, not the admission)
+        // this scenario, so its JVM has otherwise run the admission path only a few times
         long warmUntil = System.nanoTime() + WARM_UP.toNanos();
         int warmUps = 0;
         for (; System.nanoTime() < warmUntil; warmUps++) {

@@ -513,6 +513,14 @@ public final class FilterHarness implements AutoCloseable {
             commands.add(DONE);
         }
 
+        /**
+         * @return true once the running call took every command said so far: each notification before the last
+         *         command has then been written to the response (the SDK's sync exchange waits for its write)
+         */
+        public boolean drained() {
+            return commands.isEmpty();
+        }
+
         CallToolResult run(McpSyncServerExchange exchange) {
             log(exchange, "gate open");
             try {

@@ -1,5 +1,7 @@
 package dev.mcpstate.store;
 
+import dev.mcpstate.store.internal.Checks;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,12 +176,8 @@ public interface EventStore {
      */
     default CompletableFuture<List<StoredEvent>> appendAllAfter(String sessionId, String streamId,
             long precedingEvents, Direction direction, List<String> messages, boolean last) {
-        if (messages.isEmpty()) {
-            throw new IllegalArgumentException("messages must not be empty");
-        }
-        if (precedingEvents < 0) {
-            throw new IllegalArgumentException("precedingEvents must be 0 or more, was: " + precedingEvents);
-        }
+        Checks.notEmpty(messages, "messages");
+        Checks.atLeast(precedingEvents, 0, "precedingEvents");
         List<CompletableFuture<StoredEvent>> appends = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
             appends.add(appendAfter(sessionId, streamId, precedingEvents + i, direction, messages.get(i),

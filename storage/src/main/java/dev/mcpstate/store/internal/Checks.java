@@ -1,11 +1,13 @@
 package dev.mcpstate.store.internal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The argument checks of every mcp-state configuration builder. Each names the field and the rejected value in
- * its {@link IllegalArgumentException} (or {@link NullPointerException} for null). Stateless and thread-safe.
+ * The argument checks of every mcp-state configuration builder and store. Each names the field and the rejected
+ * value in its {@link IllegalArgumentException} (or {@link NullPointerException} for null). Stateless and
+ * thread-safe.
  */
 public final class Checks {
 
@@ -56,6 +58,15 @@ public final class Checks {
         Objects.requireNonNull(value, field + " must not be null");
         if (value.isBlank()) {
             throw new IllegalArgumentException(field + " must not be blank");
+        }
+        return value;
+    }
+
+    /** @return {@code value} when it is not null and holds at least one element */
+    public static <T> List<T> notEmpty(List<T> value, String field) {
+        Objects.requireNonNull(value, field + " must not be null");
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(field + " must not be empty");
         }
         return value;
     }

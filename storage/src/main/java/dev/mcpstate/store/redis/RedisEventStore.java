@@ -7,6 +7,7 @@ import dev.mcpstate.store.StoreException;
 import dev.mcpstate.store.StoredEvent;
 import dev.mcpstate.store.StreamInfo;
 import dev.mcpstate.store.StreamKind;
+import dev.mcpstate.store.internal.Checks;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
@@ -216,15 +217,11 @@ final class RedisEventStore implements EventStore {
     @Override
     public CompletableFuture<List<StoredEvent>> appendAllAfter(String sessionId, String streamId, long precedingEvents,
             Direction direction, List<String> messages, boolean last) {
-        if (messages.isEmpty()) {
-            throw new IllegalArgumentException("messages must not be empty");
-        }
+        Checks.notEmpty(messages, "messages");
+        Checks.atLeast(precedingEvents, 0, "precedingEvents");
         if (messages.size() == 1) {
             return appendAfter(sessionId, streamId, precedingEvents, direction, messages.get(0), last)
                     .thenApply(List::of);
-        }
-        if (precedingEvents < 0) {
-            throw new IllegalArgumentException("precedingEvents must be 0 or more, was: " + precedingEvents);
         }
         Objects.requireNonNull(streamId, "streamId must not be null");
         Objects.requireNonNull(direction, "direction must not be null");

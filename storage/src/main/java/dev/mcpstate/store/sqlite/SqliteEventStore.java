@@ -6,6 +6,7 @@ import dev.mcpstate.store.EventStore;
 import dev.mcpstate.store.StoredEvent;
 import dev.mcpstate.store.StreamInfo;
 import dev.mcpstate.store.StreamKind;
+import dev.mcpstate.store.internal.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -204,12 +205,8 @@ final class SqliteEventStore implements EventStore {
     @Override
     public CompletableFuture<List<StoredEvent>> appendAllAfter(String sessionId, String streamId, long precedingEvents,
             Direction direction, List<String> messages, boolean last) {
-        if (messages.isEmpty()) {
-            throw new IllegalArgumentException("messages must not be empty");
-        }
-        if (precedingEvents < 0) {
-            throw new IllegalArgumentException("precedingEvents must be 0 or more, was: " + precedingEvents);
-        }
+        Checks.notEmpty(messages, "messages");
+        Checks.atLeast(precedingEvents, 0, "precedingEvents");
         requireStream(sessionId, streamId);
         Objects.requireNonNull(direction, "direction must not be null");
         List<String> batch = List.copyOf(messages);

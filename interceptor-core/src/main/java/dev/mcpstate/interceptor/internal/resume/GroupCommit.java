@@ -50,6 +50,10 @@ public final class GroupCommit {
     private record Pending(String message, boolean last, CompletableFuture<StoredEvent> stored) {
     }
 
+    /** One write's events, behind the {@code preceding} events sent before them. */
+    private record Batch(long preceding, List<Pending> events) {
+    }
+
     private final Write write;
     private final Executor sender;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -83,7 +87,7 @@ public final class GroupCommit {
     public CompletableFuture<StoredEvent> append(String message, boolean last) {
         Pending pending = new Pending(Objects.requireNonNull(message, "message must not be null"), last,
                 new CompletableFuture<>());
-        List<Pending> batch;
+        Batch batch;
         Throwable failed;
         synchronized (this) {
             failed = failure;
@@ -100,8 +104,8 @@ public final class GroupCommit {
         return pending.stored();
     }
 
-    /** @return the queued events of the next write, now marked as on its way; null when none is queued */
-    private List<Pending> nextBatch() {
+    /** @return the queued events of the next write, now counted as sent and on its way; null when none is queued */
+    private Batch nextBatch() {
         if (queue.isEmpty()) {
             return null;
         }
@@ -119,26 +123,24 @@ public final class GroupCommit {
             }
         }
         writing = true;
-        return batch;
+        Batch next = new Batch(sent, batch);
+        sent += batch.size();
+        return next;
     }
 
-    private void send(List<Pending> batch) {
-        long preceding;
-        synchronized (this) {
-            preceding = sent;
-            sent += batch.size();
-        }
-        List<String> messages = batch.stream().map(Pending::message).toList();
+    private void send(Batch batch) {
+        List<Pending> events = batch.events();
+        List<String> messages = events.stream().map(Pending::message).toList();
         CompletableFuture<List<StoredEvent>> stored;
         try {
-            stored = write.append(preceding, messages, batch.get(batch.size() - 1).last());
+            stored = write.append(batch.preceding(), messages, events.get(events.size() - 1).last());
         } catch (Throwable e) { // whatever it is, the batch's events must complete: the final one is waited for
             stored = CompletableFuture.failedFuture(e);
         }
-        stored.whenComplete((events, e) -> landed(batch, events, e));
+        stored.whenComplete((done, e) -> landed(events, done, e));
     }
 
-    private void sendLater(List<Pending> batch) {
+    private void sendLater(Batch batch) {
         try {
             sender.execute(() -> send(batch));
         } catch (RejectedExecutionException stopping) { // the node stops: no thread left but this one (maybe the
@@ -151,18 +153,20 @@ public final class GroupCommit {
     private void landed(List<Pending> batch, List<StoredEvent> events, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
-        if (cause == null && (events == null ? 0 : events.size()) != batch.size()) {
-            cause = new StoreException("the store returned " + (events == null ? 0 : events.size())
-                    + " events for a write of " + batch.size());
+        int returned = events == null ? 0 : events.size();
+        if (cause == null && returned != batch.size()) {
+            cause = new StoreException("the store returned " + returned + " events for a write of " + batch.size());
         }
-        List<Pending> next = null;
+        Batch next = null;
         List<Pending> dropped = List.of();
+        Throwable broken;
         synchronized (this) {
             writing = false;
             if (cause != null && failure == null) {
                 failure = cause;
             }
-            if (failure != null) {
+            broken = failure;
+            if (broken != null) {
                 dropped = new ArrayList<>(queue);
                 queue.clear();
             } else {
@@ -179,7 +183,6 @@ public final class GroupCommit {
                 batch.get(i).stored().complete(events.get(i));
             }
         }
-        Throwable failed = cause != null ? cause : failure;
-        dropped.forEach(p -> p.stored().completeExceptionally(failed));
+        dropped.forEach(p -> p.stored().completeExceptionally(broken));
     }
 }

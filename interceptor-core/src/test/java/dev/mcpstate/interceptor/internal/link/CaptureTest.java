@@ -95,6 +95,7 @@ class CaptureTest {
             node.gate().say("one");
             node.gate().say("two");
             node.gate().finish();
+            await().until(node.gate()::drained); // "one" and "two" have reached the filter
             assertThat(backend.appendsTried()).as("no event is sent while the opening write is on its way").isZero();
             backend.releaseOpens();
             call.awaitEnd();
