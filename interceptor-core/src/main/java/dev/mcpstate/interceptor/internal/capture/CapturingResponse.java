@@ -19,11 +19,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Wraps the servlet's response so that the filter sees every message before the client does.
@@ -57,7 +59,6 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     private final Executor frameWriter;
     private final Runnable endConnection;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-    private CompletableFuture<Void> written;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final CaptureStream stream = new CaptureStream();
     private PrintWriter writer;
@@ -65,12 +66,16 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     private volatile boolean eventStream;
     /** The client went away, or its response was ended: nothing more is written to it. */
     private volatile boolean detached;
-    /** The frames not yet sent, in order; a send looks at the next one to tell whether to flush. */
-    private final ConcurrentLinkedQueue<CompletableFuture<String>> unsent = new ConcurrentLinkedQueue<>();
-    /** Frames were written to the client but not flushed yet; touched only by sends, which run one after another. */
+    /** The frames not yet sent and the {@link #drained()} marks between them, in the order the servlet wrote them. */
+    private final ConcurrentLinkedQueue<Unsent> unsent = new ConcurrentLinkedQueue<>();
+    /** Set while one thread sends what is ready at the head of {@link #unsent}: sends run one after another. */
+    private final AtomicBoolean sending = new AtomicBoolean();
+    /** Frames were written to the client but not flushed yet; touched only by the sending thread. */
     private boolean unflushed;
     /** An event could not be persisted: nothing more is recorded or sent. */
     private volatile boolean failing;
+    /** Why the first event that failed could not be persisted; null while none failed. */
+    private volatile Throwable lost;
     private boolean started;
     private boolean failureAnswered;
     /** The priming event, sent with the first frame (so only once the stream's opening write is durable). */
@@ -91,7 +96,6 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         this.recorder = recorder;
         this.frameWriter = Objects.requireNonNull(writer, "writer must not be null");
         this.endConnection = Objects.requireNonNull(endConnection, "endConnection must not be null");
-        this.written = CompletableFuture.completedFuture(null);
     }
 
     /**
@@ -99,11 +103,14 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
      *         client — or, when persisting failed, once the recorder's failure answer is sent; never fails
      */
     public synchronized CompletableFuture<Void> drained() {
-        return written.handle((v, e) -> {
-            if (e != null) {
-                answerFailure(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+        Unsent mark = new Unsent(null);
+        unsent.add(mark);
+        sendReady(true); // the caller waits for it anyway: what is ready goes out on its thread
+        return mark.drained.thenRun(() -> {
+            Throwable cause = lost;
+            if (cause != null) {
+                answerFailure(cause);
             }
-            return null;
         });
     }
 
@@ -284,8 +291,8 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     }
 
     /**
-     * Starts persisting an event and chains its frame behind the frames before it: a frame reaches the client only
-     * once it is durable, and in the order the servlet wrote the events. A failed append fails every later link, so
+     * Starts persisting an event and queues its frame behind the frames before it: a frame reaches the client only
+     * once it is durable, and in the order the servlet wrote the events. A failed append stops the sending there, so
      * nothing after a lost event is sent; the client's stream then ends and the client can resume.
      */
     private void pipeline(SseEvent event) {
@@ -296,21 +303,84 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         // and an event the servlet wrote is never dropped (an exception here would make the SDK drop the session)
         inFlight.acquireUninterruptibly();
         CompletableFuture<String> frame = recorder.onEvent(event).toCompletableFuture();
-        unsent.add(frame);
-        if (written.isDone() && frame.isDone()) {
-            // everything before is out and this one is durable (a final response is stored synchronously):
-            // write it here, on the servlet's thread, with no hand-over to the writer
-            written = written.thenCombine(frame, this::send);
+        unsent.add(new Unsent(frame));
+        if (frame.isDone()) {
+            // durable already (a final response is stored synchronously): when everything before it is out, it is
+            // written here, on the servlet's thread, with no hand-over to the writer
+            sendReady(true);
         } else {
-            written = written.thenCombineAsync(frame, this::send, frameWriter);
+            frame.whenComplete((text, e) -> sendReady(false));
         }
-        written = written.whenComplete((v, e) -> {
-            inFlight.release();
-            if (e != null) {
-                failing = true;
-                failed(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+    }
+
+    /**
+     * Sends the frames that are ready at the head of the queue, one thread at a time: on this thread when
+     * {@code here}, else handed to the frame writer once (not once per frame: the frames of one group commit become
+     * durable together and go out together, with one flush). Whoever stops sending looks once more, so a frame that
+     * became ready meanwhile is not left behind.
+     */
+    private void sendReady(boolean here) {
+        while (headReady() && sending.compareAndSet(false, true)) {
+            if (!here && handedToWriter()) {
+                return;
             }
-        });
+            sendWhileReady();
+        }
+    }
+
+    private boolean handedToWriter() {
+        try {
+            frameWriter.execute(() -> {
+                sendWhileReady();
+                sendReady(true); // the writer's thread goes on with what became ready meanwhile
+            });
+            return true;
+        } catch (RuntimeException rejected) { // the writer is shut down (the node stops): sent on the caller's thread
+            return false;
+        }
+    }
+
+    private boolean headReady() {
+        Unsent head = unsent.peek();
+        return head != null && head.ready();
+    }
+
+    /** Sends what is ready at the head, then flushes; runs with {@link #sending} set and clears it. */
+    private void sendWhileReady() {
+        try {
+            Unsent head;
+            while ((head = unsent.peek()) != null && head.ready()) {
+                unsent.poll();
+                if (head.frame == null) {
+                    flushIfUnflushed(); // what was drained is at the client, not in a buffer
+                    head.drained.complete(null);
+                } else {
+                    sendOrDrop(head.frame);
+                    inFlight.release();
+                }
+            }
+            flushIfUnflushed();
+        } finally {
+            sending.set(false);
+        }
+    }
+
+    /** Sends a durable frame; a lost one stops the stream there: it and every frame after it are dropped. */
+    private void sendOrDrop(CompletableFuture<String> frame) {
+        if (failing) {
+            return;
+        }
+        String text;
+        try {
+            text = frame.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            lost = cause;
+            failing = true;
+            failed(cause);
+            return;
+        }
+        send(text);
     }
 
     /**
@@ -330,9 +400,8 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** Writes one persisted frame, after the priming event when it is the first. */
-    private Void send(Object ignored, String text) {
-        unsent.poll(); // this frame
+    /** Writes one persisted frame, after the priming event when it is the first; the flush comes later. */
+    private void send(String text) {
         String first = priming;
         if (first != null) {
             priming = null;
@@ -342,15 +411,13 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             sendToClient(text);
         }
         unflushed |= first != null || text != null;
-        // frames that became durable together (one group commit) go out in one flush: the next one's send runs
-        // right after this one, and flushes for both
-        CompletableFuture<String> next = unsent.peek();
-        boolean nextReady = next != null && next.isDone() && !next.isCompletedExceptionally();
-        if (unflushed && !nextReady) {
+    }
+
+    private void flushIfUnflushed() {
+        if (unflushed) {
             unflushed = false;
             flushClient();
         }
-        return null;
     }
 
     private void sendToClient(String text) {
@@ -384,6 +451,21 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         if (!detached) {
             detached = true;
             log.debug("client went away; stream continues into the store only: cause={}", cause.toString());
+        }
+    }
+
+    /** A frame on its way to the client, or (with no frame) a mark that completes once everything before it is out. */
+    private static final class Unsent {
+        final CompletableFuture<String> frame;
+        final CompletableFuture<Void> drained;
+
+        Unsent(CompletableFuture<String> frame) {
+            this.frame = frame;
+            this.drained = frame == null ? new CompletableFuture<>() : null;
+        }
+
+        boolean ready() {
+            return frame == null || frame.isDone();
         }
     }
 
