@@ -64,9 +64,9 @@ class BadInputIT {
     }
 
     @Test
-    void unknownLastEventIdGets404() throws Exception {
-        assertError(client.get("r000000000000:42"), 404, -32001);
-        assertError(client.get("listen:999999"), 404, -32001);
+    void unknownLastEventIdGets410() throws Exception {
+        assertError(client.get("r000000000000:42"), 410, -32000);
+        assertError(client.get("listen:999999"), 410, -32000);
     }
 
     @Test

@@ -49,6 +49,7 @@ public final class JsonRpcErrors {
             case 405 -> "Method not allowed";
             case 406 -> "Not acceptable";
             case 408 -> "Request timeout: the body did not arrive in time";
+            case 410 -> "Gone";
             case 414 -> "Request URI too long";
             case 431 -> "Request header fields too large";
             case 413 -> "Request body too large";

@@ -42,7 +42,10 @@ import java.util.function.Predicate;
  *   <li>GET with {@code Last-Event-ID}: replays exactly the server-to-client events after that id, on that
  *       stream only, then continues live — until the final response of a response stream, or indefinitely on the
  *       listening stream (spec 2025-11-25, "Resumability and Redelivery"). A malformed id: {@code 400}; an id
- *       this session never issued: {@code 404}; both with a JSON-RPC error body.</li>
+ *       this session does not know (never issued, or its stream was removed by retention after it closed):
+ *       {@code 410 Gone}, not {@code 404}, because a {@code 404} tells the client that the session itself is gone
+ *       and that it must start a new one (spec 2025-11-25, "Session Management"), while this session stays valid;
+ *       all with a JSON-RPC error body.</li>
  *   <li>GET without it: opens the session's listening stream from its current end.</li>
  *   <li>{@code Accept} without {@code text/event-stream}: {@code 406}.</li>
  * </ul>
@@ -124,8 +127,9 @@ public final class StreamResumption implements Interceptor {
             }
             Optional<StreamInfo> known = events.stream(sessionId, id.streamId());
             if (known.isEmpty() || !events.isKnownPosition(sessionId, id.streamId(), id.entryId())) {
-                JsonRpcErrors.send(response, 404, null, ErrorCodes.NOT_FOUND,
-                        "Unknown Last-Event-ID for this session: " + id);
+                JsonRpcErrors.send(response, 410, null, ErrorCodes.BAD_REQUEST,
+                        "Last-Event-ID " + id + " is not known to this session (never issued, or its stream was"
+                                + " removed after it closed): that stream cannot be resumed; the session stays valid");
                 return;
             }
             stream = known.get();

@@ -96,24 +96,39 @@ class StreamResumptionTest {
     }
 
     @Test
-    void lastEventIdOfAnotherSessionGets404() {
+    void lastEventIdOfAnotherSessionGets410() {
         String mine = node.openSession();
         String theirs = node.openSession();
         SseFrame theirEvent = node.callTool(theirs, 1, "count", "{\"n\":1}").messages().get(0);
 
-        get(mine, theirEvent.id()).assertJsonRpcError(404, -32001);
+        get(mine, theirEvent.id()).assertJsonRpcError(410, -32000);
         assertThat(get(theirs, theirEvent.id()).status()).isEqualTo(200);
     }
 
     @Test
-    void lastEventIdNeverIssuedInTheStreamGets404() {
+    void lastEventIdNeverIssuedInTheStreamGets410() {
         String session = node.openSession();
         SseFrame last = node.callTool(session, 1, "count", "{\"n\":1}").messages().get(1);
         EventId id = EventId.parse(last.id());
 
-        get(session, id.streamId() + ":" + (Long.parseLong(id.entryId()) + 100)).assertJsonRpcError(404, -32001);
-        get(session, "r000000000000:1").assertJsonRpcError(404, -32001);
-        get(session, "listen:999").assertJsonRpcError(404, -32001);
+        get(session, id.streamId() + ":" + (Long.parseLong(id.entryId()) + 100)).assertJsonRpcError(410, -32000);
+        get(session, "r000000000000:1").assertJsonRpcError(410, -32000);
+        get(session, "listen:999").assertJsonRpcError(410, -32000);
+    }
+
+    @Test
+    void lastEventIdOfAStreamRemovedByRetentionGets410AndTheSessionStaysValid() {
+        String session = node.openSession();
+        SseFrame first = node.callTool(session, 1, "count", "{\"n\":2}").messages().get(0);
+        assertThat(get(session, first.id()).status()).as("resumable while its stream is kept").isEqualTo(200);
+
+        clock.advance(storage.config().closedStreamMaxAge().plusMinutes(1));
+        node.filter().runRetention();
+
+        HttpResult gone = get(session, first.id());
+        gone.assertJsonRpcError(410, -32000);
+        assertThat(gone.json().at("/error/message").asText()).contains("the session stays valid");
+        assertThat(node.callTool(session, 2, "echo", "{\"text\":\"still here\"}").status()).isEqualTo(200);
     }
 
     @Test
