@@ -18,8 +18,12 @@ final class Processes implements AutoCloseable {
 
     /** The load balancer jar; the reactor builds loadbalancer-demo before examples. */
     static final Path LB_JAR = Path.of("..", "loadbalancer-demo", "target", "mcp-state-lb.jar");
-    /** This module's server jar, built in the package phase before the integration tests. */
-    static final Path SERVER_JAR = Path.of("target", "mcp-state-server.jar");
+    /**
+     * This module's server jar, built in the package phase before the integration tests; the system property
+     * {@code mcp-state.server-jar} points elsewhere (sdk-compat runs these tests from its own directory).
+     */
+    static final Path SERVER_JAR = Path.of(System.getProperty("mcp-state.server-jar",
+            Path.of("target", "mcp-state-server.jar").toString()));
 
     private final List<Process> started = new ArrayList<>();
     private final Path logDir;

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The one place where mcp-state reaches into the MCP Java SDK's internals: the session registry of
@@ -39,20 +40,26 @@ public final class SdkSessions {
     public static final String SUPPORTED_SDK_VERSIONS = "2.0.1 to 2.2.x";
 
     private final HttpServletStreamableServerTransportProvider provider;
+    private final Internals internals;
     private final McpJsonMapper jsonMapper;
     private final ConcurrentHashMap<String, McpStreamableServerSession> sessions;
 
     /**
+     * Resolves every SDK internal that admission uses — the provider's session registry and session factory, the
+     * default factory's five fields and the SDK session's constructor — so that an SDK whose internals moved fails
+     * here, when the filter starts, not at the first admission.
+     *
      * @param provider   the SDK servlet; not null
      * @param jsonMapper the SDK JSON mapper used to read persisted initialize params; not null
-     * @throws IllegalStateException when the SDK's session registry cannot be reached
+     * @throws IllegalStateException when the SDK's internals are not as expected; its message names the SDK version
+     *         on the classpath, the class and member it missed, and the supported versions
      */
     @SuppressWarnings("unchecked")
     public SdkSessions(HttpServletStreamableServerTransportProvider provider, McpJsonMapper jsonMapper) {
         this.provider = Objects.requireNonNull(provider, "provider must not be null");
         this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper must not be null");
-        this.sessions = (ConcurrentHashMap<String, McpStreamableServerSession>) read(provider,
-                HttpServletStreamableServerTransportProvider.class, "sessions");
+        this.internals = Internals.resolve();
+        this.sessions = (ConcurrentHashMap<String, McpStreamableServerSession>) read(internals.sessions(), provider);
     }
 
     /** @return true when this node's SDK holds the session */
@@ -131,7 +138,7 @@ public final class SdkSessions {
     }
 
     private FactoryParts factoryParts() {
-        Object factory = read(provider, HttpServletStreamableServerTransportProvider.class, "sessionFactory");
+        Object factory = read(internals.sessionFactory(), provider);
         if (factory == null) {
             throw new IllegalStateException("the MCP server is not built yet: call McpServer.sync(transport)"
                     + "...build() before serving requests");
@@ -140,42 +147,57 @@ public final class SdkSessions {
             throw new IllegalStateException("mcp-state admits sessions only with the SDK's default session factory,"
                     + " found " + factory.getClass().getName());
         }
-        return new FactoryParts(factory);
+        return new FactoryParts(factory, internals);
+    }
+
+    /** The SDK's private members admission uses, resolved once when the filter starts. */
+    private record Internals(Field sessions, Field sessionFactory, Field requestTimeout, Field requestHandlers,
+            Field notificationHandlers, Field onClose, Field jsonSchemaValidator) {
+
+        static Internals resolve() {
+            Class<?> provider = HttpServletStreamableServerTransportProvider.class;
+            Class<?> factory = DefaultMcpStreamableServerSessionFactory.class;
+            requireConstructor(McpStreamableServerSession.class, String.class, McpSchema.ClientCapabilities.class,
+                    McpSchema.Implementation.class, Duration.class, Map.class, Map.class, Supplier.class,
+                    JsonSchemaValidator.class);
+            return new Internals(field(provider, "sessions"), field(provider, "sessionFactory"),
+                    field(factory, "requestTimeout"), field(factory, "requestHandlers"),
+                    field(factory, "notificationHandlers"), field(factory, "onClose"),
+                    field(factory, "jsonSchemaValidator"));
+        }
     }
 
     /** The handler maps and settings of the SDK's default session factory. */
     private static final class FactoryParts {
         private final Object factory;
+        private final Internals internals;
 
-        FactoryParts(Object factory) {
+        FactoryParts(Object factory, Internals internals) {
             this.factory = factory;
+            this.internals = internals;
         }
 
         Duration requestTimeout() {
-            return (Duration) field("requestTimeout");
+            return (Duration) read(internals.requestTimeout(), factory);
         }
 
         @SuppressWarnings("unchecked")
         Map<String, McpRequestHandler<?>> requestHandlers() {
-            return (Map<String, McpRequestHandler<?>>) field("requestHandlers");
+            return (Map<String, McpRequestHandler<?>>) read(internals.requestHandlers(), factory);
         }
 
         @SuppressWarnings("unchecked")
         Map<String, McpNotificationHandler> notificationHandlers() {
-            return (Map<String, McpNotificationHandler>) field("notificationHandlers");
+            return (Map<String, McpNotificationHandler>) read(internals.notificationHandlers(), factory);
         }
 
         @SuppressWarnings("unchecked")
         Function<String, Mono<Void>> onClose() {
-            return (Function<String, Mono<Void>>) field("onClose");
+            return (Function<String, Mono<Void>>) read(internals.onClose(), factory);
         }
 
         JsonSchemaValidator jsonSchemaValidator() {
-            return (JsonSchemaValidator) field("jsonSchemaValidator");
-        }
-
-        private Object field(String name) {
-            return read(factory, DefaultMcpStreamableServerSessionFactory.class, name);
+            return (JsonSchemaValidator) read(internals.jsonSchemaValidator(), factory);
         }
     }
 
@@ -195,15 +217,40 @@ public final class SdkSessions {
         }
     }
 
-    private static Object read(Object target, Class<?> type, String name) {
+    /**
+     * @return the declared field, made accessible
+     * @throws IllegalStateException naming the SDK version, the field and the supported versions, when it is missing
+     */
+    static Field field(Class<?> type, String name) {
         try {
             Field field = type.getDeclaredField(name);
             field.setAccessible(true);
-            return field.get(target);
+            return field;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("MCP Java SDK " + sdkVersion() + " is not supported: its internals changed ("
-                    + type.getName() + "." + name + " is not readable); mcp-state supports SDK "
-                    + SUPPORTED_SDK_VERSIONS + ": " + e, e);
+            throw unsupported(type.getName() + "." + name + " is not readable", e);
+        }
+    }
+
+    /** @throws IllegalStateException as {@link #field} does, when the type has no such public constructor */
+    static void requireConstructor(Class<?> type, Class<?>... parameters) {
+        try {
+            type.getConstructor(parameters);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw unsupported(type.getName() + " has no constructor of " + parameters.length + " parameters as "
+                    + "expected", e);
+        }
+    }
+
+    private static IllegalStateException unsupported(String what, Exception cause) {
+        return new IllegalStateException("MCP Java SDK " + sdkVersion() + " is not supported: its internals changed ("
+                + what + "); mcp-state supports SDK " + SUPPORTED_SDK_VERSIONS, cause);
+    }
+
+    private static Object read(Field field, Object target) {
+        try {
+            return field.get(target);
+        } catch (IllegalAccessException e) {
+            throw unsupported(field.getDeclaringClass().getName() + "." + field.getName() + " is not readable", e);
         }
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -63,5 +64,28 @@ class SdkSessionsTest {
     @Test
     void theSdkVersionOnTheClasspathIsKnownForTheStartupMessage() {
         assertThat(SdkSessions.sdkVersion()).matches("2\\.[0-2]\\.\\d+.*");
+    }
+
+    @Test
+    void anSdkWithoutAnExpectedFieldFailsWithAMessageNamingVersionFieldAndSupportedRange() {
+        assertThatThrownBy(() -> SdkSessions.field(McpStreamableServerSession.class, "noSuchRegistry"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("MCP Java SDK " + SdkSessions.sdkVersion() + " is not supported")
+                .hasMessageContaining(McpStreamableServerSession.class.getName() + ".noSuchRegistry")
+                .hasMessageContaining(SdkSessions.SUPPORTED_SDK_VERSIONS);
+    }
+
+    @Test
+    void anSdkWithoutTheExpectedSessionConstructorFailsWithAPlainMessage() {
+        assertThatThrownBy(() -> SdkSessions.requireConstructor(McpStreamableServerSession.class, String.class))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is not supported")
+                .hasMessageContaining("constructor");
+    }
+
+    @Test
+    void everyInternalIsResolvedWhenTheFilterStartsNotAtTheFirstAdmission() {
+        // no server built yet: the registry and the factory's members resolve all the same, only admission waits
+        assertThatCode(() -> new SdkSessions(transport, McpJsonDefaults.getMapper())).doesNotThrowAnyException();
     }
 }
