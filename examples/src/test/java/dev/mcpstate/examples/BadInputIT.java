@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,7 +99,7 @@ class BadInputIT {
     }
 
     @Test
-    void sessionlessEraRequestPassesThroughUntouched() throws Exception {
+    void sessionlessEraRequestGoesToTheModernServerAndStoresNothing() throws Exception {
         SessionStore sessions = server.state().storage().sessions();
         int sessionsBefore = sessions.list().size();
         String lastEntry = server.state().storage().events().lastEntryId(client.sessionId(), "listen");
@@ -111,6 +113,8 @@ class BadInputIT {
             // SDK 2.2: the modern server answers it — that era has no initialize — and issues no session
             assertThat(response.status()).isEqualTo(400);
             assertThat(response.json().at("/error/code").asInt()).isEqualTo(-32022);
+            assertThat(response.text()).as("the SDK's own error body names no Java type")
+                    .doesNotContainPattern("\\b(java|javax|jakarta|io|org|com|dev)\\.[a-z0-9]+\\.[A-Z]");
             assertThat(response.json().at("/error/data/supported/0").asText()).isEqualTo("2026-07-28");
             assertThat(response.header("Mcp-Session-Id")).isNull();
         } else {
@@ -178,11 +182,34 @@ class BadInputIT {
     }
 
     @Test
-    void aForeignHostOrOriginGets403InTheSessionlessEraToo() throws Exception {
+    void aForeignOriginGets403InTheSessionlessEraToo() throws Exception {
         McpHttpClient fresh = new McpHttpClient(server.uri());
         String init = McpHttpClient.initializeRequest("rebinder", "{}", "2026-07-28");
         assertError(fresh.post(init, Map.of("MCP-Protocol-Version", "2026-07-28",
                 "Origin", "http://rebound.evil.example")), 403, -32004);
+    }
+
+    @Test
+    void aForeignHostAloneGets403InTheSessionlessEraToo() throws Exception {
+        // DNS rebinding with no Origin (a non-browser client): the Host header alone decides; the JDK's client
+        // cannot set Host, so the request is written by hand
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{}}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(server.uri().getHost(), server.uri().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST " + server.uri().getPath() + " HTTP/1.1\r\n"
+                    + "Host: rebound.evil.example:" + server.uri().getPort() + "\r\n"
+                    + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                    + "MCP-Protocol-Version: 2026-07-28\r\nContent-Length: " + bytes.length + "\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(reply).startsWith("HTTP/1.1 403");
+            JsonNode error = Json.MAPPER.readTree(reply.substring(reply.indexOf("\r\n\r\n") + 4));
+            assertThat(error.at("/error/code").asInt()).isEqualTo(-32004);
+        }
     }
 
     private static void assertError(McpHttpClient.Response response, int status, int code) throws Exception {
@@ -192,6 +219,7 @@ class BadInputIT {
         assertThat(body.get("jsonrpc").asText()).isEqualTo("2.0");
         assertThat(body.at("/error/code").asInt()).isEqualTo(code);
         assertThat(body.at("/error/message").asText()).isNotBlank();
-        assertThat(response.text()).doesNotContain("Exception").doesNotContain("stackTrace");
+        assertThat(response.text()).doesNotContain("Exception").doesNotContain("stackTrace")
+                .as("no Java class name").doesNotContainPattern("\\b(java|javax|jakarta|io|org|com|dev)\\.[a-z0-9]+\\.");
     }
 }

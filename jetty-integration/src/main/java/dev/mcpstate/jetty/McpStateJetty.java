@@ -8,6 +8,7 @@ import dev.mcpstate.interceptor.auth.ProtectedResourceMetadataServlet;
 import dev.mcpstate.interceptor.ops.HealthServlet;
 import dev.mcpstate.interceptor.ops.PrometheusServlet;
 import dev.mcpstate.jetty.internal.BodyFirstHandler;
+import dev.mcpstate.jetty.internal.PerAddressConnectionLimit;
 import dev.mcpstate.jetty.internal.JsonErrorHandler;
 import dev.mcpstate.jetty.internal.JsonServletErrorHandler;
 import dev.mcpstate.store.Storage;
@@ -78,6 +79,8 @@ public final class McpStateJetty implements AutoCloseable {
     private final Storage storage;
     private final InterceptorConfig config;
     private final int maxConnections;
+    private final int maxConnectionsPerAddress;
+    private final long minRequestDataRate;
     private final List<McpStateFilter> filters = new ArrayList<>();
     private final Map<HttpServletStreamableServerTransportProvider, ClusterTransportProvider> clusterWide =
             new IdentityHashMap<>();
@@ -90,10 +93,12 @@ public final class McpStateJetty implements AutoCloseable {
      */
     private ClusterChangeFeed changeFeed;
 
-    private McpStateJetty(Storage storage, InterceptorConfig config, int maxConnections) {
+    private McpStateJetty(Storage storage, InterceptorConfig config, Builder limits) {
         this.storage = storage;
         this.config = config;
-        this.maxConnections = maxConnections;
+        this.maxConnections = limits.maxConnections;
+        this.maxConnectionsPerAddress = limits.maxConnectionsPerAddress;
+        this.minRequestDataRate = limits.minRequestDataRate;
     }
 
     /** @return a builder: SQLite {@code ./mcp-state.db} and default filter settings unless set */
@@ -268,8 +273,13 @@ public final class McpStateJetty implements AutoCloseable {
      *   <li>POST bodies read in full before the servlet runs, without holding a thread while bytes are missing:
      *       a body not complete within the body deadline gets {@code 408} and its connection closed, so slow
      *       clients cannot take the server's threads;</li>
+     *   <li>when configured, a minimum request data rate ({@link Builder#minRequestDataRate}: Jetty's
+     *       {@code HttpConfiguration.setMinRequestDataRate}): a body arriving slower than that gets {@code 408}
+     *       before the deadline;</li>
      *   <li>when configured, at most {@code maxConnections} open connections (Jetty's
-     *       {@link NetworkConnectionLimit}; further clients wait in the accept queue).</li>
+     *       {@link NetworkConnectionLimit}; further clients wait in the accept queue);</li>
+     *   <li>when configured, at most {@code maxConnectionsPerAddress} open connections of one client IP address
+     *       (one more is closed at once, with no response; Jetty has no such limit of its own).</li>
      * </ul>
      *
      * @param server the server; its handler must be set; not null
@@ -285,7 +295,13 @@ public final class McpStateJetty implements AutoCloseable {
                 if (factory instanceof HttpConnectionFactory http) {
                     http.getHttpConfiguration().setSendServerVersion(false);
                     http.getHttpConfiguration().setSendXPoweredBy(false);
+                    if (minRequestDataRate > 0) {
+                        http.getHttpConfiguration().setMinRequestDataRate(minRequestDataRate);
+                    }
                 }
+            }
+            if (maxConnectionsPerAddress > 0) {
+                connector.addBean(new PerAddressConnectionLimit(maxConnectionsPerAddress));
             }
         }
         server.setErrorHandler(new JsonErrorHandler());
@@ -401,6 +417,8 @@ public final class McpStateJetty implements AutoCloseable {
         /** Set by {@link #bodyDeadline}, applied to the config on {@link #build}; null keeps the config's. */
         private Duration bodyDeadline;
         private int maxConnections;
+        private int maxConnectionsPerAddress;
+        private long minRequestDataRate;
 
         private Builder() {
         }
@@ -425,6 +443,32 @@ public final class McpStateJetty implements AutoCloseable {
                 throw new IllegalArgumentException("maxConnections must not be negative, was: " + max);
             }
             this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * @param max most open connections of one client IP address on a hardened server ({@link #harden}); one more
+         *            is closed at once. 0 (default) for no limit. Behind a proxy every client shares its address:
+         *            set it on nodes only where clients connect directly
+         */
+        public Builder maxConnectionsPerAddress(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxConnectionsPerAddress must not be negative, was: " + max);
+            }
+            this.maxConnectionsPerAddress = max;
+            return this;
+        }
+
+        /**
+         * @param bytesPerSecond least rate at which a request body must arrive on a hardened server ({@link #harden}),
+         *                       measured by Jetty from the request's start at each read; slower gets {@code 408}.
+         *                       0 (default) for none: the body deadline alone applies
+         */
+        public Builder minRequestDataRate(long bytesPerSecond) {
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException("minRequestDataRate must not be negative, was: " + bytesPerSecond);
+            }
+            this.minRequestDataRate = bytesPerSecond;
             return this;
         }
 
@@ -455,7 +499,7 @@ public final class McpStateJetty implements AutoCloseable {
             InterceptorConfig settings = bodyDeadline == null ? config
                     : config.toBuilder().bodyDeadline(bodyDeadline).build();
             Clock clock = settings.clock();
-            return new McpStateJetty(Storage.open(storage, clock), settings, maxConnections);
+            return new McpStateJetty(Storage.open(storage, clock), settings, this);
         }
     }
 }

@@ -32,8 +32,10 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A Jetty server with {@link McpStateJetty#harden}: what Jetty itself answers, and slow clients. */
 class HardenedJettyIT {
@@ -56,8 +58,11 @@ class HardenedJettyIT {
     }
 
     private void start(InterceptorConfig config) throws Exception {
-        state = McpStateJetty.builder().storage(StorageConfig.inMemory()).config(config)
-                .bodyDeadline(Duration.ofSeconds(3)).build();
+        start(config, b -> b.bodyDeadline(Duration.ofSeconds(3)));
+    }
+
+    private void start(InterceptorConfig config, UnaryOperator<McpStateJetty.Builder> limits) throws Exception {
+        state = limits.apply(McpStateJetty.builder().storage(StorageConfig.inMemory()).config(config)).build();
         var transport = HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
         mcp = McpServer.sync(transport).serverInfo("hardened", "1.0").build();
         ServletContextHandler context = new ServletContextHandler();
@@ -198,6 +203,92 @@ class HardenedJettyIT {
                 socket.close();
             }
         }
+    }
+
+    @Test
+    void aBodySlowerThanTheMinimumDataRateGets408BeforeTheDeadline() throws Exception {
+        stop();
+        start(InterceptorConfig.builder().nodeId("hardened").build(),
+                b -> b.bodyDeadline(Duration.ofSeconds(60)).minRequestDataRate(100));
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            socket.setSoTimeout(20_000); // bounds the test; the 60 s deadline never comes into it
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    out.write(' ');
+                    out.flush();
+                } catch (IOException closed) {
+                    // the server closed the connection: what the test waits for
+                }
+            }, 200, 200, TimeUnit.MILLISECONDS);
+
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(reply).startsWith("HTTP/1.1 408");
+            assertJsonRpcError(reply.substring(reply.indexOf("\r\n\r\n") + 4), -32000);
+        } finally {
+            trickle.shutdownNow();
+        }
+        assertThat(post(INITIALIZE, Duration.ofSeconds(10)).statusCode()).as("a normal body is fast enough")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void oneAddressGetsAtMostItsConnectionsAndAClosedOneGivesItsPlaceBack() throws Exception {
+        stop();
+        start(InterceptorConfig.builder().nodeId("hardened").build(), b -> b.maxConnectionsPerAddress(3));
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                Socket socket = new Socket("127.0.0.1", port);
+                socket.setSoTimeout(10_000);
+                assertThat(exchangeOn(socket)).as("connection %d is served", i + 1).startsWith("HTTP/1.1 ");
+                held.add(socket);
+            }
+            try (Socket fourth = new Socket("127.0.0.1", port)) {
+                fourth.setSoTimeout(10_000);
+                assertThat(exchangeOn(fourth)).as("the fourth is closed unanswered").isEmpty();
+            }
+
+            held.remove(0).close();
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                try (Socket again = new Socket("127.0.0.1", port)) {
+                    again.setSoTimeout(10_000);
+                    assertThat(exchangeOn(again)).startsWith("HTTP/1.1 ");
+                }
+            });
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Sends a GET that keeps the connection open and reads the status line; empty when the server closed it. */
+    private static String exchangeOn(Socket socket) throws IOException {
+        try {
+            socket.getOutputStream().write("GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+        } catch (IOException closed) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        try {
+            for (int c; (c = in.read()) != -1 && c != '\n'; ) {
+                line.append((char) c);
+            }
+        } catch (IOException reset) {
+            return "";
+        }
+        return line.toString().trim();
     }
 
     /** @return the whole reply to one raw request on a fresh connection */

@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.NanoTime;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -25,7 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code 408} and its connection closed; a body larger than the limit {@code 413}. A declared body of up to twice
  * the limit is read and dropped first, so the client is done sending when the 413 arrives and sees it (answering
  * while it still sends makes the closing connection reset it, and the answer with it); a larger one is answered at
- * once. Bodies that arrive at once (the usual case) are handed on in the same thread. Thread-safe.
+ * once. A body that arrives in parts slower than the connector's minimum request data rate (when set) is answered
+ * {@code 408} too, before the deadline. Bodies that arrive at once (the usual case) are handed on in the same
+ * thread. Thread-safe.
  */
 public final class BodyFirstHandler extends Handler.Wrapper {
 
@@ -126,7 +129,21 @@ public final class BodyFirstHandler extends Handler.Wrapper {
                     complete(body.toByteArray());
                     return;
                 }
+                if (tooSlow()) {
+                    fail(408);
+                    return;
+                }
             }
+        }
+
+        /**
+         * Jetty's minimum request data rate ({@code HttpConfiguration.setMinRequestDataRate}), which Jetty itself
+         * checks only where a servlet reads its input stream, checked here on each part of a body that arrives: the
+         * bytes so far against the rate times the time since the request began, as Jetty counts it.
+         */
+        private boolean tooSlow() {
+            long rate = request.getConnectionMetaData().getHttpConfiguration().getMinRequestDataRate();
+            return rate > 0 && body.size() < rate * NanoTime.millisSince(request.getBeginNanoTime()) / 1000;
         }
 
         private void armDeadline() {
