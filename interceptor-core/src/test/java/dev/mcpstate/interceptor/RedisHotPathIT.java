@@ -175,6 +175,25 @@ class RedisHotPathIT {
                 """.formatted(session)).assertJsonRpcError(404, -32001);
     }
 
+    @Test
+    void anExpiryOnNodeAGives404OnNodeBsVeryNextRequest() {
+        FilterHarness a = node("a");
+        FilterHarness b = node("b", true); // deaf: B's cache keeps the record, only the store can tell
+        String session = a.openSession();
+        assertThat(b.callTool(session, 1, "echo", "{\"text\":\"on b\"}").status()).isEqualTo(200);
+
+        clock.advance(a.storage().config().sessionIdleTtl().plusMinutes(1));
+        a.filter().runRetention(); // node A's turn: it purges the session that sat idle too long
+
+        assertThat(a.storage().sessions().find(session)).as("gone from the store").isEmpty();
+        b.callTool(session, 2, "echo", "{\"text\":\"after expiry\"}").assertJsonRpcError(404, -32001);
+        b.send("""
+                GET /mcp HTTP/1.1
+                Accept: text/event-stream
+                Mcp-Session-Id: %s
+                """.formatted(session)).assertJsonRpcError(404, -32001);
+    }
+
     /** A Redis backend whose bus drops every "session ended/changed" message, as if pub/sub lost them. */
     private record DeafBackend(RedisBackend redis) implements StorageBackend {
         @Override
