@@ -96,8 +96,9 @@ class PrReviewClusterIT extends LiveDemo {
 
     @Test
     void raceThenCrashOnThreeNodesBehindTheLoadBalancer() throws Exception {
-        int contested = Scenarios.race(api, events, 5);
-        System.out.println("race on three nodes: " + contested + " of 5 rounds saw a refused claim");
+        int rounds = 20; // as many as on the embedded sidecar (PrReviewApiIT)
+        int contested = Scenarios.race(api, events, rounds);
+        System.out.println("race on three nodes: " + contested + " of " + rounds + " rounds saw a refused claim");
         Scenarios.crashAndRecover(api, events, demo.sidecarUrl(), TOKEN, 0); // the three racers wait for the next run
 
         String demoId = api.state().path("demo_id").asText();
@@ -109,7 +110,7 @@ class PrReviewClusterIT extends LiveDemo {
                 assertThat(direct.call("sidecar_health", Map.of()).path("backend").asText()).isEqualTo("redis");
                 JsonNode runs = direct.call("workflow_discover", Map.of("tags", Map.of("demo", demoId),
                         "status", "completed")).path("runs");
-                assertThat(runs).as("completed runs seen by %s", node).hasSize(5 + 3);
+                assertThat(runs).as("completed runs seen by %s", node).hasSize(rounds + 3);
             }
         }
     }

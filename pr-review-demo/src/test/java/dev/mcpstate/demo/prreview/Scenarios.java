@@ -179,6 +179,20 @@ final class Scenarios {
             List<String> order = byStep.values().stream().distinct().toList();
             assertThat(order).as("checkpoint authors in step order").containsExactly(victim, successor);
         }
+        // the review slot: a lease_* that the victim took and never gave back, the successor took once it lapsed,
+        // renewed while it worked (every third of the lease) and released at the end
+        List<String> slotHolders = events.tools("lease_acquire").stream()
+                .filter(t -> t.path("result").path("acquired").asBoolean())
+                .filter(t -> t.path("args").path("resource_id").asText().endsWith("/slot/" + security))
+                .map(t -> t.path("caller").asText()).distinct().toList();
+        assertThat(slotHolders).as("the run's review slot: the victim's, then the successor's")
+                .containsExactly(victim, successor);
+        List<String> releasedBy = events.tools("lease_release").stream()
+                .filter(t -> t.path("args").path("resource_id").asText().endsWith("/slot/" + security))
+                .map(t -> t.path("caller").asText()).toList();
+        assertThat(releasedBy).as("the successor gave the slot back; the victim never did").containsExactly(successor);
+        assertThat(events.tools("lease_renew")).as("a five-file review (5 x 150 ms) outlasts a third of the lease")
+                .anySatisfy(t -> assertThat(t.path("result").path("renewed").asBoolean()).isTrue());
         List<JsonNode> recovery = events.events("recovery");
         assertThat(recovery).as("the successor said it resumed").anySatisfy(e -> {
             assertThat(e.path("source").asText()).isEqualTo(successor);
