@@ -89,7 +89,8 @@ public final class SidecarServer implements AutoCloseable {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         McpStateJetty state = McpStateJetty.builder().storage(config.storage())
                 .config(InterceptorConfig.builder().clock(clock).authenticator(config.authTokens() == null ? null
-                        : StaticTokens.fromFile(config.authTokens())).meterRegistry(meters).build()).build();
+                        : StaticTokens.fromFile(config.authTokens())).allowedHosts(config.allowedHosts())
+                        .allowedOrigins(config.allowedOrigins()).meterRegistry(meters).build()).build();
         SidecarStore store = state.storage().sidecar();
         Server jetty = new Server();
         McpSyncServer mcpServer = null;

@@ -5,9 +5,12 @@ import dev.mcpstate.sidecar.SidecarOptions;
 import dev.mcpstate.store.StorageConfig;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Configuration of the standalone server, read from environment variables and then command-line flags
@@ -26,6 +29,9 @@ import java.util.Objects;
  *   <tr><td>SIDECAR_MAX_VALUE_BYTES</td><td>--max-value-bytes N</td><td>1048576</td></tr>
  *   <tr><td>SIDECAR_ALLOW_RESET</td><td>--allow-reset</td><td>off</td></tr>
  *   <tr><td>SIDECAR_AUTH_TOKENS</td><td>--auth-tokens FILE</td><td>none (anonymous callers)</td></tr>
+ *   <tr><td>SIDECAR_ALLOWED_HOSTS</td><td>--allowed-hosts H,...</td><td>none (loopback names and IP literals
+ *       only)</td></tr>
+ *   <tr><td>SIDECAR_ALLOWED_ORIGINS</td><td>--allowed-origins O,...</td><td>none (loopback origins only)</td></tr>
  *   <tr><td>MCP_STATE_LOG_FORMAT</td><td>--log-format text|json</td><td>text ({@link LogFormat}, applied by
  *       {@link SidecarMain} before logging starts)</td></tr>
  *   <tr><td></td><td>--stdio</td><td>off (HTTP)</td></tr>
@@ -50,9 +56,12 @@ import java.util.Objects;
  * @param authTokens the static bearer token file ({@code <token> <principal> [admin]} per line), or null for no
  *                   authentication; with one, every HTTP request needs a listed token (else 401) and the tools run
  *                   on the token's principal's tenant
+ * @param allowedHosts   {@code Host} names served besides loopback names and IP literals (a sidecar reached under a
+ *                       DNS name lists it; {@code *} turns the check off); others get {@code 403}; not null
+ * @param allowedOrigins browser {@code Origin}s allowed besides loopback ones; not null
  */
 public record SidecarServerConfig(StorageConfig storage, String host, int port, boolean stdio, boolean help,
-        SidecarOptions options, Path authTokens) {
+        SidecarOptions options, Path authTokens, Set<String> allowedHosts, Set<String> allowedOrigins) {
 
     public static final String DEFAULT_DB_PATH = "state_sidecar.db";
     public static final String DEFAULT_REDIS_URL = "redis://localhost:6379";
@@ -81,6 +90,9 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
                                                                 admin principals may always reset everything)
               --auth-tokens FILE       SIDECAR_AUTH_TOKENS      bearer tokens, one '<token> <principal> [admin]'
                                                                 per line; then every request needs one (HTTP)
+              --allowed-hosts H,...    SIDECAR_ALLOWED_HOSTS    Host names served besides loopback and IP
+                                                                literals (others get 403; * = any)
+              --allowed-origins O,...  SIDECAR_ALLOWED_ORIGINS  browser origins allowed besides loopback ones
               --log-format F           MCP_STATE_LOG_FORMAT     text | json: one JSON object per log line
                                                                 (stderr; default text)
               --stdio                                           serve MCP over stdin/stdout
@@ -91,6 +103,8 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
         Objects.requireNonNull(storage, "storage must not be null");
         Objects.requireNonNull(host, "host must not be null");
         Objects.requireNonNull(options, "options must not be null");
+        allowedHosts = Set.copyOf(Objects.requireNonNull(allowedHosts, "allowedHosts must not be null"));
+        allowedOrigins = Set.copyOf(Objects.requireNonNull(allowedOrigins, "allowedOrigins must not be null"));
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, was: " + port);
         }
@@ -106,7 +120,7 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
         Map<String, String> settings = new java.util.HashMap<>();
         for (String name : new String[] {"STATE_BACKEND", "DB_PATH", "REDIS_URL", "REDIS_CLUSTER", "REDIS_KEY_PREFIX",
                 "SIDECAR_HOST", "SIDECAR_PORT", "SIDECAR_MAX_VALUE_BYTES", "SIDECAR_ALLOW_RESET", "SIDECAR_AUTH_TOKENS",
-                LogFormat.ENV}) {
+                "SIDECAR_ALLOWED_HOSTS", "SIDECAR_ALLOWED_ORIGINS", LogFormat.ENV}) {
             String value = env.get(name);
             if (value != null && !value.isBlank()) {
                 settings.put(name, value.trim());
@@ -149,7 +163,13 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
                                 SidecarOptions.DEFAULT_MAX_VALUE_BYTES))
                         .allowAnonymousReset(booleanSetting(settings, "SIDECAR_ALLOW_RESET"))
                         .build(),
-                settings.containsKey("SIDECAR_AUTH_TOKENS") ? Path.of(settings.get("SIDECAR_AUTH_TOKENS")) : null);
+                settings.containsKey("SIDECAR_AUTH_TOKENS") ? Path.of(settings.get("SIDECAR_AUTH_TOKENS")) : null,
+                names(settings.get("SIDECAR_ALLOWED_HOSTS")), names(settings.get("SIDECAR_ALLOWED_ORIGINS")));
+    }
+
+    private static Set<String> names(String commaSeparated) {
+        return commaSeparated == null ? Set.of() : Arrays.stream(commaSeparated.split(",")).map(String::trim)
+                .filter(v -> !v.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
 
     private static String variableOf(String flag) {
@@ -163,6 +183,8 @@ public record SidecarServerConfig(StorageConfig storage, String host, int port, 
             case "--port" -> "SIDECAR_PORT";
             case "--max-value-bytes" -> "SIDECAR_MAX_VALUE_BYTES";
             case "--auth-tokens" -> "SIDECAR_AUTH_TOKENS";
+            case "--allowed-hosts" -> "SIDECAR_ALLOWED_HOSTS";
+            case "--allowed-origins" -> "SIDECAR_ALLOWED_ORIGINS";
             case LogFormat.FLAG -> LogFormat.ENV;
             default -> throw new IllegalArgumentException("unknown option: " + flag + " (see --help)");
         };

@@ -24,6 +24,18 @@ class SidecarServerConfigTest {
     }
 
     @Test
+    void allowedHostsAndOriginsComeFromTheFlagsOrTheEnvironment() {
+        assertThat(SidecarServerConfig.parse(Map.of()).allowedHosts()).isEmpty();
+        SidecarServerConfig flags = SidecarServerConfig.parse(Map.of("SIDECAR_ALLOWED_HOSTS", "ignored.example"),
+                "--allowed-hosts", "sidecar.internal, sidecar.internal:8443", "--allowed-origins",
+                "https://app.example");
+        assertThat(flags.allowedHosts()).containsExactlyInAnyOrder("sidecar.internal", "sidecar.internal:8443");
+        assertThat(flags.allowedOrigins()).containsExactly("https://app.example");
+        assertThat(SidecarServerConfig.parse(Map.of("SIDECAR_ALLOWED_ORIGINS", "https://a.example,https://b.example"))
+                .allowedOrigins()).containsExactlyInAnyOrder("https://a.example", "https://b.example");
+    }
+
+    @Test
     void allowResetComesFromTheFlagOrTheEnvironment() {
         assertThat(SidecarServerConfig.parse(Map.of(), "--allow-reset").options().allowAnonymousReset()).isTrue();
         assertThat(SidecarServerConfig.parse(Map.of(), "--allow-reset=false").options().allowAnonymousReset())
