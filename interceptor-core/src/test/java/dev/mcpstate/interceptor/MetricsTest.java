@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -51,9 +52,38 @@ class MetricsTest {
                 t -> tags(t), Timer::count, Long::sum));
     }
 
+    /** @return the tags that apply (an empty value is an attribute that does not, as Prometheus reads it) */
     private static Map<String, String> tags(Meter meter) {
-        return meter.getId().getTags().stream().collect(Collectors.toMap(Tag::getKey, Tag::getValue, (a, b) -> a,
-                TreeMap::new));
+        return meter.getId().getTags().stream().filter(t -> !t.getValue().isEmpty())
+                .collect(Collectors.toMap(Tag::getKey, Tag::getValue, (a, b) -> a, TreeMap::new));
+    }
+
+    @Test
+    void everySeriesOfAMeterHasTheSameTagKeysAsPrometheusRequires() {
+        node = start("node-a");
+        String session = node.openSession();
+        node.callTool(session, 1, "echo", "{\"text\":\"x\"}");
+        node.callTool(session, 2, "no_such_tool", "{}");
+        node.send("""
+                POST /mcp HTTP/1.1
+                Mcp-Session-Id: unknown-session
+
+                {"jsonrpc":"2.0","id":3,"method":"tools/list"}
+                """);
+        node.send("""
+                DELETE /mcp HTTP/1.1
+                Mcp-Session-Id: %s
+                """.formatted(session));
+
+        await().untilAsserted(() -> assertThat(timers(McpStateMetrics.OPERATION_DURATION).keySet())
+                .anySatisfy(t -> assertThat(t).containsEntry(McpStateMetrics.TOOL, "echo"))
+                .anySatisfy(t -> assertThat(t).containsEntry(McpStateMetrics.ERROR_TYPE, "404")));
+        Map<String, Set<Set<String>>> keysByName = registry.getMeters().stream().collect(Collectors.groupingBy(
+                m -> m.getId().getName(), Collectors.mapping(m -> m.getId().getTags().stream().map(Tag::getKey)
+                        .collect(Collectors.toSet()), Collectors.toSet())));
+        assertThat(keysByName.get(McpStateMetrics.OPERATION_DURATION)).as("initialize, a tool, an error, a 404")
+                .hasSize(1);
+        assertThat(keysByName).allSatisfy((name, keySets) -> assertThat(keySets).as(name).hasSize(1));
     }
 
     private double counter(String name, String... tags) {

@@ -50,6 +50,10 @@ package dev.mcpstate.interceptor.ops;
  * a client chooses are bounded: a method outside the MCP specification's list, and a tool or prompt name that never
  * got a successful answer on this node (or is not 1 to 128 of {@code A-Za-z0-9_.-}), are recorded as
  * {@value #OTHER}.
+ *
+ * <p>Every series of one meter carries the same tag keys: an attribute that does not apply (no tool, no error, no
+ * protocol version yet) is an empty value, which Prometheus reads as absent. Prometheus registries before Micrometer
+ * 1.17 (the one Spring Boot 4.0 manages) refuse a series whose keys differ from the meter's first.
  */
 public final class McpStateMetrics {
 

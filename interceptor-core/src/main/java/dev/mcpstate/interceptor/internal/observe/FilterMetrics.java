@@ -262,35 +262,30 @@ public final class FilterMetrics {
     }
 
     private Timer operationTimer(OperationKey key) {
-        Tags tags = Tags.of(McpStateMetrics.METHOD, key.method());
-        if (key.tool() != null) {
-            tags = tags.and(McpStateMetrics.TOOL, key.tool()).and(McpStateMetrics.OPERATION_NAME, "execute_tool");
-        }
-        if (key.prompt() != null) {
-            tags = tags.and(McpStateMetrics.PROMPT, key.prompt());
-        }
-        if (key.version() != null) {
-            tags = tags.and(McpStateMetrics.PROTOCOL_VERSION, key.version());
-        }
-        if (key.error() != null) {
-            tags = tags.and(McpStateMetrics.ERROR_TYPE, key.error());
-        }
-        if (key.rpcStatus() != null) {
-            tags = tags.and(McpStateMetrics.RPC_STATUS, key.rpcStatus());
-        }
+        // every series of a meter carries the same tag keys, an absent attribute as an empty value: Prometheus
+        // registries before Micrometer 1.17 (Spring Boot 4.0's) drop a series whose keys differ from the first one
+        Tags tags = Tags.of(McpStateMetrics.METHOD, key.method())
+                .and(McpStateMetrics.TOOL, orEmpty(key.tool()))
+                .and(McpStateMetrics.OPERATION_NAME, key.tool() != null ? "execute_tool" : "")
+                .and(McpStateMetrics.PROMPT, orEmpty(key.prompt()))
+                .and(McpStateMetrics.PROTOCOL_VERSION, orEmpty(key.version()))
+                .and(McpStateMetrics.ERROR_TYPE, orEmpty(key.error()))
+                .and(McpStateMetrics.RPC_STATUS, orEmpty(key.rpcStatus()));
         return Timer.builder(McpStateMetrics.OPERATION_DURATION)
                 .description("MCP request or notification duration, from its arrival until the result or ack is sent")
                 .tags(tags).serviceLevelObjectives(TimedStorage.seconds(OTEL_BUCKETS)).register(registry);
     }
 
     private Timer sessionTimer(SessionKey key) {
-        Tags tags = Tags.of(McpStateMetrics.SESSION_END, key.expired() ? "expired" : "deleted");
-        if (key.version() != null) {
-            tags = tags.and(McpStateMetrics.PROTOCOL_VERSION, key.version());
-        }
+        Tags tags = Tags.of(McpStateMetrics.SESSION_END, key.expired() ? "expired" : "deleted")
+                .and(McpStateMetrics.PROTOCOL_VERSION, orEmpty(key.version()));
         return Timer.builder(McpStateMetrics.SESSION_DURATION)
                 .description("MCP session duration, from initialize to its DELETE or its last request before expiry")
                 .tags(tags).serviceLevelObjectives(TimedStorage.seconds(SESSION_BUCKETS)).register(registry);
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     private Counter counter(String name, String description, String... tags) {
