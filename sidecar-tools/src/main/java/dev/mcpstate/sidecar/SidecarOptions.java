@@ -1,5 +1,7 @@
 package dev.mcpstate.sidecar;
 
+import dev.mcpstate.store.internal.Checks;
+
 /**
  * Input limits of the sidecar tools, and who besides admins may call {@code sidecar_reset}. Immutable and
  * thread-safe; build with {@link #builder()}.
@@ -79,19 +81,19 @@ public final class SidecarOptions {
 
         /** @param bytes largest JSON value in UTF-8 bytes; at least 1 */
         public Builder maxValueBytes(int bytes) {
-            this.maxValueBytes = positive(bytes, "maxValueBytes");
+            this.maxValueBytes = Checks.positive(bytes, "maxValueBytes");
             return this;
         }
 
         /** @param length longest key, id or name in characters; at least 1 */
         public Builder maxIdLength(int length) {
-            this.maxIdLength = positive(length, "maxIdLength");
+            this.maxIdLength = Checks.positive(length, "maxIdLength");
             return this;
         }
 
         /** @param entries most history entries per call; at least 1 */
         public Builder maxHistoryEntries(int entries) {
-            this.maxHistoryEntries = positive(entries, "maxHistoryEntries");
+            this.maxHistoryEntries = Checks.positive(entries, "maxHistoryEntries");
             return this;
         }
 
@@ -107,13 +109,6 @@ public final class SidecarOptions {
         /** @return the immutable options */
         public SidecarOptions build() {
             return new SidecarOptions(this);
-        }
-
-        private static int positive(int value, String field) {
-            if (value < 1) {
-                throw new IllegalArgumentException(field + " must be at least 1, was: " + value);
-            }
-            return value;
         }
     }
 }
