@@ -4,6 +4,8 @@ import dev.mcpstate.interceptor.InterceptorConfig;
 import dev.mcpstate.store.Storage;
 import org.springframework.ai.mcp.server.common.autoconfigure.properties.McpServerStreamableHttpProperties;
 import org.springframework.boot.SpringApplication;
+import org.springframework.ai.tool.ToolCallbackProvider;
+import org.springframework.ai.tool.method.MethodToolCallbackProvider;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -13,7 +15,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * The Spring Boot example server ({@code mcp-state-spring-server.jar}): a Spring AI MCP server whose tools are the
- * {@code @McpTool} methods of {@link DemoTools}, made durable by the mcp-state starter. Streamable HTTP at
+ * {@code @McpTool} methods of {@link DemoTools} and the {@code @Tool} method of {@link TextTools}, made durable by the
+ * mcp-state starter. Streamable HTTP at
  * {@code /mcp}; configured by Spring properties, e.g.
  *
  * <pre>
@@ -34,6 +37,12 @@ public class McpStateSpringServer {
     /** @param args Spring Boot arguments ({@code --name=value}) */
     public static void main(String[] args) {
         SpringApplication.run(McpStateSpringServer.class, args);
+    }
+
+    /** @return the {@code @Tool} methods of {@link TextTools}, which Spring AI serves as MCP tools */
+    @Bean
+    ToolCallbackProvider textTools() {
+        return MethodToolCallbackProvider.builder().toolObjects(new TextTools()).build();
     }
 
     @Bean

@@ -43,7 +43,9 @@ class SpringRestartIT {
         String sessionId = client.sessionId();
         assertThat(client.openedOn()).isEqualTo("spring-a");
         assertThat(text(client.callTool("whoami", "{}"))).isEqualTo("session=" + sessionId + " node=spring-a");
-        assertThat(toolNames(client)).contains("echo", "slow_count", "whoami").doesNotContain("state_set");
+        assertThat(toolNames(client)).contains("echo", "slow_count", "whoami", "reverse").doesNotContain("state_set");
+        // a @Tool method of a ToolCallbackProvider bean; Spring AI's default result converter writes JSON
+        assertThat(text(client.callTool("reverse", "{\"text\":\"durable\"}"))).isEqualTo("\"elbarud\"");
 
         List<SseEvent> before = new ArrayList<>();
         try (McpHttpClient.Response reader = client.post(McpHttpClient.toolCall(7, "slow_count",
