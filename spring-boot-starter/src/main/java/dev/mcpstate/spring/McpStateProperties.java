@@ -7,6 +7,8 @@ import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -46,6 +48,18 @@ public class McpStateProperties {
 
     /** The prefix of every Redis key. */
     private String redisKeyPrefix = StorageConfig.DEFAULT_REDIS_KEY_PREFIX;
+
+    /**
+     * Seeds of a Redis Cluster ({@code host:port} or {@code redis://} URIs), for store=redis instead of
+     * {@code redis-url}; empty for one Redis.
+     */
+    private List<String> redisCluster = new ArrayList<>();
+
+    /** Replicas each durable write waits for ({@code WAIT N}); 0 for none. */
+    private int redisWaitReplicas;
+
+    /** The longest wait for those replicas; fewer in time fail the write (the request gets 503). */
+    private Duration redisWaitTimeout = StorageConfig.DEFAULT_WAIT_TIMEOUT;
 
     /** This node's id, sent in the Mcp-State-Node header; null for the host name. */
     private String nodeId;
@@ -126,8 +140,16 @@ public class McpStateProperties {
      * @throws IllegalArgumentException when a value is out of range (e.g. a non-positive TTL)
      */
     public StorageConfig toStorageConfig() {
-        StorageConfig base = store == Store.REDIS ? StorageConfig.redis(redisUrl) : StorageConfig.sqlite(db);
-        return base.toBuilder()
+        if (!redisCluster.isEmpty() && store != Store.REDIS) {
+            throw new IllegalArgumentException("mcp-state.redis-cluster needs mcp-state.store=redis, was: " + store);
+        }
+        StorageConfig base = store == Store.SQLITE ? StorageConfig.sqlite(db)
+                : redisCluster.isEmpty() ? StorageConfig.redis(redisUrl) : StorageConfig.redisCluster(redisCluster);
+        StorageConfig.Builder builder = base.toBuilder();
+        if (redisWaitReplicas > 0) {
+            builder.waitReplicas(redisWaitReplicas, redisWaitTimeout);
+        }
+        return builder
                 .redisKeyPrefix(redisKeyPrefix)
                 .sessionIdleTtl(sessionIdleTtl)
                 .maxEventsPerStream(maxEventsPerStream)
@@ -206,6 +228,36 @@ public class McpStateProperties {
     /** @param redisUrl the Redis URL; not null */
     public void setRedisUrl(String redisUrl) {
         this.redisUrl = redisUrl;
+    }
+
+    /** @return the seeds of a Redis Cluster; empty for one Redis */
+    public List<String> getRedisCluster() {
+        return redisCluster;
+    }
+
+    /** @param seeds seeds of a Redis Cluster, {@code host:port} or {@code redis://} URIs; not null */
+    public void setRedisCluster(List<String> seeds) {
+        this.redisCluster = new ArrayList<>(seeds);
+    }
+
+    /** @return the replicas each durable write waits for; 0 for none */
+    public int getRedisWaitReplicas() {
+        return redisWaitReplicas;
+    }
+
+    /** @param replicas the replicas each durable write waits for ({@code WAIT N}); 0 or more */
+    public void setRedisWaitReplicas(int replicas) {
+        this.redisWaitReplicas = replicas;
+    }
+
+    /** @return the longest wait for those replicas */
+    public Duration getRedisWaitTimeout() {
+        return redisWaitTimeout;
+    }
+
+    /** @param timeout the longest wait for those replicas; positive, shorter than the store timeout */
+    public void setRedisWaitTimeout(Duration timeout) {
+        this.redisWaitTimeout = timeout;
     }
 
     /** @return the prefix of every Redis key */

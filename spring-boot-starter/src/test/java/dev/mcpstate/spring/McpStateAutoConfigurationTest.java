@@ -16,6 +16,7 @@ import org.springframework.ai.mcp.server.common.autoconfigure.McpServerAutoConfi
 import org.springframework.ai.mcp.server.common.autoconfigure.McpServerJsonMapperAutoConfiguration;
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The auto-configuration's conditions and beans, in a servlet application context without a server (Spring AI's own
@@ -165,6 +167,34 @@ class McpStateAutoConfigurationTest {
         assertThat(config.backend()).isEqualTo(StorageConfig.Backend.REDIS);
         assertThat(config.redisUrl()).isEqualTo("redis://127.0.0.1:6390");
         assertThat(config.redisKeyPrefix()).isEqualTo("app");
+    }
+
+    @Test
+    void redisClusterPropertiesDescribeAClusterThatWaitsForReplicas() {
+        // the properties bound as the starter binds them; the store is not opened (no cluster listens here)
+        new ApplicationContextRunner().withUserConfiguration(PropertiesOnly.class).withPropertyValues(
+                "mcp-state.store=redis", "mcp-state.redis-cluster=127.0.0.1:7001,127.0.0.1:7002",
+                "mcp-state.redis-wait-replicas=1", "mcp-state.redis-wait-timeout=250ms").run(context -> {
+                    StorageConfig config = context.getBean(McpStateProperties.class).toStorageConfig();
+                    assertThat(config.backend()).isEqualTo(StorageConfig.Backend.REDIS);
+                    assertThat(config.redisClusterSeeds()).containsExactly("redis://127.0.0.1:7001",
+                            "redis://127.0.0.1:7002");
+                    assertThat(config.waitReplicas()).isEqualTo(1);
+                    assertThat(config.waitTimeout()).isEqualTo(Duration.ofMillis(250));
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(McpStateProperties.class)
+    static class PropertiesOnly {
+    }
+
+    @Test
+    void aClusterWithoutTheRedisStoreIsRefused() {
+        McpStateProperties properties = new McpStateProperties();
+        properties.setRedisCluster(List.of("127.0.0.1:7001"));
+        assertThatThrownBy(properties::toStorageConfig).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mcp-state.store=redis");
     }
 
     @Test
