@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -182,7 +183,9 @@ class HardenedJettyIT {
             }
             // one more byte on every slow connection every second (the attack seen: one every 2 s), for as long as
             // the test runs (bounded by it)
+            AtomicInteger ticks = new AtomicInteger();
             trickle.scheduleAtFixedRate(() -> {
+                ticks.incrementAndGet();
                 for (Socket socket : slow) {
                     try {
                         socket.getOutputStream().write(' ');
@@ -193,6 +196,8 @@ class HardenedJettyIT {
                 }
             }, 1, 1, TimeUnit.SECONDS);
 
+            // the bodies have been trickling for a while (two rounds of one more byte each) when the call is made
+            await().atMost(Duration.ofSeconds(10)).until(() -> ticks.get() >= 2);
             HttpResponse<String> legit = post(INITIALIZE, Duration.ofSeconds(2));
 
             assertThat(legit.statusCode()).as("answered, though 300 connections hold bodies open").isEqualTo(200);
