@@ -375,6 +375,10 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             text = frame.join();
         } catch (CompletionException | CancellationException e) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            // the frames written before the lost one reach the client first, and this thread writes nothing after:
+            // the failure's answer is then the response's only writer (it must not reset a response whose frames
+            // are stored, nor race this thread's flush)
+            flushIfUnflushed();
             lost = cause;
             failing = true;
             failed(cause);
