@@ -112,7 +112,8 @@ final class TimedStorage {
         Tags tags = Tags.of(McpStateMetrics.DB_SYSTEM, system, McpStateMetrics.DB_OPERATION, operation);
         return Timer.builder(McpStateMetrics.STORE_OPERATION_DURATION)
                 .description("Calls of the session, event and rate-limit stores, until their result")
-                .tags(error == null ? tags : tags.and(McpStateMetrics.ERROR_TYPE, error))
+                // error.type on every series, empty for a success: one tag-key set per meter (McpStateMetrics)
+                .tags(tags.and(McpStateMetrics.ERROR_TYPE, error == null ? "" : error))
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
     }
