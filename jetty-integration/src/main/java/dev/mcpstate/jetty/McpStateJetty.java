@@ -290,6 +290,8 @@ public final class McpStateJetty implements AutoCloseable {
         if (server.getHandler() == null || server.isStarted()) {
             throw new IllegalStateException("harden a server after setHandler and before start");
         }
+        PerAddressConnectionLimit perAddress = maxConnectionsPerAddress > 0
+                ? new PerAddressConnectionLimit(maxConnectionsPerAddress) : null;
         for (Connector connector : server.getConnectors()) {
             for (ConnectionFactory factory : connector.getConnectionFactories()) {
                 if (factory instanceof HttpConnectionFactory http) {
@@ -300,8 +302,8 @@ public final class McpStateJetty implements AutoCloseable {
                     }
                 }
             }
-            if (maxConnectionsPerAddress > 0) {
-                connector.addBean(new PerAddressConnectionLimit(maxConnectionsPerAddress));
+            if (perAddress != null) {
+                connector.addBean(perAddress); // one count for the whole server, over all its connectors
             }
         }
         server.setErrorHandler(new JsonErrorHandler());

@@ -167,6 +167,9 @@ class HardenedJettyIT {
 
     @Test
     void aLegitimateCallAnswersWithin2sWhile300SlowConnectionsTrickle() throws Exception {
+        stop();
+        // a deadline well past the trickle's first rounds, so that all 300 bodies are still arriving at the call
+        start(InterceptorConfig.builder().nodeId("hardened").build(), b -> b.bodyDeadline(Duration.ofSeconds(15)));
         // one call first, so the one measured below pays no class loading
         assertThat(post(INITIALIZE, Duration.ofSeconds(30)).statusCode()).isEqualTo(200);
         List<Socket> slow = new ArrayList<>();
@@ -185,7 +188,6 @@ class HardenedJettyIT {
             // the test runs (bounded by it)
             AtomicInteger ticks = new AtomicInteger();
             trickle.scheduleAtFixedRate(() -> {
-                ticks.incrementAndGet();
                 for (Socket socket : slow) {
                     try {
                         socket.getOutputStream().write(' ');
@@ -194,9 +196,10 @@ class HardenedJettyIT {
                         // the server may close a slow connection; that is its right
                     }
                 }
+                ticks.incrementAndGet(); // one more byte on every slow connection
             }, 1, 1, TimeUnit.SECONDS);
 
-            // the bodies have been trickling for a while (two rounds of one more byte each) when the call is made
+            // the bodies have trickled for a while (two rounds of one more byte each, done) when the call is made
             await().atMost(Duration.ofSeconds(10)).until(() -> ticks.get() >= 2);
             HttpResponse<String> legit = post(INITIALIZE, Duration.ofSeconds(2));
 

@@ -1,6 +1,7 @@
 package dev.mcpstate.jetty.internal;
 
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslConnection;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The refused client sees its connection closed with no response: refusing before a request is read is what
  * keeps the refusal cheap. Addresses are compared as IP addresses, so every port of one host counts together; a
- * connection whose endpoint has no IP address (a local or Unix-domain one) is not counted. Thread-safe.
+ * connection whose endpoint has no IP address (a local or Unix-domain one) is not counted, and a TLS connection once
+ * (its network layer, not the decrypted one on top). One instance added to every connector of a server counts the
+ * server's connections. Thread-safe.
  */
 public final class PerAddressConnectionLimit implements Connection.Listener {
 
@@ -36,6 +39,9 @@ public final class PerAddressConnectionLimit implements Connection.Listener {
 
     @Override
     public void onOpened(Connection connection) {
+        if (connection.getEndPoint() instanceof SslConnection.SslEndPoint) {
+            return; // the decrypted layer of a TLS connection: its network layer is counted already
+        }
         InetAddress address = addressOf(connection);
         if (address == null) {
             return;
