@@ -160,10 +160,11 @@ public final class SdkSessions {
             requireConstructor(McpStreamableServerSession.class, String.class, McpSchema.ClientCapabilities.class,
                     McpSchema.Implementation.class, Duration.class, Map.class, Map.class, Supplier.class,
                     JsonSchemaValidator.class);
-            return new Internals(field(provider, "sessions"), field(provider, "sessionFactory"),
-                    field(factory, "requestTimeout"), field(factory, "requestHandlers"),
-                    field(factory, "notificationHandlers"), field(factory, "onClose"),
-                    field(factory, "jsonSchemaValidator"));
+            return new Internals(field(provider, "sessions", ConcurrentHashMap.class),
+                    field(provider, "sessionFactory", Object.class),
+                    field(factory, "requestTimeout", Duration.class), field(factory, "requestHandlers", Map.class),
+                    field(factory, "notificationHandlers", Map.class), field(factory, "onClose", Function.class),
+                    field(factory, "jsonSchemaValidator", JsonSchemaValidator.class));
         }
     }
 
@@ -222,13 +223,27 @@ public final class SdkSessions {
      * @throws IllegalStateException naming the SDK version, the field and the supported versions, when it is missing
      */
     static Field field(Class<?> type, String name) {
+        return field(type, name, Object.class);
+    }
+
+    /**
+     * @return the declared field, made accessible, when its type is {@code expected} or a subtype of it
+     * @throws IllegalStateException naming the SDK version, the field and the supported versions, when it is missing
+     *         or of another type
+     */
+    static Field field(Class<?> type, String name, Class<?> expected) {
+        Field field;
         try {
-            Field field = type.getDeclaredField(name);
+            field = type.getDeclaredField(name);
             field.setAccessible(true);
-            return field;
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw unsupported(type.getName() + "." + name + " is not readable", e);
         }
+        if (!expected.isAssignableFrom(field.getType())) {
+            throw unsupported(type.getName() + "." + name + " is a " + field.getType().getName() + ", not a "
+                    + expected.getName(), null);
+        }
+        return field;
     }
 
     /** @throws IllegalStateException as {@link #field} does, when the type has no such public constructor */

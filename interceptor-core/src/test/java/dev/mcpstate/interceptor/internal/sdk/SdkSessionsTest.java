@@ -76,6 +76,13 @@ class SdkSessionsTest {
     }
 
     @Test
+    void aFieldOfAnotherTypeThanExpectedFailsAtStartupNotWithAClassCastLater() {
+        assertThatThrownBy(() -> SdkSessions.field(HttpServletStreamableServerTransportProvider.class, "sessions",
+                java.time.Duration.class)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is not supported").hasMessageContaining(".sessions is a ");
+    }
+
+    @Test
     void anSdkWithoutTheExpectedSessionConstructorFailsWithAPlainMessage() {
         assertThatThrownBy(() -> SdkSessions.requireConstructor(McpStreamableServerSession.class, String.class))
                 .isInstanceOf(IllegalStateException.class)
