@@ -50,8 +50,8 @@ public class McpStateProperties {
     private String redisKeyPrefix = StorageConfig.DEFAULT_REDIS_KEY_PREFIX;
 
     /**
-     * Seeds of a Redis Cluster ({@code host:port} or {@code redis://} URIs), for store=redis instead of
-     * {@code redis-url}; empty for one Redis.
+     * Seeds of a Redis Cluster ({@code host:port} or {@code redis://} URIs), for store=redis; when given,
+     * {@code redis-url} is not used. Empty for one Redis.
      */
     private List<String> redisCluster = new ArrayList<>();
 
@@ -145,11 +145,8 @@ public class McpStateProperties {
         }
         StorageConfig base = store == Store.SQLITE ? StorageConfig.sqlite(db)
                 : redisCluster.isEmpty() ? StorageConfig.redis(redisUrl) : StorageConfig.redisCluster(redisCluster);
-        StorageConfig.Builder builder = base.toBuilder();
-        if (redisWaitReplicas > 0) {
-            builder.waitReplicas(redisWaitReplicas, redisWaitTimeout);
-        }
-        return builder
+        return base.toBuilder()
+                .waitReplicas(redisWaitReplicas, redisWaitTimeout) // checked there; 0 replicas: no WAIT
                 .redisKeyPrefix(redisKeyPrefix)
                 .sessionIdleTtl(sessionIdleTtl)
                 .maxEventsPerStream(maxEventsPerStream)

@@ -195,6 +195,10 @@ class McpStateAutoConfigurationTest {
         properties.setRedisCluster(List.of("127.0.0.1:7001"));
         assertThatThrownBy(properties::toStorageConfig).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mcp-state.store=redis");
+        McpStateProperties negative = new McpStateProperties();
+        negative.setRedisWaitReplicas(-1);
+        assertThatThrownBy(negative::toStorageConfig).as("checked, not ignored")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("waitReplicas");
     }
 
     @Test

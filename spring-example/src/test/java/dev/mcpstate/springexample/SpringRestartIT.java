@@ -64,6 +64,7 @@ class SpringRestartIT {
         McpHttpClient again = new McpHttpClient(second.url()).adopt(sessionId);
         assertThat(text(again.callTool("whoami", "{}"))).isEqualTo("session=" + sessionId + " node=spring-a");
         assertThat(text(again.callTool("echo", "{\"text\":\"still here\"}"))).isEqualTo("still here");
+        assertThat(text(again.callTool("reverse", "{\"text\":\"restart\"}"))).isEqualTo("\"tratser\"");
 
         List<SseEvent> restAfter = readAll(again.get(cutAt));
         assertThat(restAfter).extracting(SseEvent::id).containsExactlyElementsOf(

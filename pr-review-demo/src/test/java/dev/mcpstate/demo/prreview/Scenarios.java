@@ -191,8 +191,12 @@ final class Scenarios {
                 .filter(t -> t.path("args").path("resource_id").asText().endsWith("/slot/" + security))
                 .map(t -> t.path("caller").asText()).toList();
         assertThat(releasedBy).as("the successor gave the slot back; the victim never did").containsExactly(successor);
-        assertThat(events.tools("lease_renew")).as("a five-file review (5 x 150 ms) outlasts a third of the lease")
-                .anySatisfy(t -> assertThat(t.path("result").path("renewed").asBoolean()).isTrue());
+        List<String> slots = runs.values().stream().map(id -> "/slot/" + id).toList();
+        assertThat(events.tools("lease_renew")).as("a five-file review (5 x 150 ms) of this PR outlasts a third of "
+                + "the lease").anySatisfy(t -> {
+                    assertThat(slots).anySatisfy(slot -> assertThat(t.at("/args/resource_id").asText()).endsWith(slot));
+                    assertThat(t.path("result").path("renewed").asBoolean()).isTrue();
+                });
         List<JsonNode> recovery = events.events("recovery");
         assertThat(recovery).as("the successor said it resumed").anySatisfy(e -> {
             assertThat(e.path("source").asText()).isEqualTo(successor);

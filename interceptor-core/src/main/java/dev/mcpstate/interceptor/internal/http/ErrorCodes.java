@@ -16,10 +16,11 @@ public final class ErrorCodes {
     public static final int INTERNAL_ERROR = -32603;
     /**
      * A header or method is missing or malformed (session id, {@code Last-Event-ID}): HTTP 400; an {@code Accept}
-     * header without the media types the transport needs: HTTP 406.
+     * header without the media types the transport needs: HTTP 406; a {@code Last-Event-ID} the session does not
+     * know (never issued, or its stream removed by retention): HTTP 410, the session staying valid.
      */
     public static final int BAD_REQUEST = -32000;
-    /** The session is unknown, closed or expired, or the event id is unknown. HTTP 404. */
+    /** The session is unknown, closed or expired (or another principal's). HTTP 404. */
     public static final int NOT_FOUND = -32001;
     /** The body is larger than the configured limit. HTTP 413. */
     public static final int TOO_LARGE = -32002;
