@@ -12,6 +12,7 @@ import dev.mcpstate.jetty.internal.PerAddressConnectionLimit;
 import dev.mcpstate.jetty.internal.JsonErrorHandler;
 import dev.mcpstate.jetty.internal.JsonServletErrorHandler;
 import dev.mcpstate.store.Storage;
+import dev.mcpstate.store.internal.Checks;
 import dev.mcpstate.store.StorageConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -441,10 +442,7 @@ public final class McpStateJetty implements AutoCloseable {
 
         /** @param max most open connections of a hardened server ({@link #harden}); 0 (default) for no limit */
         public Builder maxConnections(int max) {
-            if (max < 0) {
-                throw new IllegalArgumentException("maxConnections must not be negative, was: " + max);
-            }
-            this.maxConnections = max;
+            this.maxConnections = Checks.notNegative(max, "maxConnections");
             return this;
         }
 
@@ -454,10 +452,7 @@ public final class McpStateJetty implements AutoCloseable {
          *            set it on nodes only where clients connect directly
          */
         public Builder maxConnectionsPerAddress(int max) {
-            if (max < 0) {
-                throw new IllegalArgumentException("maxConnectionsPerAddress must not be negative, was: " + max);
-            }
-            this.maxConnectionsPerAddress = max;
+            this.maxConnectionsPerAddress = Checks.notNegative(max, "maxConnectionsPerAddress");
             return this;
         }
 
@@ -467,10 +462,7 @@ public final class McpStateJetty implements AutoCloseable {
          *                       0 (default) for none: the body deadline alone applies
          */
         public Builder minRequestDataRate(long bytesPerSecond) {
-            if (bytesPerSecond < 0) {
-                throw new IllegalArgumentException("minRequestDataRate must not be negative, was: " + bytesPerSecond);
-            }
-            this.minRequestDataRate = bytesPerSecond;
+            this.minRequestDataRate = Checks.notNegative(bytesPerSecond, "minRequestDataRate");
             return this;
         }
 

@@ -67,11 +67,6 @@ public final class PerAddressConnectionLimit implements Connection.Listener {
         }
     }
 
-    /** @return how many connections the address holds open now; 0 when none */
-    public int openConnections(InetAddress address) {
-        return open.getOrDefault(address, 0);
-    }
-
     private static InetAddress addressOf(Connection connection) {
         SocketAddress remote = connection.getEndPoint().getRemoteSocketAddress();
         return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;

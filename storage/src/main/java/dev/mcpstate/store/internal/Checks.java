@@ -32,6 +32,19 @@ public final class Checks {
         return value;
     }
 
+    /** @return {@code value} when it is not negative (0 allowed) */
+    public static int notNegative(int value, String field) {
+        return (int) notNegative((long) value, field);
+    }
+
+    /** @return {@code value} when it is not negative (0 allowed) */
+    public static long notNegative(long value, String field) {
+        if (value < 0) {
+            throw new IllegalArgumentException(field + " must not be negative, was: " + value);
+        }
+        return value;
+    }
+
     /** @return {@code value} when it is at least {@code min} */
     public static int atLeast(int value, int min, String field) {
         if (value < min) {

@@ -284,7 +284,8 @@ public final class FilterMetrics {
                 .tags(tags).serviceLevelObjectives(TimedStorage.seconds(SESSION_BUCKETS)).register(registry);
     }
 
-    private static String orEmpty(String value) {
+    /** @return the value, or the empty tag value that stands for an attribute that does not apply */
+    static String orEmpty(String value) {
         return value == null ? "" : value;
     }
 

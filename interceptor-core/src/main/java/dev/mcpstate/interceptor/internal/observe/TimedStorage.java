@@ -113,7 +113,7 @@ final class TimedStorage {
         return Timer.builder(McpStateMetrics.STORE_OPERATION_DURATION)
                 .description("Calls of the session, event and rate-limit stores, until their result")
                 // error.type on every series, empty for a success: one tag-key set per meter (McpStateMetrics)
-                .tags(tags.and(McpStateMetrics.ERROR_TYPE, error == null ? "" : error))
+                .tags(tags.and(McpStateMetrics.ERROR_TYPE, FilterMetrics.orEmpty(error)))
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
     }

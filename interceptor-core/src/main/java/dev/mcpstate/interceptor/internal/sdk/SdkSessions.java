@@ -219,14 +219,6 @@ public final class SdkSessions {
     }
 
     /**
-     * @return the declared field, made accessible
-     * @throws IllegalStateException naming the SDK version, the field and the supported versions, when it is missing
-     */
-    static Field field(Class<?> type, String name) {
-        return field(type, name, Object.class);
-    }
-
-    /**
      * @return the declared field, made accessible, when its type is {@code expected} or a subtype of it
      * @throws IllegalStateException naming the SDK version, the field and the supported versions, when it is missing
      *         or of another type

@@ -68,7 +68,8 @@ class SdkSessionsTest {
 
     @Test
     void anSdkWithoutAnExpectedFieldFailsWithAMessageNamingVersionFieldAndSupportedRange() {
-        assertThatThrownBy(() -> SdkSessions.field(McpStreamableServerSession.class, "noSuchRegistry"))
+        assertThatThrownBy(() -> SdkSessions.field(McpStreamableServerSession.class, "noSuchRegistry",
+                Object.class))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("MCP Java SDK " + SdkSessions.sdkVersion() + " is not supported")
                 .hasMessageContaining(McpStreamableServerSession.class.getName() + ".noSuchRegistry")
